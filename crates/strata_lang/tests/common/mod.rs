@@ -1,0 +1,173 @@
+//! Shared by the per-language truth tests: generate a monorepo with `shared/bench/genrepo.py`,
+//! run one front-end over it, and score its file edges against `.truth/truth.json`.
+#![allow(dead_code, clippy::print_stdout)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use strata_lang::{FileId, Lang, SourceTree, Target, frontend};
+
+/// `shared/bench/genrepo.py`, found beside the repository (or through `STRATA_GENREPO`).
+pub fn genrepo() -> PathBuf {
+    if let Ok(p) = std::env::var("STRATA_GENREPO") {
+        return PathBuf::from(p);
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in manifest.ancestors() {
+        let candidate = dir.join("shared/bench/genrepo.py");
+        if candidate.exists() {
+            return candidate;
+        }
+    }
+    panic!("shared/bench/genrepo.py not found above {}; set STRATA_GENREPO", manifest.display());
+}
+
+pub struct Corpus {
+    pub dir: tempfile::TempDir,
+    pub truth: serde_json::Value,
+}
+
+impl Corpus {
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Generate a corpus of about `files` source files of the given languages (`rust,ts,...`).
+pub fn generate(files: usize, seed: u64, langs: &str) -> Corpus {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = Command::new("python3")
+        .arg(genrepo())
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--files", &files.to_string(), "--seed", &seed.to_string(), "--langs", langs])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "genrepo.py failed");
+    let truth = std::fs::read_to_string(dir.path().join(".truth/truth.json")).expect("truth");
+    Corpus { dir, truth: serde_json::from_str(&truth).expect("truth is JSON") }
+}
+
+/// Every file under `root` except `.truth/` and `.git/`, repository-relative.
+pub fn walk(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read_dir") {
+            let entry = entry.expect("entry");
+            let path = entry.path();
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            if rel == ".truth" || rel == ".git" {
+                continue;
+            }
+            if entry.file_type().expect("file type").is_dir() {
+                stack.push(path);
+            } else {
+                out.push(rel);
+            }
+        }
+    }
+    out
+}
+
+/// The file edges one language's front-end finds in the tree (deduplicated, no self edges).
+pub fn edges(tree: &SourceTree, lang: Lang) -> BTreeSet<(String, String)> {
+    let fe = frontend(lang);
+    let resolver = fe.resolver(tree);
+    let mut edges = BTreeSet::new();
+    let mut targets = Vec::new();
+    let files: Vec<(FileId, String)> = tree
+        .iter()
+        .filter(|(_, p)| Lang::from_path(p) == Some(lang))
+        .map(|(id, p)| (id, p.to_owned()))
+        .collect();
+    for (id, path) in files {
+        let bytes = std::fs::read(tree.root().join(&path)).expect("read source");
+        let facts = fe.extract(&path, &bytes);
+        for import in &facts.imports {
+            targets.clear();
+            resolver.resolve(tree, id, import, &mut targets);
+            for t in &targets {
+                if let Target::File(to) = t {
+                    if *to != id {
+                        edges.insert((path.clone(), tree.path(*to).to_owned()));
+                    }
+                }
+            }
+        }
+    }
+    edges
+}
+
+/// The truth's file edges whose source file is of `lang`.
+pub fn truth_edges(truth: &serde_json::Value, lang: Lang) -> BTreeSet<(String, String)> {
+    truth["file_edges"]
+        .as_array()
+        .expect("file_edges")
+        .iter()
+        .map(|e| (e[0].as_str().unwrap().to_owned(), e[1].as_str().unwrap().to_owned()))
+        .filter(|(a, _)| Lang::from_path(a) == Some(lang))
+        .collect()
+}
+
+pub struct Score {
+    pub precision: f64,
+    pub recall: f64,
+    pub false_positives: Vec<(String, String)>,
+    pub false_negatives: Vec<(String, String)>,
+}
+
+pub fn score(found: &BTreeSet<(String, String)>, truth: &BTreeSet<(String, String)>) -> Score {
+    let tp = found.intersection(truth).count();
+    #[allow(clippy::cast_precision_loss)]
+    let ratio = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
+    Score {
+        precision: ratio(tp, found.len()),
+        recall: ratio(tp, truth.len()),
+        false_positives: found.difference(truth).take(20).cloned().collect(),
+        false_negatives: truth.difference(found).take(20).cloned().collect(),
+    }
+}
+
+/// Generate, extract, resolve and score one language on one seed; prints a table row and the
+/// first misses so a failure explains itself.
+pub fn check_lang(lang: Lang, langs: &str, files: usize, seed: u64) -> Score {
+    let corpus = generate(files, seed, langs);
+    let tree = SourceTree::new(corpus.root(), walk(corpus.root()));
+    let found = edges(&tree, lang);
+    let truth = truth_edges(&corpus.truth, lang);
+    let s = score(&found, &truth);
+    println!(
+        "{lang:<5} seed {seed:<3} truth {:>6} found {:>6} precision {:>7.3}% recall {:>7.3}%",
+        truth.len(),
+        found.len(),
+        s.precision * 100.0,
+        s.recall * 100.0
+    );
+    for fp in &s.false_positives {
+        println!("  false positive: {} -> {}", fp.0, fp.1);
+    }
+    for fneg in &s.false_negatives {
+        println!("  missed:         {} -> {}", fneg.0, fneg.1);
+    }
+    // Traps: import-like text in comments and strings must never become an edge.
+    if let Some(traps) = corpus.truth["traps"].as_array() {
+        for trap in traps {
+            let (Some(path), Some(target)) = (trap["path"].as_str(), trap["naive_target"].as_str())
+            else {
+                continue;
+            };
+            if Lang::from_path(path) == Some(lang) {
+                let pair = (path.to_owned(), target.to_owned());
+                assert!(
+                    !found.contains(&pair) || truth.contains(&pair),
+                    "trap became an edge: {path} -> {target} ({})",
+                    trap["text"]
+                );
+            }
+        }
+    }
+    s
+}
