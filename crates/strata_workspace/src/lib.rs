@@ -1,1 +1,16 @@
-//! placeholder
+//! The repository as declared: `strata.toml`, `module.yaml` files and package manifests —
+//! found, parsed and validated — and the walk that lists the repository's files.
+
+pub mod config;
+pub mod discover;
+pub mod error;
+pub mod manifest;
+pub mod module_file;
+pub mod schema;
+pub mod walk;
+
+pub use config::{CONFIG_FILE, Config, LoadedConfig, find_config, load_config, parse_config};
+pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
+pub use error::ConfigError;
+pub use manifest::{ManifestKind, ManifestInfo};
+pub use module_file::{MODULE_FILE, ModuleFile, parse_module_file};

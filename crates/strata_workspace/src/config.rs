@@ -1,0 +1,262 @@
+//! `strata.toml`: the repository's declared architecture (layers, lanes, teams, rule levels,
+//! custom rules), parsed into typed structs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::error::{ConfigError, did_you_mean, line_col};
+
+/// The name of the repository configuration file.
+pub const CONFIG_FILE: &str = "strata.toml";
+
+/// `strata.toml`. Every section is optional; without the file, defaults apply.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Layer names, bottom to top: a module may depend only on modules of its own or a lower
+    /// layer.
+    #[serde(default)]
+    pub layers: Vec<String>,
+    #[serde(default)]
+    pub project: ProjectConfig,
+    /// Lane name -> the other lanes it may depend on (a lane may always depend on itself).
+    #[serde(default)]
+    pub lanes: BTreeMap<String, Vec<String>>,
+    /// Teams that own modules (`owner: team:<name>`).
+    #[serde(default)]
+    pub teams: BTreeMap<String, Team>,
+    /// Rule id -> `"error" | "warn" | "off"`, or a table with `level` and the rule's options.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, RuleSettingSchema>")]
+    pub rules: BTreeMap<String, toml::Spanned<serde_json::Value>>,
+    /// Custom dependency rules, dependency-cruiser style.
+    #[serde(default)]
+    pub forbidden: Vec<Forbidden>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    pub name: Option<String>,
+    /// Globs (repository-relative) of paths to leave out; `.gitignore` is always honoured.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    /// Where to reach the team: an address, a channel, a URL.
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub members: Vec<String>,
+    pub description: Option<String>,
+}
+
+/// A custom rule: imports from `from` to `to` (optionally through `via`) are forbidden.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Forbidden {
+    pub name: String,
+    pub comment: Option<String>,
+    /// `"error"` (default) or `"warn"`.
+    pub severity: Option<String>,
+    pub from: Selector,
+    pub to: Selector,
+    pub via: Option<Selector>,
+}
+
+/// Selects files or modules; every field given must match.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Selector {
+    /// A repository-relative path glob.
+    pub path: Option<String>,
+    pub module: Option<String>,
+    pub lane: Option<String>,
+    pub layer: Option<String>,
+    pub tag: Option<String>,
+}
+
+/// The accepted forms of a `[rules]` entry (for the JSON Schema only; loading checks values
+/// against the rule registry, which knows each rule's options).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum RuleSettingSchema {
+    Level(LevelName),
+    Table {
+        level: Option<LevelName>,
+        #[serde(flatten)]
+        options: BTreeMap<String, serde_json::Value>,
+    },
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum LevelName {
+    Error,
+    Warn,
+    Off,
+}
+
+/// A loaded `strata.toml` with its path and text (kept for positions in findings).
+#[derive(Clone, Debug, Default)]
+pub struct LoadedConfig {
+    pub config: Config,
+    /// `None` when the repository has no `strata.toml` (defaults apply).
+    pub path: Option<PathBuf>,
+    pub text: String,
+}
+
+impl LoadedConfig {
+    /// 1-based line and column of the first occurrence of `needle` (for findings that point
+    /// into the file); `(0, 0)` when absent.
+    pub fn position_of(&self, needle: &str) -> (u32, u32) {
+        self.text.find(needle).map_or((0, 0), |i| line_col(&self.text, i))
+    }
+
+    /// Position of a `[rules]` entry's value.
+    pub fn rule_position(&self, id: &str) -> (u32, u32) {
+        self.config
+            .rules
+            .get(id)
+            .map_or((0, 0), |s| line_col(&self.text, s.span().start))
+    }
+}
+
+/// Parse `strata.toml` text. `path` is used in error messages only.
+pub fn parse_config(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    toml::from_str::<Config>(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let message = e.message().trim_end().to_owned();
+        ConfigError::Invalid {
+            path: path.to_owned(),
+            line,
+            column,
+            hint: did_you_mean(&message),
+            message,
+        }
+    })
+}
+
+/// Read and parse `strata.toml` at `path`.
+pub fn load_config(path: &Path) -> Result<LoadedConfig, ConfigError> {
+    let bytes = std::fs::read(path)
+        .map_err(|source| ConfigError::Io { path: path.to_owned(), source })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        ConfigError::Invalid {
+            path: path.to_owned(),
+            line,
+            column,
+            message: "invalid UTF-8: `strata.toml` must be UTF-8 text".into(),
+            hint: None,
+        }
+    })?;
+    let config = parse_config(path, &text)?;
+    validate(path, &text, &config)?;
+    Ok(LoadedConfig { config, path: Some(path.to_owned()), text })
+}
+
+/// Checks that serde cannot express: values that must be unique or well-formed.
+fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError> {
+    let invalid = |needle: &str, message: String, hint: Option<String>| {
+        let (line, column) = text.find(needle).map_or((1, 1), |i| line_col(text, i));
+        ConfigError::Invalid { path: path.to_owned(), line, column, message, hint }
+    };
+    let mut seen = std::collections::HashSet::new();
+    for layer in &config.layers {
+        if !seen.insert(layer) {
+            return Err(invalid(
+                &format!("\"{layer}\""),
+                format!("layer `{layer}` is listed twice in `layers`"),
+                Some("each layer appears once, bottom to top".into()),
+            ));
+        }
+    }
+    for glob in &config.project.exclude {
+        if let Err(e) = globset::Glob::new(glob) {
+            return Err(invalid(
+                glob,
+                format!("invalid glob `{glob}` in `[project] exclude`: {}", e.kind()),
+                None,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Find `strata.toml` in `start` or its nearest ancestor.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    start.ancestors().map(|d| d.join(CONFIG_FILE)).find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        parse_config(Path::new("strata.toml"), text)
+    }
+
+    #[test]
+    fn parses_the_design_example() {
+        let c = parse(
+            r#"layers = ["foundation", "domain"]
+[project]
+name = "acme"
+exclude = ["vendor/**"]
+[lanes]
+core = []
+platform = ["core"]
+[teams.payments]
+contact = "payments@example.com"
+members = ["ana"]
+[rules]
+no-cycles = "error"
+max-fan-out = { level = "warn", max = 12 }
+[[forbidden]]
+name = "no-ui-in-domain"
+from = { path = "**/domain/**" }
+to = { path = "**/ui/**" }
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.layers, ["foundation", "domain"]);
+        assert_eq!(c.lanes["platform"], ["core"]);
+        assert_eq!(c.teams["payments"].members, ["ana"]);
+        assert_eq!(c.rules["max-fan-out"].get_ref()["max"], 12);
+        assert_eq!(c.forbidden[0].from.path.as_deref(), Some("**/domain/**"));
+    }
+
+    #[test]
+    fn unknown_key_names_line_column_and_suggestion() {
+        let err = parse("[project]\nnme = \"x\"\n").unwrap_err();
+        let ConfigError::Invalid { line, column, message, hint, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!((*line, *column), (2, 1));
+        assert!(message.contains("unknown field `nme`"), "{message}");
+        assert_eq!(hint.as_deref(), Some("did you mean `name`?"));
+    }
+
+    #[test]
+    fn wrong_type_is_located() {
+        let err = parse("layers = \"a\"\n").unwrap_err();
+        let ConfigError::Invalid { line, column, .. } = &err else { panic!("{err:?}") };
+        assert_eq!((*line, *column), (1, 10));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        assert!(parse("[project]\nname = \"a\"\nname = \"b\"\n").is_err());
+    }
+}
