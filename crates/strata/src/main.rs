@@ -1,1 +1,63 @@
-fn main() {}
+//! The `strata` command: parses arguments, calls the project API, prints, and exits with the
+//! status every command shares (0 fine, 1 error-level findings, 2 could not do what was asked).
+
+mod args;
+mod commands;
+mod printer;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Args, Command};
+use crate::printer::Printer;
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Ran; nothing at error level.
+    Success,
+    /// Ran; error-level findings.
+    Failure,
+    /// Could not do what was asked: usage, configuration, input or internal error.
+    Error,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> ExitCode {
+        ExitCode::from(match s {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
+            let _ = e.print();
+            return code.into();
+        }
+    };
+    let printer = Printer::new(args.global.quiet);
+    let result = match &args.command {
+        Command::Check(a) => commands::check::run(&args.global, a, &printer),
+        Command::Modules => commands::modules::run(&args.global, &printer),
+        Command::Init(a) => commands::init::run(&args.global, a, &printer),
+        Command::Explain(a) => commands::explain::run(&args.global, a, &printer),
+        Command::Schema(a) => commands::schema::run(&args.global, a, &printer),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(err) => {
+            if printer::is_broken_pipe(&err) {
+                return ExitStatus::Success.into();
+            }
+            printer.error(&err);
+            ExitStatus::Error.into()
+        }
+    }
+}

@@ -1,1 +1,165 @@
-//! placeholder
+//! One repository loaded: configuration, modules with their files, and every analysis on top.
+//!
+//! [`Project`] is the API every front-end (CLI, registry server, MCP server) calls; none of
+//! them holds logic of its own.
+
+mod module;
+
+pub use module::{DependencyView, Module, ModuleRecord};
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use strata_diagnostics::{Diagnostic, Summary};
+use strata_lang::Lang;
+use strata_rules::{Context, Phase, RuleSettings};
+use strata_workspace::{
+    CONFIG_FILE, ConfigError, Discovery, LoadedConfig, ModuleSource, find_config, load_config,
+};
+
+/// How to find and read the repository.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The repository root (`--root`); default: the folder of the nearest `strata.toml` above
+    /// the working directory, else the working directory.
+    pub root: Option<PathBuf>,
+    /// An explicit `strata.toml` (`--config`).
+    pub config: Option<PathBuf>,
+    /// Ignore any `strata.toml` (`--no-config`).
+    pub no_config: bool,
+    /// Worker threads; 0 = one per core.
+    pub jobs: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("repository root `{}` is not a folder", .0.display())]
+    RootNotFound(PathBuf),
+    #[error("cannot determine the working directory")]
+    NoWorkingDirectory(#[source] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// A source file of the repository and the module that owns it.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub lang: Lang,
+    /// Index into [`Project::modules`]; `None` for a file no module owns.
+    pub module: Option<usize>,
+}
+
+/// A loaded repository.
+pub struct Project {
+    pub root: PathBuf,
+    pub config: LoadedConfig,
+    /// Repository-relative path of `strata.toml` (empty when there is none).
+    pub config_path: String,
+    pub settings: RuleSettings,
+    pub discovery: Discovery,
+    pub modules: Vec<Module>,
+    /// Every source file (a file of a known language), sorted by path.
+    pub sources: Vec<SourceFile>,
+}
+
+/// The result of `check`.
+pub struct CheckReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+impl Project {
+    /// Find the repository, read its configuration, discover modules and assign files.
+    pub fn load(options: &LoadOptions) -> Result<Project, ProjectError> {
+        let cwd = std::env::current_dir().map_err(ProjectError::NoWorkingDirectory)?;
+        let (root, config_file) = match &options.root {
+            Some(root) => {
+                let root = cwd.join(root);
+                if !root.is_dir() {
+                    return Err(ProjectError::RootNotFound(root));
+                }
+                let file = root.join(CONFIG_FILE);
+                (root, file.is_file().then_some(file))
+            }
+            None => match find_config(&cwd) {
+                Some(file) => (file.parent().unwrap_or(&cwd).to_path_buf(), Some(file)),
+                None => (cwd.clone(), None),
+            },
+        };
+        let config_file = if options.no_config {
+            None
+        } else {
+            options.config.as_ref().map(|c| cwd.join(c)).or(config_file)
+        };
+        let config = match &config_file {
+            Some(path) => load_config(path)?,
+            None => LoadedConfig::default(),
+        };
+        let settings = strata_rules::resolve_settings(&config)?;
+        let config_path = config_file
+            .as_deref()
+            .map(|p| relative(&root, p))
+            .unwrap_or_default();
+        let discovery = strata_workspace::discover(&root, config.clone(), options.jobs);
+        let (modules, sources) = module::assign(&discovery);
+        Ok(Project { root, config, config_path, settings, discovery, modules, sources })
+    }
+
+    /// The module named `name`.
+    pub fn module(&self, name: &str) -> Option<&Module> {
+        self.modules.iter().find(|m| m.declared.name == name)
+    }
+
+    /// Run every enabled rule; findings sorted.
+    pub fn check(&self) -> CheckReport {
+        let start = Instant::now();
+        let declared: Vec<_> = self.modules.iter().map(|m| m.declared.clone()).collect();
+        let cx = Context::new(
+            &self.config,
+            &self.config_path,
+            &declared,
+            &self.discovery.invalid_schemas,
+            &self.settings,
+        );
+        let diagnostics = strata_rules::run(&cx, &[Phase::Schema]);
+        let mut summary = Summary::count(&diagnostics, self.modules.len(), self.sources.len());
+        summary.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        CheckReport { diagnostics, summary }
+    }
+
+    /// One line of a repository file (1-based), for showing findings in context.
+    pub fn source_line(&self, file: &str, line: u32) -> Option<String> {
+        let text = std::fs::read(self.root.join(file)).ok()?;
+        let text = String::from_utf8_lossy(&text);
+        text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?).map(str::to_owned)
+    }
+
+    /// The registry view of every module (the `modules` JSON shape).
+    pub fn records(&self) -> Vec<ModuleRecord> {
+        self.modules.iter().map(Module::record).collect()
+    }
+
+    /// Modules discovered from manifests only (what `strata init` writes `module.yaml` for).
+    pub fn modules_without_schema(&self) -> impl Iterator<Item = &Module> {
+        self.modules.iter().filter(|m| m.declared.source == ModuleSource::Manifest)
+    }
+
+    /// Number of source files per language.
+    pub fn files_by_lang(&self) -> HashMap<Lang, usize> {
+        let mut counts = HashMap::new();
+        for f in &self.sources {
+            *counts.entry(f.lang).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// `path` relative to `root`, with `/`.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}

@@ -1,1 +1,104 @@
-//! placeholder
+//! The rule engine: the [`Rule`] trait, the single [`RULES`] list, per-rule levels and options
+//! from `strata.toml`, and dispatch by [`Phase`].
+//!
+//! strata_rules does no I/O: everything a rule needs is in its [`Context`].
+
+mod context;
+mod doc;
+pub mod rules;
+mod settings;
+
+pub use context::Context;
+pub use doc::{RuleDoc, SECTIONS};
+pub use settings::{RuleSettings, resolve_settings};
+
+use strata_diagnostics::{Diagnostic, Level};
+
+/// When a rule can run: on the declarations alone, on the import graph, or on each file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Schema,
+    Graph,
+    File,
+}
+
+/// A rule. One rule is one file in `rules/`; its `//!` doc comment is its documentation
+/// (`strata explain <id>`), in the sections What it does / Why / Example / How to fix.
+pub trait Rule: Sync {
+    /// Stable kebab-case id, named after the violation.
+    fn id(&self) -> &'static str;
+    fn default_level(&self) -> Level;
+    fn phase(&self) -> Phase;
+    /// The rule's source file; its leading `//!` comment is the documentation.
+    fn source(&self) -> &'static str;
+    /// Append findings (their severity is set by the engine from the configured level).
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule strata has, in no particular order (output is sorted).
+pub const RULES: &[&dyn Rule] = &[
+    &rules::schema_invalid::SchemaInvalid,
+    &rules::duplicate_module::DuplicateModule,
+    &rules::unknown_reference::UnknownReference,
+    &rules::schema_coverage::SchemaCoverage,
+    &rules::semver_mismatch::SemverMismatch,
+    &rules::deprecated_dependency::DeprecatedDependency,
+    &rules::port_conflict::PortConflict,
+    &rules::event_name::EventName,
+    &rules::orphan_event::OrphanEvent,
+];
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.id() == id)
+}
+
+/// Run every enabled rule of the given phases; findings carry their configured severity and
+/// come back sorted.
+pub fn run(cx: &Context<'_>, phases: &[Phase]) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    let mut buf = Vec::new();
+    for rule in RULES.iter().filter(|r| phases.contains(&r.phase())) {
+        let Some(severity) = cx.settings.level(*rule).severity() else { continue };
+        buf.clear();
+        rule.check(cx, &mut buf);
+        all.extend(buf.drain(..).map(|mut d| {
+            d.severity = severity;
+            d
+        }));
+    }
+    strata_diagnostics::sort(&mut all);
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id()).collect();
+        for id in &ids {
+            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id}");
+        }
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate rule id");
+    }
+
+    #[test]
+    fn every_rule_is_documented_in_the_fixed_sections() {
+        for rule in RULES {
+            let doc = RuleDoc::text(*rule);
+            assert!(!RuleDoc::summary(*rule).is_empty(), "{} has no summary", rule.id());
+            let mut at = 0;
+            for section in SECTIONS {
+                let heading = format!("## {section}\n");
+                let found = doc[at..].find(&heading);
+                assert!(found.is_some(), "{}: missing or misplaced section `{section}`", rule.id());
+                at += found.unwrap_or(0) + heading.len();
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! The repository as declared: `strata.toml`, `module.yaml` files and package manifests —
 //! found, parsed and validated — and the walk that lists the repository's files.
 
+pub mod atomic;
 pub mod config;
 pub mod discover;
 pub mod error;

@@ -80,6 +80,8 @@ pub fn read_manifest(path: &str, kind: ManifestKind, text: &str) -> ManifestInfo
             let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
             info.name = str_of(&v["name"]);
             info.version = str_of(&v["version"]);
+            // A private root that only lists workspaces is the workspace, not a package.
+            info.is_package = !(v["private"] == Value::Bool(true) && !v["workspaces"].is_null());
             info.description = str_of(&v["description"]);
         }
         ManifestKind::Python => {
@@ -184,6 +186,12 @@ mod tests {
             r#"{"name": "@x/p", "version": "0.1.0"}"#,
         );
         assert_eq!(n.name.as_deref(), Some("@x/p"));
+        let root = read_manifest(
+            "package.json",
+            ManifestKind::Npm,
+            r#"{"name": "root", "private": true, "workspaces": ["packages/*"]}"#,
+        );
+        assert!(!root.is_package);
         let py = read_manifest(
             "q/pyproject.toml",
             ManifestKind::Python,

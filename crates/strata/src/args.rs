@@ -1,0 +1,107 @@
+//! Command-line arguments. Global flags apply to every command.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "strata",
+    version,
+    about = "Keeps a many-module repository modular: finds its modules, builds the import graph, checks the architecture",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct GlobalArgs {
+    /// Repository root (default: the folder of the nearest strata.toml, else the working directory)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Use this strata.toml instead of the one found in the root
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore strata.toml: use the defaults
+    #[arg(long, global = true)]
+    pub no_config: bool,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print only data and errors: no summaries, no warnings about the run
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Never show progress bars
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+    /// Worker threads (default: one per core)
+    #[arg(long, short, global = true, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people
+    Text,
+    /// For machines: the stable shapes of the documentation
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the repository against every enabled rule
+    Check(CheckArgs),
+    /// List the modules: name, kind, lang, lane, layer, tier, owner, version, files
+    Modules,
+    /// Write strata.toml and module.yaml stubs for discovered modules (never overwrites)
+    Init(InitArgs),
+    /// Print a rule's documentation
+    Explain(ExplainArgs),
+    /// Print the JSON Schema of module.yaml or strata.toml
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct CheckArgs {
+    /// Report findings but exit 0 even when some are errors
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct InitArgs {
+    /// Print what would be written, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+#[command(arg_required_else_help = true)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. `port-conflict`
+    #[arg(required_unless_present = "list")]
+    pub rule: Option<String>,
+    /// List every rule with its default level and summary
+    #[arg(long, conflicts_with = "rule")]
+    pub list: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct SchemaArgs {
+    /// Which file's schema
+    #[arg(value_enum)]
+    pub which: SchemaKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// module.yaml
+    Module,
+    /// strata.toml
+    Config,
+}

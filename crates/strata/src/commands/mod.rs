@@ -1,0 +1,28 @@
+//! One file per command: turn arguments into a project call and its output.
+
+pub mod check;
+pub mod explain;
+pub mod init;
+pub mod modules;
+pub mod schema;
+
+use anyhow::Context as _;
+use strata_project::{LoadOptions, Project};
+
+use crate::args::GlobalArgs;
+use crate::printer::Printer;
+
+/// Load the repository the global flags name, and report problems of the walk.
+pub fn load(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Project> {
+    let options = LoadOptions {
+        root: global.root.clone(),
+        config: global.config.clone(),
+        no_config: global.no_config,
+        jobs: global.jobs,
+    };
+    let project = Project::load(&options).context("failed to load the repository")?;
+    for w in &project.discovery.warnings {
+        printer.warn(w);
+    }
+    Ok(project)
+}

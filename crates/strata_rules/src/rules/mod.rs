@@ -1,0 +1,43 @@
+//! One file per rule. Each begins with its documentation.
+
+pub mod deprecated_dependency;
+pub mod duplicate_module;
+pub mod event_name;
+pub mod orphan_event;
+pub mod port_conflict;
+pub mod schema_coverage;
+pub mod schema_invalid;
+pub mod semver_mismatch;
+pub mod unknown_reference;
+
+use serde_saphyr::Spanned;
+use strata_diagnostics::Diagnostic;
+use strata_workspace::DeclaredModule;
+use strata_workspace::module_file::pos;
+
+/// The file a module's findings point at: its `module.yaml`, else its manifest.
+pub(crate) fn declaration_file(m: &DeclaredModule) -> String {
+    m.schema_path
+        .clone()
+        .or_else(|| m.manifest.as_ref().map(|x| x.path.clone()))
+        .unwrap_or_else(|| m.display_root().to_owned())
+}
+
+/// A finding about module `m`, at a value of its `module.yaml`.
+pub(crate) fn at_value<T>(
+    rule: &'static str,
+    m: &DeclaredModule,
+    value: &Spanned<T>,
+    message: String,
+) -> Diagnostic {
+    let (line, column) = pos(value);
+    Diagnostic::new(rule, message).module(&m.name).at(declaration_file(m), line, column)
+}
+
+/// A finding about module `m` as a whole (pointing at its `name:` when it has a schema).
+pub(crate) fn at_module(rule: &'static str, m: &DeclaredModule, message: String) -> Diagnostic {
+    match &m.schema {
+        Some(s) => at_value(rule, m, &s.name, message),
+        None => Diagnostic::new(rule, message).module(&m.name).at(declaration_file(m), 0, 0),
+    }
+}
