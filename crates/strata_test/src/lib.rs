@@ -1,1 +1,117 @@
-//! placeholder
+//! Test helpers: run the real `strata` binary in a temporary repository and format what it
+//! printed for snapshots; generate monorepos with a ground truth.
+#![allow(clippy::missing_panics_doc)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A temporary repository and the binary to run in it.
+pub struct CliTest {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+}
+
+impl CliTest {
+    /// `bin` is `env!("CARGO_BIN_EXE_strata")` of the calling test.
+    pub fn new(bin: impl Into<PathBuf>) -> CliTest {
+        CliTest { dir: tempfile::tempdir().expect("temp dir"), bin: bin.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write a file (parents created) and return `self` for chaining.
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) -> &CliTest {
+        let p = self.dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("create dirs");
+        std::fs::write(p, contents).expect("write file");
+        self
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(path)).expect("read file")
+    }
+
+    /// Run `strata args…` in the repository.
+    pub fn run(&self, args: &[&str]) -> Output {
+        run_in(&self.bin, self.dir.path(), args)
+    }
+
+    /// Run and format exit code, stdout and stderr for a snapshot, with the temporary
+    /// folder's path replaced by `[ROOT]`.
+    pub fn snapshot(&self, args: &[&str]) -> String {
+        format_output(&self.run(args), self.dir.path())
+    }
+}
+
+/// Run the binary in `dir` with a fixed environment (no colour, fixed width).
+pub fn run_in(bin: &Path, dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata")
+}
+
+/// Exit code, stdout and stderr as one text, paths under `root` made stable.
+pub fn format_output(out: &Output, root: &Path) -> String {
+    let clean = |b: &[u8]| {
+        let s = String::from_utf8_lossy(b).into_owned();
+        let root_str = root.to_string_lossy();
+        let canonical = root.canonicalize().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let s = s.replace(root_str.as_ref(), "[ROOT]");
+        if canonical.is_empty() { s } else { s.replace(&canonical, "[ROOT]") }
+    };
+    format!(
+        "exit: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        out.status.code().map_or_else(|| "signal".into(), |c| c.to_string()),
+        clean(&out.stdout),
+        clean(&out.stderr),
+    )
+}
+
+/// `shared/bench/genrepo.py`, found above this crate (or through `STRATA_GENREPO`).
+pub fn genrepo() -> PathBuf {
+    if let Ok(p) = std::env::var("STRATA_GENREPO") {
+        return PathBuf::from(p);
+    }
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|d| d.join("shared/bench/genrepo.py"))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("shared/bench/genrepo.py not found above {}; set STRATA_GENREPO", here.display()))
+}
+
+/// A generated monorepo and its ground truth.
+pub struct Corpus {
+    pub dir: tempfile::TempDir,
+    pub truth: serde_json::Value,
+}
+
+impl Corpus {
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Generate a corpus with `genrepo.py --files N --seed S` plus `extra` arguments.
+pub fn generate(files: usize, seed: u64, extra: &[&str]) -> Corpus {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = Command::new("python3")
+        .arg(genrepo())
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--files", &files.to_string(), "--seed", &seed.to_string()])
+        .args(extra)
+        .stdout(Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "genrepo.py failed");
+    let truth = std::fs::read_to_string(dir.path().join(".truth/truth.json")).expect("truth.json");
+    Corpus { dir, truth: serde_json::from_str(&truth).expect("truth is JSON") }
+}

@@ -1,8 +1,8 @@
 //! Two modules that declare the same port, or overlapping API base paths.
 //!
 //! ## What it does
-//! Groups modules by `api.port`: every port declared by more than one module is one finding,
-//! at the declaration of each module after the first (by path), naming all of them. Also
+//! Groups modules by `api.port`: every module declaring a port that another module declares
+//! too gets a finding at its declaration, naming the others. Also
 //! reports two modules whose `api.base_path` are equal or one is a prefix of the other by
 //! whole segments (`/api/v1/users` and `/api/v1/users/admin`), since a gateway routing by
 //! path cannot tell them apart.
@@ -71,10 +71,14 @@ impl Rule for PortConflict {
             if users.len() < 2 {
                 continue;
             }
-            let names: Vec<String> = users.iter().map(|(m, _)| format!("`{}`", m.name)).collect();
-            for (m, spanned) in &users[1..] {
+            for (m, spanned) in users {
+                let others: Vec<String> = users
+                    .iter()
+                    .filter(|(o, _)| !std::ptr::eq(*o, *m))
+                    .map(|(o, _)| format!("`{}`", o.name))
+                    .collect();
                 out.push(
-                    at_value(ID, m, spanned, format!("port {port} is declared by {} modules: {}", users.len(), names.join(", ")))
+                    at_value(ID, m, spanned, format!("port {port} of `{}` is also declared by {}", m.name, others.join(", ")))
                         .target(port.to_string())
                         .help("give each service a port of its own"),
                 );
