@@ -42,6 +42,9 @@ impl Printer {
             if let Some(c) = cause.downcast_ref::<strata_workspace::ConfigError>() {
                 hint = c.hint().map(str::to_owned);
             }
+            if let Some(p) = cause.downcast_ref::<strata_project::ProjectError>() {
+                hint = p.hint().map(str::to_owned);
+            }
             if let Some(h) = cause.downcast_ref::<Hinted>() {
                 hint = Some(h.hint.clone());
             }

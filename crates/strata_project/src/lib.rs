@@ -42,6 +42,16 @@ pub enum ProjectError {
     Config(#[from] ConfigError),
 }
 
+impl ProjectError {
+    /// What the user can do about it, when strata knows.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            ProjectError::Config(c) => c.hint(),
+            _ => None,
+        }
+    }
+}
+
 /// A source file of the repository and the module that owns it.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -138,7 +148,9 @@ impl Project {
 
     /// The registry view of every module (the `modules` JSON shape).
     pub fn records(&self) -> Vec<ModuleRecord> {
-        self.modules.iter().map(Module::record).collect()
+        let mut records: Vec<ModuleRecord> = self.modules.iter().map(Module::record).collect();
+        records.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.root.cmp(&b.root)));
+        records
     }
 
     /// Modules discovered from manifests only (what `strata init` writes `module.yaml` for).

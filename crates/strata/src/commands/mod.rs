@@ -6,7 +6,6 @@ pub mod init;
 pub mod modules;
 pub mod schema;
 
-use anyhow::Context as _;
 use strata_project::{LoadOptions, Project};
 
 use crate::args::GlobalArgs;
@@ -20,7 +19,7 @@ pub fn load(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Project> {
         no_config: global.no_config,
         jobs: global.jobs,
     };
-    let project = Project::load(&options).context("failed to load the repository")?;
+    let project = Project::load(&options)?;
     for w in &project.discovery.warnings {
         printer.warn(w);
     }
