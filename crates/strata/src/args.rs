@@ -60,6 +60,10 @@ pub enum Command {
     Modules,
     /// Write strata.toml and module.yaml stubs for discovered modules (never overwrites)
     Init(InitArgs),
+    /// Index the repository: read every source file and build the import graph
+    Scan,
+    /// Print the import graph (module or file level)
+    Graph(GraphArgs),
     /// Print a rule's documentation
     Explain(ExplainArgs),
     /// Print the JSON Schema of module.yaml or strata.toml
@@ -71,6 +75,27 @@ pub struct CheckArgs {
     /// Report findings but exit 0 even when some are errors
     #[arg(long)]
     pub exit_zero: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct GraphArgs {
+    /// Nodes of the graph
+    #[arg(long, value_enum, default_value_t = GraphLevel::Module)]
+    pub level: GraphLevel,
+    /// Only this module and its neighbourhood
+    #[arg(long, value_name = "MODULE")]
+    pub focus: Option<String>,
+    /// With --focus: how many dependency steps (either direction) to include
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
+    pub depth: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphLevel {
+    /// One node per module
+    Module,
+    /// One node per source file
+    File,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -43,10 +43,16 @@ fn main() -> ExitCode {
         }
     };
     let printer = Printer::new(args.global.quiet);
+    if args.global.jobs > 0 {
+        // Only fails when a pool already exists, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(args.global.jobs).build_global();
+    }
     let result = match &args.command {
         Command::Check(a) => commands::check::run(&args.global, a, &printer),
         Command::Modules => commands::modules::run(&args.global, &printer),
         Command::Init(a) => commands::init::run(&args.global, a, &printer),
+        Command::Scan => commands::scan::run(&args.global, &printer),
+        Command::Graph(a) => commands::graph::run(&args.global, a, &printer),
         Command::Explain(a) => commands::explain::run(&args.global, a, &printer),
         Command::Schema(a) => commands::schema::run(&args.global, a, &printer),
     };

@@ -3,7 +3,13 @@
 //! [`Project`] is the API every front-end (CLI, registry server, MCP server) calls; none of
 //! them holds logic of its own.
 
+mod graph_view;
+mod index;
 mod module;
+
+pub use graph_view::{GraphDoc, GraphError, Level};
+
+pub use index::{FileEdge, Index};
 
 pub use module::{DependencyView, Module, ModuleRecord};
 
@@ -115,6 +121,12 @@ impl Project {
         let discovery = strata_workspace::discover(&root, config.clone(), options.jobs);
         let (modules, sources) = module::assign(&discovery);
         Ok(Project { root, config, config_path, settings, discovery, modules, sources })
+    }
+
+    /// Read every source file once and build the import graph (parallel; `jobs` threads as
+    /// loaded).
+    pub fn scan(&self) -> Index {
+        index::build(self)
     }
 
     /// The module named `name`.

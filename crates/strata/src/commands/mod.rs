@@ -2,8 +2,10 @@
 
 pub mod check;
 pub mod explain;
+pub mod graph;
 pub mod init;
 pub mod modules;
+pub mod scan;
 pub mod schema;
 
 use strata_project::{LoadOptions, Project};
