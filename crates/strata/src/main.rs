@@ -37,7 +37,11 @@ fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
-            let code = if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
+            let code = if e.use_stderr() {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Success
+            };
             let _ = e.print();
             return code.into();
         }
@@ -45,7 +49,9 @@ fn main() -> ExitCode {
     let printer = Printer::new(args.global.quiet);
     if args.global.jobs > 0 {
         // Only fails when a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(args.global.jobs).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.global.jobs)
+            .build_global();
     }
     let result = match &args.command {
         Command::Check(a) => commands::check::run(&args.global, a, &printer),

@@ -1,6 +1,6 @@
 //! The one place that writes to stdout and stderr. Data goes to stdout; errors, warnings and
 //! summaries to stderr. A closed stdout (`strata modules | head`) ends the command quietly.
-#![allow(clippy::print_stderr)]
+#![allow(clippy::print_stderr, clippy::unused_self)]
 
 use std::io::{self, Write};
 

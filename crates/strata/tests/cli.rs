@@ -1,5 +1,7 @@
 //! The real binary in temporary repositories: exit code, stdout and stderr snapshotted.
 
+use std::fmt::Write as _;
+
 use insta::assert_snapshot;
 use strata_test::CliTest;
 
@@ -43,7 +45,7 @@ events:
     .write("services/billing/src/index.ts", "export const x = 1;\n")
     .write(
         "libs/ledger/module.yaml",
-        r#"schema: strata/v1
+        r"schema: strata/v1
 name: ledger
 kind: library
 version: 3.0.0
@@ -54,10 +56,13 @@ layer: foundation
 tier: 1
 events:
   consumes: [billing.invoice.created]
-"#,
+",
     )
     .write("libs/ledger/src/lib.rs", "pub fn f() {}\n")
-    .write("tools/cli/Cargo.toml", "[package]\nname = \"shop-cli\"\nversion = \"0.3.0\"\ndescription = \"The shop's CLI\"\n")
+    .write(
+        "tools/cli/Cargo.toml",
+        "[package]\nname = \"shop-cli\"\nversion = \"0.3.0\"\ndescription = \"The shop's CLI\"\n",
+    )
     .write("tools/cli/src/main.rs", "fn main() {}\n");
     t
 }
@@ -73,7 +78,10 @@ fn help_of_every_command() {
         &["explain", "--help"],
         &["schema", "--help"],
     ] {
-        assert_snapshot!(format!("help_{}", args[0].trim_start_matches('-')), t.snapshot(args));
+        assert_snapshot!(
+            format!("help_{}", args[0].trim_start_matches('-')),
+            t.snapshot(args)
+        );
     }
 }
 
@@ -98,7 +106,10 @@ fn check_exit_zero_and_quiet() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("error[semver-mismatch]"));
-    assert!(!stdout.contains("errors,"), "--quiet drops the summary: {stdout}");
+    assert!(
+        !stdout.contains("errors,"),
+        "--quiet drops the summary: {stdout}"
+    );
 }
 
 #[test]
@@ -109,15 +120,24 @@ fn check_broken_module_files_are_findings_and_the_rest_is_checked() {
         .write("bad/yaml/module.yaml", "name: [unclosed\n")
         .write("bad/empty/module.yaml", "")
         .write("bad/binary/module.yaml", b"\x00\x01\xff\xfe".as_slice())
-        .write("bad/version/module.yaml", "name: versioned\nversion: one\ndepends_on: [{ name: ledger, version: \"^^1\" }]\n");
+        .write(
+            "bad/version/module.yaml",
+            "name: versioned\nversion: one\ndepends_on: [{ name: ledger, version: \"^^1\" }]\n",
+        );
     let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..10 {
         let refs = vec![format!("*a{}", i - 1); 10].join(", ");
-        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        let _ = writeln!(bomb, "a{i}: &a{i} [{refs}]");
     }
     bomb.push_str("name: bomb\n");
     t.write("bad/bomb/module.yaml", bomb);
-    assert_snapshot!(t.snapshot(&["check", "--format", "json"]).lines().filter(|l| !l.contains("elapsed_ms")).collect::<Vec<_>>().join("\n"));
+    assert_snapshot!(
+        t.snapshot(&["check", "--format", "json"])
+            .lines()
+            .filter(|l| !l.contains("elapsed_ms"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
 
 #[test]
@@ -152,8 +172,17 @@ fn rule_levels_apply() {
         .map(|f| (f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap()))
         .collect();
     assert!(rules.contains(&("semver-mismatch", "warning")), "{rules:?}");
-    assert!(!rules.iter().any(|(r, _)| *r == "orphan-event" || *r == "schema-coverage"), "{rules:?}");
-    assert_eq!(out.status.code(), Some(1), "unknown layers are still errors");
+    assert!(
+        !rules
+            .iter()
+            .any(|(r, _)| *r == "orphan-event" || *r == "schema-coverage"),
+        "{rules:?}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "unknown layers are still errors"
+    );
 }
 
 #[test]
@@ -193,7 +222,10 @@ fn init_writes_stubs_and_never_overwrites() {
     assert!(String::from_utf8_lossy(&check.stdout).contains("tools/cli/module.yaml"));
     t.write("tools/cli/module.yaml", "name: shop-cli\nowner: user:me\n");
     assert_snapshot!("init_second", t.snapshot(&["init"]));
-    assert_eq!(t.read("tools/cli/module.yaml"), "name: shop-cli\nowner: user:me\n");
+    assert_eq!(
+        t.read("tools/cli/module.yaml"),
+        "name: shop-cli\nowner: user:me\n"
+    );
 }
 
 #[test]
@@ -206,7 +238,10 @@ fn init_with_broken_config_is_exit_2() {
 #[test]
 fn explain_a_rule_and_the_list() {
     let t = CliTest::new(BIN);
-    assert_snapshot!("explain_port_conflict", t.snapshot(&["explain", "port-conflict"]));
+    assert_snapshot!(
+        "explain_port_conflict",
+        t.snapshot(&["explain", "port-conflict"])
+    );
     assert_snapshot!("explain_list", t.snapshot(&["explain", "--list"]));
 }
 
@@ -224,7 +259,10 @@ fn schema_bad_argument_is_exit_2() {
 fn committed_json_schemas_are_current() {
     let t = CliTest::new(BIN);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema");
-    for (which, file) in [("module", "module.schema.json"), ("config", "config.schema.json")] {
+    for (which, file) in [
+        ("module", "module.schema.json"),
+        ("config", "config.schema.json"),
+    ] {
         let out = t.run(&["schema", which]);
         assert_eq!(out.status.code(), Some(0));
         let committed = std::fs::read_to_string(root.join(file)).unwrap_or_default();

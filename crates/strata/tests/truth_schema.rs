@@ -15,7 +15,11 @@ const FILES: usize = 2000;
 
 fn stdout_json(root: &std::path::Path, args: &[&str]) -> Value {
     let out = run_in(BIN.as_ref(), root, args);
-    assert!(out.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
@@ -25,7 +29,12 @@ fn comparable(m: &Value) -> Value {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|d| (d["name"].as_str().unwrap_or("").into(), d["version"].as_str().unwrap_or("").into()))
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap_or("").into(),
+                d["version"].as_str().unwrap_or("").into(),
+            )
+        })
         .collect();
     json!({
         "name": m["name"], "lang": m["lang"], "root": m["root"], "version": m["version"],
@@ -54,7 +63,11 @@ fn modules_and_schema_findings_match_the_truth() {
             .iter()
             .map(|m| (m["name"].as_str().unwrap().to_owned(), comparable(m)))
             .collect();
-        assert_eq!(found.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>(), "seed {seed}: module names");
+        assert_eq!(
+            found.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "seed {seed}: module names"
+        );
         for (name, m) in &expected {
             assert_eq!(&found[name], m, "seed {seed}: module `{name}`");
         }
@@ -65,25 +78,44 @@ fn modules_and_schema_findings_match_the_truth() {
         let t = &truth["findings"];
 
         let semver_found: BTreeSet<(String, String)> = of("semver-mismatch")
-            .map(|f| (f["module"].as_str().unwrap().into(), f["target"].as_str().unwrap().into()))
+            .map(|f| {
+                (
+                    f["module"].as_str().unwrap().into(),
+                    f["target"].as_str().unwrap().into(),
+                )
+            })
             .collect();
         let semver_truth: BTreeSet<(String, String)> = t["semver_mismatches"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|s| (s["module"].as_str().unwrap().into(), s["dependency"].as_str().unwrap().into()))
+            .map(|s| {
+                (
+                    s["module"].as_str().unwrap().into(),
+                    s["dependency"].as_str().unwrap().into(),
+                )
+            })
             .collect();
         assert_eq!(semver_found, semver_truth, "seed {seed}: semver mismatches");
         for s in t["semver_mismatches"].as_array().unwrap() {
-            let f = of("semver-mismatch").find(|f| f["module"] == s["module"] && f["target"] == s["dependency"]).unwrap();
+            let f = of("semver-mismatch")
+                .find(|f| f["module"] == s["module"] && f["target"] == s["dependency"])
+                .unwrap();
             let msg = f["message"].as_str().unwrap();
-            assert!(msg.contains(s["requirement"].as_str().unwrap()) && msg.contains(s["actual"].as_str().unwrap()), "{msg}");
+            assert!(
+                msg.contains(s["requirement"].as_str().unwrap())
+                    && msg.contains(s["actual"].as_str().unwrap()),
+                "{msg}"
+            );
         }
 
         let mut ports_found: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
         for f in of("port-conflict") {
             if let Ok(port) = f["target"].as_str().unwrap().parse::<u64>() {
-                ports_found.entry(port).or_default().insert(f["module"].as_str().unwrap().into());
+                ports_found
+                    .entry(port)
+                    .or_default()
+                    .insert(f["module"].as_str().unwrap().into());
             }
         }
         let ports_truth: BTreeMap<u64, BTreeSet<String>> = t["port_conflicts"]
@@ -91,7 +123,12 @@ fn modules_and_schema_findings_match_the_truth() {
             .unwrap()
             .iter()
             .map(|p| {
-                let modules = p["modules"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().into()).collect();
+                let modules = p["modules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m.as_str().unwrap().into())
+                    .collect();
                 (p["port"].as_u64().unwrap(), modules)
             })
             .collect();
@@ -100,22 +137,42 @@ fn modules_and_schema_findings_match_the_truth() {
         let events_found: BTreeSet<(String, String, String)> = of("event-name")
             .map(|f| {
                 let msg = f["message"].as_str().unwrap();
-                let kind = if msg.contains("(publishes)") { "publishes" } else { "consumes" };
-                (f["module"].as_str().unwrap().into(), kind.into(), f["target"].as_str().unwrap().into())
+                let kind = if msg.contains("(publishes)") {
+                    "publishes"
+                } else {
+                    "consumes"
+                };
+                (
+                    f["module"].as_str().unwrap().into(),
+                    kind.into(),
+                    f["target"].as_str().unwrap().into(),
+                )
             })
             .collect();
         let events_truth: BTreeSet<(String, String, String)> = t["bad_event_names"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| (e["module"].as_str().unwrap().into(), e["kind"].as_str().unwrap().into(), e["event"].as_str().unwrap().into()))
+            .map(|e| {
+                (
+                    e["module"].as_str().unwrap().into(),
+                    e["kind"].as_str().unwrap().into(),
+                    e["event"].as_str().unwrap().into(),
+                )
+            })
             .collect();
         assert_eq!(events_found, events_truth, "seed {seed}: bad event names");
 
         println!(
             "{seed:>4}  {:>3} = {:<3}  {:>2} = {:<2}  {:>2} = {:<2}  {:>2} = {:<2}",
-            expected.len(), found.len(), semver_truth.len(), semver_found.len(),
-            ports_truth.len(), ports_found.len(), events_truth.len(), events_found.len()
+            expected.len(),
+            found.len(),
+            semver_truth.len(),
+            semver_found.len(),
+            ports_truth.len(),
+            ports_found.len(),
+            events_truth.len(),
+            events_found.len()
         );
     }
 }

@@ -157,7 +157,14 @@ mod tests {
         ];
         sort(&mut d);
         let order: Vec<_> = d.iter().map(|d| (d.file.as_str(), d.rule)).collect();
-        assert_eq!(order, [("a.yaml", "a-rule"), ("b.yaml", "a-rule"), ("b.yaml", "b-rule")]);
+        assert_eq!(
+            order,
+            [
+                ("a.yaml", "a-rule"),
+                ("b.yaml", "a-rule"),
+                ("b.yaml", "b-rule")
+            ]
+        );
     }
 
     #[test]

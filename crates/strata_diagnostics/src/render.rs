@@ -18,7 +18,10 @@ pub struct Summary {
 
 impl Summary {
     pub fn count(diagnostics: &[Diagnostic], modules: usize, files: usize) -> Summary {
-        let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         Summary {
             errors,
             warnings: diagnostics.len() - errors,
@@ -92,7 +95,10 @@ struct Report<'a> {
 
 /// The `strata check --format json` document (pretty-printed, keys in a fixed order).
 pub fn render_json(diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    let report = Report { findings: diagnostics, summary };
+    let report = Report {
+        findings: diagnostics,
+        summary,
+    };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
     s.push('\n');
     s
@@ -119,7 +125,11 @@ mod tests {
 
     #[test]
     fn json_has_findings_and_summary() {
-        let d = vec![Diagnostic::new("event-name", "bad").module("m").target("x.y")];
+        let d = vec![
+            Diagnostic::new("event-name", "bad")
+                .module("m")
+                .target("x.y"),
+        ];
         let json = render_json(&d, &Summary::count(&d, 1, 1));
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["findings"][0]["rule"], "event-name");

@@ -162,7 +162,7 @@ pub trait Frontend: Sync + Send {
 pub enum Target {
     /// A file of the repository.
     File(FileId),
-    /// A third-party package (crate, npm package, PyPI import name, Go module path, Maven
+    /// A third-party package (crate, npm package, `PyPI` import name, Go module path, Maven
     /// `group:artifact` or the top-level Java package). Standard libraries are not reported.
     External(String),
 }
@@ -186,6 +186,7 @@ pub fn frontend(lang: Lang) -> &'static dyn Frontend {
 }
 
 /// 1-based line and column of a byte offset; shared by the scanners.
+#[allow(dead_code)]
 pub(crate) fn line_col(line_starts: &[usize], offset: usize) -> (u32, u32) {
     let line = line_starts.partition_point(|&s| s <= offset);
     let start = line_starts[line.saturating_sub(1)];

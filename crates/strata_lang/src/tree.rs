@@ -30,7 +30,12 @@ impl SourceTree {
             ids.insert(p.clone(), id);
             dirs.entry(parent(p).to_owned()).or_default().push(id);
         }
-        SourceTree { root: root.into(), paths, ids, dirs }
+        SourceTree {
+            root: root.into(),
+            paths,
+            ids,
+            dirs,
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -108,7 +113,11 @@ pub fn file_name(path: &str) -> &str {
 /// Join a directory and a relative path, normalising `.` and `..`; `None` if it escapes the
 /// root.
 pub fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
     for seg in rel.split('/') {
         match seg {
             "" | "." => {}
@@ -128,7 +137,12 @@ mod tests {
     fn tree() -> SourceTree {
         SourceTree::new(
             "/r",
-            vec!["b/x.ts".into(), "a/package.json".into(), "a/src/i.ts".into(), "a/src/i.ts".into()],
+            vec![
+                "b/x.ts".into(),
+                "a/package.json".into(),
+                "a/src/i.ts".into(),
+                "a/src/i.ts".into(),
+            ],
         )
     }
 

@@ -78,7 +78,12 @@ impl Project {
                     .ok_or_else(|| GraphError::UnknownModule(name.to_owned()))?;
                 let g = index.module_graph(self.modules.len());
                 let start = u32::try_from(start).unwrap_or(u32::MAX);
-                Some(g.neighbourhood(start, depth).into_iter().map(|(m, _)| m as usize).collect())
+                Some(
+                    g.neighbourhood(start, depth)
+                        .into_iter()
+                        .map(|(m, _)| m as usize)
+                        .collect(),
+                )
             }
         };
         let kept = |m: Option<usize>| match (&keep, m) {
@@ -93,17 +98,30 @@ impl Project {
             .filter(|(i, _)| kept(Some(*i)))
             .map(|(i, m)| GraphModule {
                 record: m.record(),
-                external: index.external.get(i).map(|e| e.iter().cloned().collect()).unwrap_or_default(),
+                external: index
+                    .external
+                    .get(i)
+                    .map(|e| e.iter().cloned().collect())
+                    .unwrap_or_default(),
             })
             .collect();
-        modules.sort_by(|a, b| a.record.name.cmp(&b.record.name).then_with(|| a.record.root.cmp(&b.record.root)));
+        modules.sort_by(|a, b| {
+            a.record
+                .name
+                .cmp(&b.record.name)
+                .then_with(|| a.record.root.cmp(&b.record.root))
+        });
 
         let name = |m: usize| self.modules[m].name();
         let mut module_edges: Vec<GraphModuleEdge> = index
             .module_edges
             .iter()
             .filter(|((a, b), _)| kept(Some(*a)) && kept(Some(*b)))
-            .map(|(&(a, b), &n)| GraphModuleEdge { from: name(a), to: name(b), imports: n })
+            .map(|(&(a, b), &n)| GraphModuleEdge {
+                from: name(a),
+                to: name(b),
+                imports: n,
+            })
             .collect();
         module_edges.sort_by(|a, b| (a.from, a.to).cmp(&(b.from, b.to)));
 
@@ -114,12 +132,19 @@ impl Project {
                     .sources
                     .iter()
                     .filter(|s| kept(s.module))
-                    .map(|s| GraphFile { path: &s.path, module: s.module.map(name), lang: s.lang.as_str() })
+                    .map(|s| GraphFile {
+                        path: &s.path,
+                        module: s.module.map(name),
+                        lang: s.lang.as_str(),
+                    })
                     .collect();
                 let edges = index
                     .file_edges
                     .iter()
-                    .filter(|e| kept(self.sources[e.from as usize].module) && kept(self.sources[e.to as usize].module))
+                    .filter(|e| {
+                        kept(self.sources[e.from as usize].module)
+                            && kept(self.sources[e.to as usize].module)
+                    })
                     .map(|e| GraphEdge {
                         from: &self.sources[e.from as usize].path,
                         to: &self.sources[e.to as usize].path,
@@ -129,6 +154,12 @@ impl Project {
                 (Some(files), Some(edges))
             }
         };
-        Ok(GraphDoc { root: ".", modules, files, edges, module_edges })
+        Ok(GraphDoc {
+            root: ".",
+            modules,
+            files,
+            edges,
+            module_edges,
+        })
     }
 }

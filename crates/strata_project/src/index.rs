@@ -38,13 +38,18 @@ impl Index {
     pub fn module_graph(&self, modules: usize) -> Graph {
         Graph::new(
             modules,
-            self.module_edges.keys().filter_map(|&(a, b)| Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?))),
+            self.module_edges
+                .keys()
+                .filter_map(|&(a, b)| Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?))),
         )
     }
 
     /// The file graph (nodes are indices into [`Project::sources`]).
     pub fn file_graph(&self) -> Graph {
-        Graph::new(self.facts.len(), self.file_edges.iter().map(|e| (e.from, e.to)))
+        Graph::new(
+            self.facts.len(),
+            self.file_edges.iter().map(|e| (e.from, e.to)),
+        )
     }
 }
 
@@ -78,8 +83,10 @@ pub(crate) fn build(project: &Project) -> Index {
     }
 
     let langs: BTreeSet<Lang> = sources.iter().map(|s| s.lang).collect();
-    let resolvers: BTreeMap<Lang, Box<dyn strata_lang::Resolver>> =
-        langs.into_iter().map(|l| (l, frontend(l).resolver(&tree))).collect();
+    let resolvers: BTreeMap<Lang, Box<dyn strata_lang::Resolver>> = langs
+        .into_iter()
+        .map(|l| (l, frontend(l).resolver(&tree)))
+        .collect();
 
     // Per file: its edges and external packages.
     let resolved: Vec<(Vec<FileEdge>, Vec<String>)> = (0..sources.len())
@@ -100,7 +107,11 @@ pub(crate) fn build(project: &Project) -> Index {
                         Target::File(f) => {
                             let to = source_of.get(f.0 as usize).copied().unwrap_or(u32::MAX);
                             if to != u32::MAX && to != from {
-                                edges.push(FileEdge { from, to, line: import.line });
+                                edges.push(FileEdge {
+                                    from,
+                                    to,
+                                    line: import.line,
+                                });
                             }
                         }
                         Target::External(name) => external.push(name.clone()),
@@ -123,12 +134,22 @@ pub(crate) fn build(project: &Project) -> Index {
     }
     let mut module_edges = BTreeMap::new();
     for e in &file_edges {
-        let (Some(a), Some(b)) = (sources[e.from as usize].module, sources[e.to as usize].module) else {
+        let (Some(a), Some(b)) = (
+            sources[e.from as usize].module,
+            sources[e.to as usize].module,
+        ) else {
             continue;
         };
         if a != b {
             *module_edges.entry((a, b)).or_insert(0) += 1;
         }
     }
-    Index { tree, facts, file_edges, module_edges, external, unreadable }
+    Index {
+        tree,
+        facts,
+        file_edges,
+        module_edges,
+        external,
+        unreadable,
+    }
 }

@@ -120,7 +120,15 @@ impl Project {
             .unwrap_or_default();
         let discovery = strata_workspace::discover(&root, config.clone(), options.jobs);
         let (modules, sources) = module::assign(&discovery);
-        Ok(Project { root, config, config_path, settings, discovery, modules, sources })
+        Ok(Project {
+            root,
+            config,
+            config_path,
+            settings,
+            discovery,
+            modules,
+            sources,
+        })
     }
 
     /// Read every source file once and build the import graph (parallel; `jobs` threads as
@@ -148,14 +156,19 @@ impl Project {
         let diagnostics = strata_rules::run(&cx, &[Phase::Schema]);
         let mut summary = Summary::count(&diagnostics, self.modules.len(), self.sources.len());
         summary.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-        CheckReport { diagnostics, summary }
+        CheckReport {
+            diagnostics,
+            summary,
+        }
     }
 
     /// One line of a repository file (1-based), for showing findings in context.
     pub fn source_line(&self, file: &str, line: u32) -> Option<String> {
         let text = std::fs::read(self.root.join(file)).ok()?;
         let text = String::from_utf8_lossy(&text);
-        text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?).map(str::to_owned)
+        text.lines()
+            .nth(usize::try_from(line).ok()?.checked_sub(1)?)
+            .map(str::to_owned)
     }
 
     /// The registry view of every module (the `modules` JSON shape).
@@ -167,7 +180,9 @@ impl Project {
 
     /// Modules discovered from manifests only (what `strata init` writes `module.yaml` for).
     pub fn modules_without_schema(&self) -> impl Iterator<Item = &Module> {
-        self.modules.iter().filter(|m| m.declared.source == ModuleSource::Manifest)
+        self.modules
+            .iter()
+            .filter(|m| m.declared.source == ModuleSource::Manifest)
     }
 
     /// Number of source files per language.

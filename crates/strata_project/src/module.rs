@@ -57,7 +57,9 @@ impl Module {
         let s = d.schema.as_ref();
         ModuleRecord {
             name: d.name.clone(),
-            kind: s.and_then(|s| s.kind).map(|k| k.as_str()),
+            kind: s
+                .and_then(|s| s.kind)
+                .map(strata_workspace::module_file::ModuleKind::as_str),
             lang: self.lang.map(Lang::as_str),
             root: d.display_root().to_owned(),
             lane: s.and_then(|s| s.lane.as_ref()).map(|v| v.value.clone()),
@@ -65,7 +67,9 @@ impl Module {
             tier: s.and_then(|s| s.tier.as_ref()).map(|v| v.value),
             version: d.version().map(str::to_owned),
             owner: s.and_then(|s| s.owner.as_ref()).map(|v| v.value.clone()),
-            lifecycle: s.and_then(|s| s.lifecycle).map(|l| l.as_str()),
+            lifecycle: s
+                .and_then(|s| s.lifecycle)
+                .map(strata_workspace::module_file::Lifecycle::as_str),
             files: self.files,
             depends_on: s
                 .map(|s| {
@@ -92,19 +96,28 @@ impl Module {
 /// are dropped; modules with a `module.yaml` always stay.
 pub(crate) fn assign(discovery: &Discovery) -> (Vec<Module>, Vec<SourceFile>) {
     let declared = &discovery.modules;
-    let by_root: HashMap<&str, usize> =
-        declared.iter().enumerate().map(|(i, m)| (m.root.as_str(), i)).collect();
+    let by_root: HashMap<&str, usize> = declared
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.root.as_str(), i))
+        .collect();
     let path_filters: Vec<Option<GlobSet>> = declared.iter().map(paths_filter).collect();
 
     let mut counts = vec![0usize; declared.len()];
     let mut lang_counts: Vec<HashMap<Lang, usize>> = vec![HashMap::new(); declared.len()];
     let mut sources = Vec::new();
     for path in &discovery.files {
-        let Some(lang) = Lang::from_path(path) else { continue };
+        let Some(lang) = Lang::from_path(path) else {
+            continue;
+        };
         let module = owner(path, &by_root).filter(|&i| {
             path_filters[i].as_ref().is_none_or(|set| {
                 let root = &declared[i].root;
-                let rel = if root.is_empty() { path.as_str() } else { &path[root.len() + 1..] };
+                let rel = if root.is_empty() {
+                    path.as_str()
+                } else {
+                    &path[root.len() + 1..]
+                };
                 set.is_match(rel)
             })
         });
@@ -112,7 +125,11 @@ pub(crate) fn assign(discovery: &Discovery) -> (Vec<Module>, Vec<SourceFile>) {
             counts[i] += 1;
             *lang_counts[i].entry(lang).or_default() += 1;
         }
-        sources.push(SourceFile { path: path.clone(), lang, module });
+        sources.push(SourceFile {
+            path: path.clone(),
+            lang,
+            module,
+        });
     }
 
     // Keep modules that have a schema or own files; renumber file owners accordingly.
@@ -123,12 +140,20 @@ pub(crate) fn assign(discovery: &Discovery) -> (Vec<Module>, Vec<SourceFile>) {
             continue;
         }
         new_index[i] = Some(modules.len());
-        let manifest_lang = d.manifest.as_ref().and_then(|m| m.kind).and_then(|k| Lang::parse(k.lang()));
+        let manifest_lang = d
+            .manifest
+            .as_ref()
+            .and_then(|m| m.kind)
+            .and_then(|k| Lang::parse(k.lang()));
         let majority = lang_counts[i]
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
             .map(|(l, _)| *l);
-        modules.push(Module { declared: d.clone(), lang: manifest_lang.or(majority), files: counts[i] });
+        modules.push(Module {
+            declared: d.clone(),
+            lang: manifest_lang.or(majority),
+            files: counts[i],
+        });
     }
     for f in &mut sources {
         f.module = f.module.and_then(|i| new_index[i]);

@@ -30,16 +30,30 @@ impl<'a> Context<'a> {
         for (i, m) in modules.iter().enumerate() {
             by_name.entry(m.name.as_str()).or_default().push(i);
         }
-        Context { config, config_path, modules, invalid_schemas, settings, by_name }
+        Context {
+            config,
+            config_path,
+            modules,
+            invalid_schemas,
+            settings,
+            by_name,
+        }
     }
 
     /// The module named `name` (the first by root when several share it).
     pub fn module(&self, name: &str) -> Option<&'a DeclaredModule> {
-        self.by_name.get(name).and_then(|v| v.first()).map(|&i| &self.modules[i])
+        self.by_name
+            .get(name)
+            .and_then(|v| v.first())
+            .map(|&i| &self.modules[i])
     }
 
     /// Every module with this name (more than one is a `duplicate-module` finding).
     pub fn modules_named(&self, name: &str) -> impl Iterator<Item = &'a DeclaredModule> + '_ {
-        self.by_name.get(name).into_iter().flatten().map(|&i| &self.modules[i])
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.modules[i])
     }
 }

@@ -12,7 +12,9 @@ impl RuleDoc {
     pub fn text(rule: &dyn Rule) -> String {
         let mut out = String::new();
         for line in rule.source().lines() {
-            let Some(rest) = line.strip_prefix("//!") else { break };
+            let Some(rest) = line.strip_prefix("//!") else {
+                break;
+            };
             out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
             out.push('\n');
         }
@@ -21,6 +23,10 @@ impl RuleDoc {
 
     /// The first line: a one-sentence summary.
     pub fn summary(rule: &dyn Rule) -> String {
-        Self::text(rule).lines().next().unwrap_or_default().to_owned()
+        Self::text(rule)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
     }
 }

@@ -1,7 +1,7 @@
 //! The rule engine: the [`Rule`] trait, the single [`RULES`] list, per-rule levels and options
 //! from `strata.toml`, and dispatch by [`Phase`].
 //!
-//! strata_rules does no I/O: everything a rule needs is in its [`Context`].
+//! `strata_rules` does no I/O: everything a rule needs is in its [`Context`].
 
 mod context;
 mod doc;
@@ -59,7 +59,9 @@ pub fn run(cx: &Context<'_>, phases: &[Phase]) -> Vec<Diagnostic> {
     let mut all = Vec::new();
     let mut buf = Vec::new();
     for rule in RULES.iter().filter(|r| phases.contains(&r.phase())) {
-        let Some(severity) = cx.settings.level(*rule).severity() else { continue };
+        let Some(severity) = cx.settings.level(*rule).severity() else {
+            continue;
+        };
         buf.clear();
         rule.check(cx, &mut buf);
         all.extend(buf.drain(..).map(|mut d| {
@@ -79,7 +81,10 @@ mod tests {
     fn ids_are_unique_kebab_case() {
         let mut ids: Vec<&str> = RULES.iter().map(|r| r.id()).collect();
         for id in &ids {
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id}");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id}"
+            );
         }
         ids.sort_unstable();
         let n = ids.len();
@@ -91,12 +96,20 @@ mod tests {
     fn every_rule_is_documented_in_the_fixed_sections() {
         for rule in RULES {
             let doc = RuleDoc::text(*rule);
-            assert!(!RuleDoc::summary(*rule).is_empty(), "{} has no summary", rule.id());
+            assert!(
+                !RuleDoc::summary(*rule).is_empty(),
+                "{} has no summary",
+                rule.id()
+            );
             let mut at = 0;
             for section in SECTIONS {
                 let heading = format!("## {section}\n");
                 let found = doc[at..].find(&heading);
-                assert!(found.is_some(), "{}: missing or misplaced section `{section}`", rule.id());
+                assert!(
+                    found.is_some(),
+                    "{}: missing or misplaced section `{section}`",
+                    rule.id()
+                );
                 at += found.unwrap_or(0) + heading.len();
             }
         }

@@ -18,7 +18,10 @@ pub struct RuleSettings {
 
 impl RuleSettings {
     pub fn level(&self, rule: &dyn Rule) -> Level {
-        self.levels.get(rule.id()).copied().unwrap_or_else(|| rule.default_level())
+        self.levels
+            .get(rule.id())
+            .copied()
+            .unwrap_or_else(|| rule.default_level())
     }
 
     /// Force a level (e.g. from the command line).
@@ -36,7 +39,10 @@ impl RuleSettings {
 /// `error`/`warn`/`off`.
 pub fn resolve_settings(config: &LoadedConfig) -> Result<RuleSettings, ConfigError> {
     let mut settings = RuleSettings::default();
-    let path = config.path.clone().unwrap_or_else(|| PathBuf::from("strata.toml"));
+    let path = config
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("strata.toml"));
     for (id, spanned) in &config.config.rules {
         let (line, column) = line_col(&config.text, spanned.span().start);
         let invalid = |message: String, hint: Option<String>| ConfigError::Invalid {
@@ -54,7 +60,9 @@ pub fn resolve_settings(config: &LoadedConfig) -> Result<RuleSettings, ConfigErr
                 column: kcol.max(1),
                 message: format!("unknown rule `{id}` in `[rules]`"),
                 hint: Some(match closest(id, RULES.iter().map(|r| r.id())) {
-                    Some(c) => format!("did you mean `{c}`? (`strata explain --list` lists every rule)"),
+                    Some(c) => {
+                        format!("did you mean `{c}`? (`strata explain --list` lists every rule)")
+                    }
                     None => "`strata explain --list` lists every rule".into(),
                 }),
             });
@@ -63,7 +71,9 @@ pub fn resolve_settings(config: &LoadedConfig) -> Result<RuleSettings, ConfigErr
             let s = v.as_str().unwrap_or_default();
             Level::parse(s).ok_or_else(|| {
                 invalid(
-                    format!("invalid level {v} for rule `{id}`: expected \"error\", \"warn\" or \"off\""),
+                    format!(
+                        "invalid level {v} for rule `{id}`: expected \"error\", \"warn\" or \"off\""
+                    ),
                     None,
                 )
             })
@@ -82,7 +92,9 @@ pub fn resolve_settings(config: &LoadedConfig) -> Result<RuleSettings, ConfigErr
             }
             other => {
                 return Err(invalid(
-                    format!("invalid setting {other} for rule `{id}`: expected a level (\"error\", \"warn\", \"off\") or a table"),
+                    format!(
+                        "invalid setting {other} for rule `{id}`: expected a level (\"error\", \"warn\", \"off\") or a table"
+                    ),
                     None,
                 ));
             }

@@ -14,7 +14,10 @@ pub struct CliTest {
 impl CliTest {
     /// `bin` is `env!("CARGO_BIN_EXE_strata")` of the calling test.
     pub fn new(bin: impl Into<PathBuf>) -> CliTest {
-        CliTest { dir: tempfile::tempdir().expect("temp dir"), bin: bin.into() }
+        CliTest {
+            dir: tempfile::tempdir().expect("temp dir"),
+            bin: bin.into(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -63,13 +66,22 @@ pub fn format_output(out: &Output, root: &Path) -> String {
     let clean = |b: &[u8]| {
         let s = String::from_utf8_lossy(b).into_owned();
         let root_str = root.to_string_lossy();
-        let canonical = root.canonicalize().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let canonical = root
+            .canonicalize()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let s = s.replace(root_str.as_ref(), "[ROOT]");
-        if canonical.is_empty() { s } else { s.replace(&canonical, "[ROOT]") }
+        if canonical.is_empty() {
+            s
+        } else {
+            s.replace(&canonical, "[ROOT]")
+        }
     };
     format!(
         "exit: {}\n----- stdout -----\n{}----- stderr -----\n{}",
-        out.status.code().map_or_else(|| "signal".into(), |c| c.to_string()),
+        out.status
+            .code()
+            .map_or_else(|| "signal".into(), |c| c.to_string()),
         clean(&out.stdout),
         clean(&out.stderr),
     )
@@ -84,7 +96,12 @@ pub fn genrepo() -> PathBuf {
     here.ancestors()
         .map(|d| d.join("shared/bench/genrepo.py"))
         .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("shared/bench/genrepo.py not found above {}; set STRATA_GENREPO", here.display()))
+        .unwrap_or_else(|| {
+            panic!(
+                "shared/bench/genrepo.py not found above {}; set STRATA_GENREPO",
+                here.display()
+            )
+        })
 }
 
 /// A generated monorepo and its ground truth.
@@ -113,5 +130,8 @@ pub fn generate(files: usize, seed: u64, extra: &[&str]) -> Corpus {
         .expect("python3 runs");
     assert!(status.success(), "genrepo.py failed");
     let truth = std::fs::read_to_string(dir.path().join(".truth/truth.json")).expect("truth.json");
-    Corpus { dir, truth: serde_json::from_str(&truth).expect("truth is JSON") }
+    Corpus {
+        dir,
+        truth: serde_json::from_str(&truth).expect("truth is JSON"),
+    }
 }

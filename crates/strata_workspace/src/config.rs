@@ -117,7 +117,9 @@ impl LoadedConfig {
     /// 1-based line and column of the first occurrence of `needle` (for findings that point
     /// into the file); `(0, 0)` when absent.
     pub fn position_of(&self, needle: &str) -> (u32, u32) {
-        self.text.find(needle).map_or((0, 0), |i| line_col(&self.text, i))
+        self.text
+            .find(needle)
+            .map_or((0, 0), |i| line_col(&self.text, i))
     }
 
     /// Position of a `[rules]` entry's value.
@@ -146,8 +148,10 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Config, ConfigError> {
 
 /// Read and parse `strata.toml` at `path`.
 pub fn load_config(path: &Path) -> Result<LoadedConfig, ConfigError> {
-    let bytes = std::fs::read(path)
-        .map_err(|source| ConfigError::Io { path: path.to_owned(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(
             &String::from_utf8_lossy(e.as_bytes()),
@@ -163,14 +167,24 @@ pub fn load_config(path: &Path) -> Result<LoadedConfig, ConfigError> {
     })?;
     let config = parse_config(path, &text)?;
     validate(path, &text, &config)?;
-    Ok(LoadedConfig { config, path: Some(path.to_owned()), text })
+    Ok(LoadedConfig {
+        config,
+        path: Some(path.to_owned()),
+        text,
+    })
 }
 
 /// Checks that serde cannot express: values that must be unique or well-formed.
 fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError> {
     let invalid = |needle: &str, message: String, hint: Option<String>| {
         let (line, column) = text.find(needle).map_or((1, 1), |i| line_col(text, i));
-        ConfigError::Invalid { path: path.to_owned(), line, column, message, hint }
+        ConfigError::Invalid {
+            path: path.to_owned(),
+            line,
+            column,
+            message,
+            hint,
+        }
     };
     let mut seen = std::collections::HashSet::new();
     for layer in &config.layers {
@@ -196,7 +210,10 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
 
 /// Find `strata.toml` in `start` or its nearest ancestor.
 pub fn find_config(start: &Path) -> Option<PathBuf> {
-    start.ancestors().map(|d| d.join(CONFIG_FILE)).find(|p| p.is_file())
+    start
+        .ancestors()
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|p| p.is_file())
 }
 
 #[cfg(test)]
@@ -240,7 +257,14 @@ to = { path = "**/ui/**" }
     #[test]
     fn unknown_key_names_line_column_and_suggestion() {
         let err = parse("[project]\nnme = \"x\"\n").unwrap_err();
-        let ConfigError::Invalid { line, column, message, hint, .. } = &err else {
+        let ConfigError::Invalid {
+            line,
+            column,
+            message,
+            hint,
+            ..
+        } = &err
+        else {
             panic!("{err:?}")
         };
         assert_eq!((*line, *column), (2, 1));
@@ -251,7 +275,9 @@ to = { path = "**/ui/**" }
     #[test]
     fn wrong_type_is_located() {
         let err = parse("layers = \"a\"\n").unwrap_err();
-        let ConfigError::Invalid { line, column, .. } = &err else { panic!("{err:?}") };
+        let ConfigError::Invalid { line, column, .. } = &err else {
+            panic!("{err:?}")
+        };
         assert_eq!((*line, *column), (1, 10));
     }
 

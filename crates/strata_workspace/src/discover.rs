@@ -47,7 +47,11 @@ impl DeclaredModule {
 
     /// The root as shown to people: `.` for the repository root.
     pub fn display_root(&self) -> &str {
-        if self.root.is_empty() { "." } else { &self.root }
+        if self.root.is_empty() {
+            "."
+        } else {
+            &self.root
+        }
     }
 }
 
@@ -113,7 +117,9 @@ pub fn discover(root: &Path, config: LoadedConfig, threads: usize) -> Discovery 
     let mut modules = Vec::new();
     for (dir, path) in &schemas {
         let manifest = folder_manifest.remove(dir);
-        let Some(bytes) = read(path, &mut warnings) else { continue };
+        let Some(bytes) = read(path, &mut warnings) else {
+            continue;
+        };
         match parse_module_file(Path::new(path), &bytes) {
             Ok(schema) => modules.push(DeclaredModule {
                 name: schema.name.value.clone(),
@@ -141,7 +147,10 @@ pub fn discover(root: &Path, config: LoadedConfig, threads: usize) -> Discovery 
         }
     }
     for (dir, manifest) in folder_manifest {
-        let name = manifest.name.clone().unwrap_or_else(|| folder_name(dir).to_owned());
+        let name = manifest
+            .name
+            .clone()
+            .unwrap_or_else(|| folder_name(dir).to_owned());
         modules.push(DeclaredModule {
             name,
             root: dir.to_owned(),
@@ -164,7 +173,8 @@ pub fn discover(root: &Path, config: LoadedConfig, threads: usize) -> Discovery 
 
 /// `("a/b", "c.rs")` for `a/b/c.rs`, `("", "x")` for `x`.
 pub fn split(path: &str) -> (&str, &str) {
-    path.rfind('/').map_or(("", path), |i| (&path[..i], &path[i + 1..]))
+    path.rfind('/')
+        .map_or(("", path), |i| (&path[..i], &path[i + 1..]))
 }
 
 fn folder_name(dir: &str) -> &str {

@@ -97,7 +97,10 @@ mod tests {
     fn suggests_closest_field() {
         let msg = "unknown field `ownr`, expected one of `schema`, `name`, `owner`, `lane`";
         assert_eq!(did_you_mean(msg).as_deref(), Some("did you mean `owner`?"));
-        assert_eq!(did_you_mean("unknown field `zzzzzz`, expected `name`"), None);
+        assert_eq!(
+            did_you_mean("unknown field `zzzzzz`, expected `name`"),
+            None
+        );
         assert_eq!(did_you_mean("invalid type"), None);
     }
 

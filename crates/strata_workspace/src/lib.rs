@@ -13,5 +13,5 @@ pub mod walk;
 pub use config::{CONFIG_FILE, Config, LoadedConfig, find_config, load_config, parse_config};
 pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
 pub use error::ConfigError;
-pub use manifest::{ManifestKind, ManifestInfo};
+pub use manifest::{ManifestInfo, ManifestKind};
 pub use module_file::{MODULE_FILE, ModuleFile, parse_module_file};

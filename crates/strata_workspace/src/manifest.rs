@@ -28,7 +28,10 @@ impl ManifestKind {
     ];
 
     pub fn from_file_name(name: &str) -> Option<ManifestKind> {
-        Self::FILES.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+        Self::FILES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| *k)
     }
 
     /// The language id (as `strata_lang::Lang` spells it) of packages of this kind.
@@ -81,11 +84,11 @@ pub fn read_manifest(path: &str, kind: ManifestKind, text: &str) -> ManifestInfo
             info.name = str_of(&v["name"]);
             info.version = str_of(&v["version"]);
             // A private root that only lists workspaces is the workspace, not a package.
-            info.is_package = !(v["private"] == Value::Bool(true) && !v["workspaces"].is_null());
+            info.is_package = v["private"] != Value::Bool(true) || v["workspaces"].is_null();
             info.description = str_of(&v["description"]);
         }
         ManifestKind::Python => {
-            if path.ends_with(".toml") {
+            if path.ends_with("pyproject.toml") {
                 let v: Value = toml::from_str(text).unwrap_or(Value::Null);
                 let project = &v["project"];
                 let poetry = &v["tool"]["poetry"];
@@ -114,7 +117,10 @@ pub fn read_manifest(path: &str, kind: ManifestKind, text: &str) -> ManifestInfo
 }
 
 fn str_of(v: &Value) -> Option<String> {
-    v.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    v.as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// The project's own elements of a POM: sections that hold other artifacts' coordinates
@@ -172,9 +178,16 @@ mod tests {
             ManifestKind::Cargo,
             "[package]\nname = \"a\"\nversion = \"1.2.3\"\ndescription = \"A\"\n",
         );
-        assert_eq!((p.name.as_deref(), p.version.as_deref()), (Some("a"), Some("1.2.3")));
+        assert_eq!(
+            (p.name.as_deref(), p.version.as_deref()),
+            (Some("a"), Some("1.2.3"))
+        );
         assert!(p.is_package);
-        let w = read_manifest("Cargo.toml", ManifestKind::Cargo, "[workspace]\nmembers = []\n");
+        let w = read_manifest(
+            "Cargo.toml",
+            ManifestKind::Cargo,
+            "[workspace]\nmembers = []\n",
+        );
         assert!(!w.is_package);
     }
 
@@ -198,7 +211,11 @@ mod tests {
             "[project]\nname = \"q\"\nversion = \"2.0.0\"\n",
         );
         assert_eq!(py.version.as_deref(), Some("2.0.0"));
-        let go = read_manifest("go.mod", ManifestKind::Go, "// c\nmodule example.com/m\n\ngo 1.22\n");
+        let go = read_manifest(
+            "go.mod",
+            ManifestKind::Go,
+            "// c\nmodule example.com/m\n\ngo 1.22\n",
+        );
         assert_eq!(go.name.as_deref(), Some("example.com/m"));
     }
 
@@ -208,8 +225,15 @@ mod tests {
                    <artifactId>svc</artifactId><version>1.0.0</version>\
                    <dependencies><dependency><artifactId>x</artifactId></dependency></dependencies></project>";
         let m = read_manifest("svc/pom.xml", ManifestKind::Maven, pom);
-        assert_eq!((m.name.as_deref(), m.version.as_deref()), (Some("svc"), Some("1.0.0")));
-        let agg = read_manifest("pom.xml", ManifestKind::Maven, "<project><packaging>pom</packaging></project>");
+        assert_eq!(
+            (m.name.as_deref(), m.version.as_deref()),
+            (Some("svc"), Some("1.0.0"))
+        );
+        let agg = read_manifest(
+            "pom.xml",
+            ManifestKind::Maven,
+            "<project><packaging>pom</packaging></project>",
+        );
         assert!(!agg.is_package);
     }
 

@@ -183,7 +183,7 @@ pub struct Api {
     /// URL path prefix the service answers under, e.g. `/api/v1/billing`.
     #[schemars(with = "Option<String>")]
     pub base_path: Option<Spanned<String>>,
-    /// Path of the OpenAPI document, relative to this file.
+    /// Path of the `OpenAPI` document, relative to this file.
     pub openapi: Option<String>,
 }
 
@@ -244,9 +244,14 @@ fn options() -> serde_saphyr::Options {
 
 /// Parse a `module.yaml` from its bytes. `path` is used in error messages only.
 pub fn parse_module_file(path: &Path, bytes: &[u8]) -> Result<ModuleFile, ConfigError> {
-    let invalid = |line: u32, column: u32, message: String, hint: Option<String>| {
-        ConfigError::Invalid { path: path.to_owned(), line, column, message, hint }
-    };
+    let invalid =
+        |line: u32, column: u32, message: String, hint: Option<String>| ConfigError::Invalid {
+            path: path.to_owned(),
+            line,
+            column,
+            message,
+            hint,
+        };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -263,9 +268,18 @@ pub fn parse_module_file(path: &Path, bytes: &[u8]) -> Result<ModuleFile, Config
     };
     if text.contains('\0') {
         let (line, column) = crate::error::line_col(text, text.find('\0').unwrap_or(0));
-        return Err(invalid(line, column, "binary data in a YAML file".into(), None));
+        return Err(invalid(
+            line,
+            column,
+            "binary data in a YAML file".into(),
+            None,
+        ));
     }
-    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Err(invalid(
             1,
             1,
@@ -301,6 +315,8 @@ fn plain_message(e: &serde_saphyr::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn parse(text: &str) -> Result<ModuleFile, ConfigError> {
@@ -309,9 +325,13 @@ mod tests {
 
     fn err(text: &str) -> (u32, u32, String, Option<String>) {
         match parse(text) {
-            Err(ConfigError::Invalid { line, column, message, hint, .. }) => {
-                (line, column, message, hint)
-            }
+            Err(ConfigError::Invalid {
+                line,
+                column,
+                message,
+                hint,
+                ..
+            }) => (line, column, message, hint),
             other => panic!("expected an error, got {other:?}"),
         }
     }
@@ -357,7 +377,10 @@ template: { name: rust-service, version: 1.0.0 }
         let api = m.api.unwrap();
         assert_eq!(api.port.as_ref().unwrap().value, 3021);
         assert_eq!(pos(api.port.as_ref().unwrap()), (17, 9));
-        assert_eq!(m.events.unwrap().publishes[0].value, "billing.invoice.created");
+        assert_eq!(
+            m.events.unwrap().publishes[0].value,
+            "billing.invoice.created"
+        );
     }
 
     #[test]
@@ -372,7 +395,10 @@ template: { name: rust-service, version: 1.0.0 }
     fn wrong_type_is_located() {
         let (line, column, message, _) = err("name: a\napi:\n  port: lots\n");
         assert_eq!((line, column), (3, 9));
-        assert!(message.contains("port") || message.contains("u16") || message.contains("integer"), "{message}");
+        assert!(
+            message.contains("port") || message.contains("u16") || message.contains("integer"),
+            "{message}"
+        );
         let (line, _, _, _) = err("name: a\ntier: [1]\n");
         assert_eq!(line, 2);
         let (line, _, message, _) = err("name: a\ndepends_on:\n  - { name: b, versoin: \"1\" }\n");
@@ -392,11 +418,17 @@ template: { name: rust-service, version: 1.0.0 }
         assert!(err("name: [unclosed\n").0 >= 1);
         assert!(parse_module_file(Path::new("m"), b"\x00\x01\x02binary").is_err());
         assert!(parse_module_file(Path::new("m"), b"name: \xff\xfe").is_err());
-        let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut bomb = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         for i in 0..9 {
-            let prev = if i == 0 { "a".to_string() } else { format!("a{i}") };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("a{i}")
+            };
             let refs = vec![format!("*{prev}"); 9].join(",");
-            bomb.push_str(&format!("a{}: &a{} [{refs}]\n", i + 1, i + 1));
+            let _ = writeln!(bomb, "a{}: &a{} [{refs}]", i + 1, i + 1);
         }
         bomb.push_str("name: x\n");
         assert!(parse(&bomb).is_err());
@@ -404,7 +436,8 @@ template: { name: rust-service, version: 1.0.0 }
 
     #[test]
     fn bom_and_crlf_are_fine() {
-        let m = parse_module_file(Path::new("m"), b"\xEF\xBB\xBFname: a\r\nversion: 1.0.0\r\n").unwrap();
+        let m = parse_module_file(Path::new("m"), b"\xEF\xBB\xBFname: a\r\nversion: 1.0.0\r\n")
+            .unwrap();
         assert_eq!(m.name.value, "a");
     }
 }

@@ -28,10 +28,10 @@ pub fn exclude_set(globs: &[String]) -> GlobSet {
             b.add(glob);
         }
         // `vendor/**` should also prune the folder `vendor` itself.
-        if let Some(dir) = g.strip_suffix("/**") {
-            if let Ok(glob) = Glob::new(dir) {
-                b.add(glob);
-            }
+        if let Some(dir) = g.strip_suffix("/**")
+            && let Ok(glob) = Glob::new(dir)
+        {
+            b.add(glob);
         }
     }
     b.build().unwrap_or_else(|_| GlobSet::empty())
@@ -82,12 +82,16 @@ pub fn walk(root: &Path, exclude: &GlobSet, threads: usize) -> Walk {
             }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if !exclude.is_empty() && exclude.is_match(&rel) {
-                return if is_dir { ignore::WalkState::Skip } else { ignore::WalkState::Continue };
+                return if is_dir {
+                    ignore::WalkState::Skip
+                } else {
+                    ignore::WalkState::Continue
+                };
             }
-            if entry.file_type().is_some_and(|t| t.is_file()) {
-                if let Ok(mut f) = files.lock() {
-                    f.push(rel);
-                }
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && let Ok(mut f) = files.lock()
+            {
+                f.push(rel);
             }
             ignore::WalkState::Continue
         })
@@ -107,7 +111,13 @@ mod tests {
     fn honours_gitignore_exclude_and_skips() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for f in ["a/x.rs", "b/gen.rs", "vendor/v.rs", "node_modules/p/index.js", "keep/ok.ts"] {
+        for f in [
+            "a/x.rs",
+            "b/gen.rs",
+            "vendor/v.rs",
+            "node_modules/p/index.js",
+            "keep/ok.ts",
+        ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "").unwrap();

@@ -9,7 +9,11 @@ use crate::ExitStatus;
 use crate::args::{ExplainArgs, Format, GlobalArgs};
 use crate::printer::{Hinted, Printer};
 
-pub fn run(global: &GlobalArgs, args: &ExplainArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(
+    global: &GlobalArgs,
+    args: &ExplainArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
     let mut rules: Vec<_> = RULES.to_vec();
     rules.sort_by_key(|r| r.id());
     if args.list {
@@ -31,7 +35,13 @@ pub fn run(global: &GlobalArgs, args: &ExplainArgs, printer: &Printer) -> anyhow
                 let width = rules.iter().map(|r| r.id().len()).max().unwrap_or(0);
                 let mut out = String::new();
                 for r in &rules {
-                    let _ = writeln!(out, "{:<width$}  {:<5}  {}", r.id(), r.default_level().as_str(), RuleDoc::summary(*r));
+                    let _ = writeln!(
+                        out,
+                        "{:<width$}  {:<5}  {}",
+                        r.id(),
+                        r.default_level().as_str(),
+                        RuleDoc::summary(*r)
+                    );
                 }
                 printer.out(&out)?;
             }
@@ -44,7 +54,11 @@ pub fn run(global: &GlobalArgs, args: &ExplainArgs, printer: &Printer) -> anyhow
             Some(c) => format!("did you mean `{c}`? `strata explain --list` lists every rule"),
             None => "`strata explain --list` lists every rule".into(),
         };
-        return Err(Hinted { message: format!("unknown rule `{id}`"), hint }.into());
+        return Err(Hinted {
+            message: format!("unknown rule `{id}`"),
+            hint,
+        }
+        .into());
     };
     let doc = RuleDoc::text(rule);
     match global.format {
@@ -57,7 +71,11 @@ pub fn run(global: &GlobalArgs, args: &ExplainArgs, printer: &Printer) -> anyhow
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
         }
         Format::Text => {
-            printer.out(&format!("{} (default: {})\n\n{doc}", rule.id(), rule.default_level().as_str()))?;
+            printer.out(&format!(
+                "{} (default: {})\n\n{doc}",
+                rule.id(),
+                rule.default_level().as_str()
+            ))?;
         }
     }
     Ok(ExitStatus::Success)

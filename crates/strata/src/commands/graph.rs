@@ -15,7 +15,11 @@ pub fn run(global: &GlobalArgs, args: &GraphArgs, printer: &Printer) -> anyhow::
         GraphLevel::File => Level::File,
         GraphLevel::Module => Level::Module,
     };
-    let doc = project.graph_doc(&index, level, args.focus.as_deref().map(|f| (f, args.depth)))?;
+    let doc = project.graph_doc(
+        &index,
+        level,
+        args.focus.as_deref().map(|f| (f, args.depth)),
+    )?;
     match global.format {
         Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
         Format::Text => {

@@ -24,12 +24,24 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, printer: &Printer) -> anyhow::R
             .root
             .file_name()
             .map_or_else(|| "repository".into(), |n| n.to_string_lossy().into_owned());
-        plan.push((CONFIG_FILE.into(), config_stub(&name), "repository configuration".into()));
+        plan.push((
+            CONFIG_FILE.into(),
+            config_stub(&name),
+            "repository configuration".into(),
+        ));
     }
     for m in project.modules_without_schema() {
         let root = &m.declared.root;
-        let path = if root.is_empty() { MODULE_FILE.to_owned() } else { format!("{root}/{MODULE_FILE}") };
-        let from = m.declared.manifest.as_ref().map_or("its folder", |x| x.path.as_str());
+        let path = if root.is_empty() {
+            MODULE_FILE.to_owned()
+        } else {
+            format!("{root}/{MODULE_FILE}")
+        };
+        let from = m
+            .declared
+            .manifest
+            .as_ref()
+            .map_or("its folder", |x| x.path.as_str());
         plan.push((path, module_stub(m), format!("from `{from}`")));
     }
 
@@ -41,7 +53,9 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, printer: &Printer) -> anyhow::R
             continue;
         }
         let full = project.root.join(path);
-        if create_atomic(&full, contents.as_bytes()).with_context(|| format!("failed to write `{path}`"))? {
+        if create_atomic(&full, contents.as_bytes())
+            .with_context(|| format!("failed to write `{path}`"))?
+        {
             written += 1;
             let _ = writeln!(out, "created {path} ({why})");
         } else {
@@ -54,7 +68,9 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, printer: &Printer) -> anyhow::R
     } else if args.dry_run {
         printer.note(&format!("{} files would be written (dry run)", plan.len()));
     } else {
-        printer.note(&format!("{written} files written; fill in `owner` and `lifecycle`, then run `strata check`"));
+        printer.note(&format!(
+            "{written} files written; fill in `owner` and `lifecycle`, then run `strata check`"
+        ));
     }
     Ok(ExitStatus::Success)
 }
@@ -94,7 +110,10 @@ fn quoted(s: &str) -> String {
 fn module_stub(m: &Module) -> String {
     let d = &m.declared;
     let manifest = d.manifest.as_ref();
-    let mut s = format!("# yaml-language-server: $schema={SCHEMA_URL}\nschema: strata/v1\nname: {}\n", quoted(&d.name));
+    let mut s = format!(
+        "# yaml-language-server: $schema={SCHEMA_URL}\nschema: strata/v1\nname: {}\n",
+        quoted(&d.name)
+    );
     if let Some(v) = manifest.and_then(|x| x.version.as_deref()) {
         let _ = writeln!(s, "version: {}", quoted(v));
     }

@@ -15,7 +15,9 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
         }
         Format::Text => {
-            let header = ["NAME", "KIND", "LANG", "LANE", "LAYER", "TIER", "OWNER", "VERSION", "FILES"];
+            let header = [
+                "NAME", "KIND", "LANG", "LANE", "LAYER", "TIER", "OWNER", "VERSION", "FILES",
+            ];
             let rows: Vec<[String; 9]> = records
                 .iter()
                 .map(|r| {

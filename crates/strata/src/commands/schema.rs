@@ -6,7 +6,11 @@ use crate::ExitStatus;
 use crate::args::{GlobalArgs, SchemaArgs, SchemaKind};
 use crate::printer::Printer;
 
-pub fn run(_global: &GlobalArgs, args: &SchemaArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(
+    _global: &GlobalArgs,
+    args: &SchemaArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
     printer.out(&match args.which {
         SchemaKind::Module => module_schema(),
         SchemaKind::Config => config_schema(),

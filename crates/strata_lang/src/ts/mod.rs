@@ -21,5 +21,6 @@ impl Frontend for TsFrontend {
 struct NoResolver;
 
 impl Resolver for NoResolver {
-    fn resolve(&self, _tree: &SourceTree, _from: FileId, _import: &Import, _out: &mut Vec<Target>) {}
+    fn resolve(&self, _tree: &SourceTree, _from: FileId, _import: &Import, _out: &mut Vec<Target>) {
+    }
 }

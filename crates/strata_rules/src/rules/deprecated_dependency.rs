@@ -55,9 +55,18 @@ impl Rule for DeprecatedDependency {
             for dep in &s.depends_on {
                 if cx.module(dep.value.name()).is_some_and(deprecated) {
                     out.push(
-                        at_value(ID, m, dep, format!("`{}` depends on `{}`, which is deprecated", m.name, dep.value.name()))
-                            .target(dep.value.name())
-                            .help("move to its replacement and remove this dependency"),
+                        at_value(
+                            ID,
+                            m,
+                            dep,
+                            format!(
+                                "`{}` depends on `{}`, which is deprecated",
+                                m.name,
+                                dep.value.name()
+                            ),
+                        )
+                        .target(dep.value.name())
+                        .help("move to its replacement and remove this dependency"),
                     );
                 }
             }

@@ -45,9 +45,9 @@ impl Rule for DuplicateModule {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (i, m) in cx.modules.iter().enumerate() {
+        for m in cx.modules {
             let first = cx.modules_named(&m.name).next();
-            if first.is_some_and(|f| !std::ptr::eq(f, &cx.modules[i])) {
+            if first.is_some_and(|f| !std::ptr::eq(f, m)) {
                 let others: Vec<String> = cx
                     .modules_named(&m.name)
                     .filter(|o| !std::ptr::eq(*o, m))
@@ -55,9 +55,17 @@ impl Rule for DuplicateModule {
                     .map(|p| format!("`{p}`"))
                     .collect();
                 out.push(
-                    at_module(ID, m, format!("module name `{}` is already used by {}", m.name, others.join(", ")))
-                        .target(&m.name)
-                        .help("give every module a unique name"),
+                    at_module(
+                        ID,
+                        m,
+                        format!(
+                            "module name `{}` is already used by {}",
+                            m.name,
+                            others.join(", ")
+                        ),
+                    )
+                    .target(&m.name)
+                    .help("give every module a unique name"),
                 );
             }
         }

@@ -56,14 +56,27 @@ impl Rule for EventName {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for m in cx.modules {
-            let Some(events) = m.schema.as_ref().and_then(|s| s.events.as_ref()) else { continue };
-            for (kind, list) in [("publishes", &events.publishes), ("consumes", &events.consumes)] {
+            let Some(events) = m.schema.as_ref().and_then(|s| s.events.as_ref()) else {
+                continue;
+            };
+            for (kind, list) in [
+                ("publishes", &events.publishes),
+                ("consumes", &events.consumes),
+            ] {
                 for e in list {
                     if !is_valid_event_name(&e.value) {
                         out.push(
-                            at_value(ID, m, e, format!("event `{}` ({kind}) is not of the form `domain.entity.action`", e.value))
-                                .target(&e.value)
-                                .help("use three lower-case segments, e.g. `user.account.registered`"),
+                            at_value(
+                                ID,
+                                m,
+                                e,
+                                format!(
+                                    "event `{}` ({kind}) is not of the form `domain.entity.action`",
+                                    e.value
+                                ),
+                            )
+                            .target(&e.value)
+                            .help("use three lower-case segments, e.g. `user.account.registered`"),
                         );
                     }
                 }

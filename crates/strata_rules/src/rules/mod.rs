@@ -31,13 +31,17 @@ pub(crate) fn at_value<T>(
     message: String,
 ) -> Diagnostic {
     let (line, column) = pos(value);
-    Diagnostic::new(rule, message).module(&m.name).at(declaration_file(m), line, column)
+    Diagnostic::new(rule, message)
+        .module(&m.name)
+        .at(declaration_file(m), line, column)
 }
 
 /// A finding about module `m` as a whole (pointing at its `name:` when it has a schema).
 pub(crate) fn at_module(rule: &'static str, m: &DeclaredModule, message: String) -> Diagnostic {
     match &m.schema {
         Some(s) => at_value(rule, m, &s.name, message),
-        None => Diagnostic::new(rule, message).module(&m.name).at(declaration_file(m), 0, 0),
+        None => Diagnostic::new(rule, message)
+            .module(&m.name)
+            .at(declaration_file(m), 0, 0),
     }
 }

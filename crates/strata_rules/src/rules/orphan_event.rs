@@ -45,9 +45,17 @@ impl Rule for OrphanEvent {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let events = || cx.modules.iter().filter_map(|m| Some((m, m.schema.as_ref()?.events.as_ref()?)));
-        let published: BTreeSet<&str> = events().flat_map(|(_, e)| e.publishes.iter().map(|s| s.value.as_str())).collect();
-        let consumed: BTreeSet<&str> = events().flat_map(|(_, e)| e.consumes.iter().map(|s| s.value.as_str())).collect();
+        let events = || {
+            cx.modules
+                .iter()
+                .filter_map(|m| Some((m, m.schema.as_ref()?.events.as_ref()?)))
+        };
+        let published: BTreeSet<&str> = events()
+            .flat_map(|(_, e)| e.publishes.iter().map(|s| s.value.as_str()))
+            .collect();
+        let consumed: BTreeSet<&str> = events()
+            .flat_map(|(_, e)| e.consumes.iter().map(|s| s.value.as_str()))
+            .collect();
         for (m, e) in events() {
             for c in &e.consumes {
                 if !published.contains(c.value.as_str()) {
@@ -61,9 +69,17 @@ impl Rule for OrphanEvent {
             for p in &e.publishes {
                 if !consumed.contains(p.value.as_str()) {
                     out.push(
-                        at_value(ID, m, p, format!("`{}` publishes `{}`, which no module consumes", m.name, p.value))
-                            .target(&p.value)
-                            .help("declare its consumers, or stop publishing it"),
+                        at_value(
+                            ID,
+                            m,
+                            p,
+                            format!(
+                                "`{}` publishes `{}`, which no module consumes",
+                                m.name, p.value
+                            ),
+                        )
+                        .target(&p.value)
+                        .help("declare its consumers, or stop publishing it"),
                     );
                 }
             }

@@ -35,7 +35,12 @@ const ID: &str = "port-conflict";
 
 /// Whether one base path equals the other or contains it as a leading run of segments.
 fn overlaps(a: &str, b: &str) -> bool {
-    let seg = |p: &str| p.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+    let seg = |p: &str| {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
     let (a, b) = (seg(a), seg(b));
     let n = a.len().min(b.len());
     n > 0 && a[..n] == b[..n]
@@ -59,7 +64,9 @@ impl Rule for PortConflict {
         let mut by_port: BTreeMap<u16, Vec<_>> = BTreeMap::new();
         let mut paths = Vec::new();
         for m in cx.modules {
-            let Some(api) = m.schema.as_ref().and_then(|s| s.api.as_ref()) else { continue };
+            let Some(api) = m.schema.as_ref().and_then(|s| s.api.as_ref()) else {
+                continue;
+            };
             if let Some(port) = &api.port {
                 by_port.entry(port.value).or_default().push((m, port));
             }
@@ -78,9 +85,18 @@ impl Rule for PortConflict {
                     .map(|(o, _)| format!("`{}`", o.name))
                     .collect();
                 out.push(
-                    at_value(ID, m, spanned, format!("port {port} of `{}` is also declared by {}", m.name, others.join(", ")))
-                        .target(port.to_string())
-                        .help("give each service a port of its own"),
+                    at_value(
+                        ID,
+                        m,
+                        spanned,
+                        format!(
+                            "port {port} of `{}` is also declared by {}",
+                            m.name,
+                            others.join(", ")
+                        ),
+                    )
+                    .target(port.to_string())
+                    .help("give each service a port of its own"),
                 );
             }
         }
@@ -88,9 +104,19 @@ impl Rule for PortConflict {
             for (other, other_base) in &paths[..i] {
                 if overlaps(&base.value, &other_base.value) {
                     out.push(
-                        at_value(ID, m, base, format!("api base path `{}` of `{}` overlaps `{}` of `{}`", base.value, m.name, other_base.value, other.name))
-                            .target(&base.value)
-                            .help("give each service a base path that no other service's path contains"),
+                        at_value(
+                            ID,
+                            m,
+                            base,
+                            format!(
+                                "api base path `{}` of `{}` overlaps `{}` of `{}`",
+                                base.value, m.name, other_base.value, other.name
+                            ),
+                        )
+                        .target(&base.value)
+                        .help(
+                            "give each service a base path that no other service's path contains",
+                        ),
                     );
                 }
             }

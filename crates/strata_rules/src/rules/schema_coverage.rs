@@ -52,10 +52,13 @@ impl Rule for SchemaCoverage {
                         .help("run `strata init` to write one from the manifest"),
                 ),
                 (ModuleSource::Schema, Some(s)) => {
-                    let missing: Vec<&str> = [("owner", s.owner.is_none()), ("lifecycle", s.lifecycle.is_none())]
-                        .into_iter()
-                        .filter_map(|(k, absent)| absent.then_some(k))
-                        .collect();
+                    let missing: Vec<&str> = [
+                        ("owner", s.owner.is_none()),
+                        ("lifecycle", s.lifecycle.is_none()),
+                    ]
+                    .into_iter()
+                    .filter_map(|(k, absent)| absent.then_some(k))
+                    .collect();
                     if !missing.is_empty() {
                         out.push(
                             at_module(ID, m, format!("module `{}` has no {}", m.name, missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")))

@@ -49,9 +49,13 @@ impl Rule for SchemaInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (path, err) in cx.invalid_schemas {
             let (line, column, message, hint) = match err {
-                ConfigError::Invalid { line, column, message, hint, .. } => {
-                    (*line, *column, message.clone(), hint.clone())
-                }
+                ConfigError::Invalid {
+                    line,
+                    column,
+                    message,
+                    hint,
+                    ..
+                } => (*line, *column, message.clone(), hint.clone()),
                 ConfigError::Io { source, .. } => (0, 0, format!("cannot read: {source}"), None),
             };
             let module = cx
@@ -82,8 +86,13 @@ impl Rule for SchemaInvalid {
             if let Some(v) = &s.version {
                 if let Err(e) = semver::Version::parse(&v.value) {
                     out.push(
-                        at_value(ID, m, v, format!("version `{}` is not semver: {e}", v.value))
-                            .help("write MAJOR.MINOR.PATCH, e.g. `1.4.0`"),
+                        at_value(
+                            ID,
+                            m,
+                            v,
+                            format!("version `{}` is not semver: {e}", v.value),
+                        )
+                        .help("write MAJOR.MINOR.PATCH, e.g. `1.4.0`"),
                     );
                 }
             }
@@ -98,8 +107,13 @@ impl Rule for SchemaInvalid {
             if let Some(base) = s.api.as_ref().and_then(|a| a.base_path.as_ref()) {
                 if !base.value.starts_with('/') {
                     out.push(
-                        at_value(ID, m, base, format!("api base_path `{}` must start with `/`", base.value))
-                            .help(format!("write `/{}`", base.value)),
+                        at_value(
+                            ID,
+                            m,
+                            base,
+                            format!("api base_path `{}` must start with `/`", base.value),
+                        )
+                        .help(format!("write `/{}`", base.value)),
                     );
                 }
             }

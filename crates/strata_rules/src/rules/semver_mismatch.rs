@@ -77,14 +77,24 @@ fn normalise(alt: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut pending_op = String::new();
     for tok in alt.split_whitespace() {
-        if tok.chars().all(|c| matches!(c, '<' | '>' | '=' | '^' | '~')) {
+        if tok
+            .chars()
+            .all(|c| matches!(c, '<' | '>' | '=' | '^' | '~'))
+        {
             pending_op.push_str(tok);
         } else {
-            parts.push(format!("{pending_op}{}", tok.strip_prefix('v').unwrap_or(tok)));
+            parts.push(format!(
+                "{pending_op}{}",
+                tok.strip_prefix('v').unwrap_or(tok)
+            ));
             pending_op.clear();
         }
     }
-    if parts.is_empty() { alt.to_owned() } else { parts.join(", ") }
+    if parts.is_empty() {
+        alt.to_owned()
+    } else {
+        parts.join(", ")
+    }
 }
 
 impl Rule for SemverMismatch {
@@ -112,8 +122,12 @@ impl Rule for SemverMismatch {
                     continue;
                 };
                 // Unparseable requirements and versions are `schema-invalid` findings.
-                let Ok(req) = parse_requirement(text) else { continue };
-                let Some(Ok(actual)) = target.version().map(Version::parse) else { continue };
+                let Ok(req) = parse_requirement(text) else {
+                    continue;
+                };
+                let Some(Ok(actual)) = target.version().map(Version::parse) else {
+                    continue;
+                };
                 if !req.matches(&actual, bare_is_caret) {
                     out.push(
                         at_value(
@@ -136,7 +150,9 @@ mod tests {
     use super::*;
 
     fn ok(req: &str, v: &str) -> bool {
-        parse_requirement(req).unwrap().matches(&Version::parse(v).unwrap(), false)
+        parse_requirement(req)
+            .unwrap()
+            .matches(&Version::parse(v).unwrap(), false)
     }
 
     #[test]

@@ -32,7 +32,11 @@ pub struct UnknownReference;
 
 const ID: &str = "unknown-reference";
 
-fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, fallback: String) -> String {
+fn suggestion<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fallback: String,
+) -> String {
     match closest(word, candidates) {
         Some(c) => format!("did you mean `{c}`?"),
         None => fallback,
@@ -73,46 +77,72 @@ impl Rule for UnknownReference {
                 if let Some(team) = o.strip_prefix("team:") {
                     if !config.teams.is_empty() && !config.teams.contains_key(team) {
                         out.push(
-                            at_value(ID, m, owner, format!("owner team `{team}` is not declared in `strata.toml`"))
-                                .target(o)
-                                .help(suggestion(
-                                    team,
-                                    config.teams.keys().map(String::as_str),
-                                    format!("declare it: `[teams.{team}]` with a `contact`"),
-                                )),
+                            at_value(
+                                ID,
+                                m,
+                                owner,
+                                format!("owner team `{team}` is not declared in `strata.toml`"),
+                            )
+                            .target(o)
+                            .help(suggestion(
+                                team,
+                                config.teams.keys().map(String::as_str),
+                                format!("declare it: `[teams.{team}]` with a `contact`"),
+                            )),
                         );
                     }
                 } else if !o.starts_with("user:") {
                     out.push(
-                        at_value(ID, m, owner, format!("owner `{o}` is neither `team:<name>` nor `user:<name>`"))
-                            .target(o)
-                            .help("write `owner: team:<name>` with a team of `strata.toml` `[teams]`"),
+                        at_value(
+                            ID,
+                            m,
+                            owner,
+                            format!("owner `{o}` is neither `team:<name>` nor `user:<name>`"),
+                        )
+                        .target(o)
+                        .help("write `owner: team:<name>` with a team of `strata.toml` `[teams]`"),
                     );
                 }
             }
             if let Some(lane) = &s.lane {
                 if !config.lanes.contains_key(&lane.value) {
                     out.push(
-                        at_value(ID, m, lane, format!("lane `{}` is not declared in `strata.toml` `[lanes]`", lane.value))
-                            .target(&lane.value)
-                            .help(suggestion(
-                                &lane.value,
-                                config.lanes.keys().map(String::as_str),
-                                format!("declare it: `{} = [...]` under `[lanes]`", lane.value),
-                            )),
+                        at_value(
+                            ID,
+                            m,
+                            lane,
+                            format!(
+                                "lane `{}` is not declared in `strata.toml` `[lanes]`",
+                                lane.value
+                            ),
+                        )
+                        .target(&lane.value)
+                        .help(suggestion(
+                            &lane.value,
+                            config.lanes.keys().map(String::as_str),
+                            format!("declare it: `{} = [...]` under `[lanes]`", lane.value),
+                        )),
                     );
                 }
             }
             if let Some(layer) = &s.layer {
                 if !config.layers.contains(&layer.value) {
                     out.push(
-                        at_value(ID, m, layer, format!("layer `{}` is not one of `strata.toml` `layers`", layer.value))
-                            .target(&layer.value)
-                            .help(suggestion(
-                                &layer.value,
-                                config.layers.iter().map(String::as_str),
-                                "add it to `layers` (bottom to top)".into(),
-                            )),
+                        at_value(
+                            ID,
+                            m,
+                            layer,
+                            format!(
+                                "layer `{}` is not one of `strata.toml` `layers`",
+                                layer.value
+                            ),
+                        )
+                        .target(&layer.value)
+                        .help(suggestion(
+                            &layer.value,
+                            config.layers.iter().map(String::as_str),
+                            "add it to `layers` (bottom to top)".into(),
+                        )),
                     );
                 }
             }
