@@ -74,6 +74,8 @@ fn help_of_every_command() {
         &["--help"][..],
         &["check", "--help"],
         &["modules", "--help"],
+        &["scan", "--help"],
+        &["graph", "--help"],
         &["init", "--help"],
         &["explain", "--help"],
         &["schema", "--help"],
