@@ -1,6 +1,11 @@
-//! The python front-end (not yet implemented: extracts nothing, resolves nothing).
+//! The Python front-end: imports and definitions of `.py`/`.pyi` files, and their resolution
+//! with grimp's semantics against the source roots of `pyproject.toml`/`setup.py`/`setup.cfg`.
 
-use crate::{FileFacts, FileId, Frontend, Import, Lang, Resolver, SourceTree, Target};
+mod resolve;
+mod scan;
+mod stdlib;
+
+use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree};
 
 pub struct PyFrontend;
 
@@ -9,17 +14,11 @@ impl Frontend for PyFrontend {
         Lang::Py
     }
 
-    fn extract(&self, _path: &str, _src: &[u8]) -> FileFacts {
-        FileFacts::default()
+    fn extract(&self, _path: &str, src: &[u8]) -> FileFacts {
+        scan::scan(src)
     }
 
-    fn resolver(&self, _tree: &SourceTree) -> Box<dyn Resolver> {
-        Box::new(NoResolver)
+    fn resolver(&self, tree: &SourceTree) -> Box<dyn Resolver> {
+        Box::new(resolve::PyResolver::new(tree))
     }
-}
-
-struct NoResolver;
-
-impl Resolver for NoResolver {
-    fn resolve(&self, _tree: &SourceTree, _from: FileId, _import: &Import, _out: &mut Vec<Target>) {}
 }

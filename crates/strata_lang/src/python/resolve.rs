@@ -1,0 +1,302 @@
+//! Python import resolution with grimp's semantics: modules are found in the source roots the
+//! manifests declare, a name imported from a package is an edge to its submodule when it is
+//! one, and relative imports count from the importing file's package.
+//!
+//! Every index is built once in [`PyResolver::new`]; resolving an import only hashes.
+
+use std::collections::{HashMap, HashSet};
+
+use super::stdlib::is_stdlib;
+use crate::tree::{file_name, parent};
+use crate::{FileId, Import, ImportKind, Resolver, SourceTree, Target};
+
+/// How a file provides a module, best first: `CPython` finds a package before a module of the
+/// same name, and never imports a stub, so `.pyi` files only stand in for missing sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    Package,
+    Module,
+    StubPackage,
+    StubModule,
+}
+
+/// The rank of a Python file and its module path: the path without extension, and without
+/// `/__init__` for a package (`a/b/__init__.py` and `a/b.py` both give `a/b`).
+fn module_path(path: &str) -> Option<(Rank, &str)> {
+    let (stem, stub) = if let Some(stem) = path.strip_suffix(".py") {
+        (stem, false)
+    } else {
+        (path.strip_suffix(".pyi")?, true)
+    };
+    let (rank, module) = if file_name(stem) == "__init__" {
+        (
+            if stub {
+                Rank::StubPackage
+            } else {
+                Rank::Package
+            },
+            parent(stem),
+        )
+    } else {
+        (if stub { Rank::StubModule } else { Rank::Module }, stem)
+    };
+    Some((rank, module))
+}
+
+/// Whether a path component can be a module name (`my-app` or `1x` cannot be imported).
+fn is_identifier(part: &str) -> bool {
+    let mut bytes = part.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b == b'_' || b.is_ascii_alphabetic() || b >= 0x80)
+        && bytes.all(|b| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80)
+}
+
+/// One source root's file for a dotted module name.
+#[derive(Clone, Copy, Debug)]
+struct Provider {
+    root: u32,
+    rank: Rank,
+    file: FileId,
+}
+
+pub(super) struct PyResolver {
+    /// Source roots (repository-relative folders), sorted, the repository root (`""`) last.
+    roots: Vec<String>,
+    /// Dotted module name -> its file in each root that has one, by root.
+    modules: HashMap<Box<str>, Vec<Provider>>,
+    /// Module path (see [`module_path`]) -> its best file; relative imports look up here.
+    paths: HashMap<Box<str>, (Rank, FileId)>,
+    /// First components of every internal module name, namespace packages included.
+    top_level: HashSet<Box<str>>,
+    /// By file id: the deepest source root holding the file (`u32::MAX` for non-Python files).
+    home: Vec<u32>,
+}
+
+impl PyResolver {
+    pub(super) fn new(tree: &SourceTree) -> PyResolver {
+        let mut roots: Vec<String> = vec![String::new()];
+        for (_, path) in tree.iter() {
+            if matches!(file_name(path), "pyproject.toml" | "setup.py" | "setup.cfg") {
+                let dir = parent(path);
+                let src = if dir.is_empty() {
+                    "src".to_owned()
+                } else {
+                    format!("{dir}/src")
+                };
+                roots.push(if tree.has_dir(&src) {
+                    src
+                } else {
+                    dir.to_owned()
+                });
+            }
+        }
+        roots.sort_unstable_by(|a, b| (a.is_empty(), a).cmp(&(b.is_empty(), b)));
+        roots.dedup();
+        let root_index: HashMap<&str, u32> = roots
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.as_str(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+
+        let mut modules: HashMap<Box<str>, Vec<Provider>> = HashMap::new();
+        let mut paths: HashMap<Box<str>, (Rank, FileId)> = HashMap::new();
+        let mut top_level: HashSet<Box<str>> = HashSet::new();
+        let mut home = vec![u32::MAX; tree.len()];
+        for (file, path) in tree.iter() {
+            let Some((rank, module)) = module_path(path) else {
+                continue;
+            };
+            paths
+                .entry(module.into())
+                .and_modify(|best| *best = (*best).min((rank, file)))
+                .or_insert((rank, file));
+            // Every root above the file names it; the first found is the deepest.
+            let mut dir = parent(path);
+            loop {
+                if let Some(&root) = root_index.get(dir) {
+                    if let Some(slot) = home.get_mut(file.0 as usize)
+                        && *slot == u32::MAX
+                    {
+                        *slot = root;
+                    }
+                    let rel = if dir.is_empty() {
+                        Some(module)
+                    } else {
+                        module.strip_prefix(dir).and_then(|m| m.strip_prefix('/'))
+                    };
+                    if let Some(rel) = rel.filter(|r| !r.is_empty())
+                        && rel.split('/').all(is_identifier)
+                    {
+                        let name = rel.replace('/', ".");
+                        let top = name.split('.').next().unwrap_or_default();
+                        if !top_level.contains(top) {
+                            top_level.insert(top.into());
+                        }
+                        modules
+                            .entry(name.into())
+                            .or_default()
+                            .push(Provider { root, rank, file });
+                    }
+                }
+                if dir.is_empty() {
+                    break;
+                }
+                dir = parent(dir);
+            }
+        }
+        for providers in modules.values_mut() {
+            // One provider per root: the best-ranked file (a package beats a module).
+            providers.sort_unstable_by_key(|p| (p.root, p.rank));
+            providers.dedup_by_key(|p| p.root);
+        }
+        PyResolver {
+            roots,
+            modules,
+            paths,
+            top_level,
+            home,
+        }
+    }
+
+    fn home(&self, file: FileId) -> Option<u32> {
+        self.home
+            .get(file.0 as usize)
+            .copied()
+            .filter(|&r| r != u32::MAX)
+    }
+
+    /// The file of an absolute module, preferring the source root of the importing file, then
+    /// any root holding it, then the first root in order.
+    fn absolute(&self, tree: &SourceTree, from: FileId, name: &str) -> Option<FileId> {
+        let providers = self.modules.get(name)?;
+        if let [only] = providers.as_slice() {
+            return Some(only.file);
+        }
+        let home = self.home(from);
+        let importer = tree.path(from);
+        let preference = |p: &Provider| {
+            let root = self.roots.get(p.root as usize).map_or("", String::as_str);
+            let holds = root.is_empty()
+                || importer
+                    .strip_prefix(root)
+                    .is_some_and(|rest| rest.starts_with('/'));
+            (
+                if home == Some(p.root) {
+                    0
+                } else if holds {
+                    1
+                } else {
+                    2
+                },
+                p.root,
+            )
+        };
+        providers
+            .iter()
+            .min_by_key(|p| preference(p))
+            .map(|p| p.file)
+    }
+
+    fn relative_file(&self, module: &str) -> Option<FileId> {
+        self.paths.get(module).map(|&(_, file)| file)
+    }
+
+    /// The package folder a relative import with `level` dots starts from; `None` when it
+    /// would climb out of the importing file's source root, as `CPython` refuses to.
+    fn relative_base<'t>(
+        &self,
+        tree: &'t SourceTree,
+        from: FileId,
+        level: usize,
+    ) -> Option<&'t str> {
+        let root = self.roots.get(self.home(from)? as usize)?;
+        let dir = parent(tree.path(from));
+        let inside = if root.is_empty() {
+            dir
+        } else {
+            dir.strip_prefix(root.as_str())
+                .map(|d| d.trim_start_matches('/'))?
+        };
+        let depth = if inside.is_empty() {
+            0
+        } else {
+            inside.split('/').count()
+        };
+        if level == 0 || level > depth {
+            return None;
+        }
+        let mut base = dir;
+        for _ in 1..level {
+            base = parent(base);
+        }
+        Some(base)
+    }
+}
+
+/// The targets of one import, given how to look a module up and the separator its names use
+/// (`.` for dotted names, `/` for module paths). Returns whether any file was found.
+fn push_targets(
+    base: &str,
+    import: &Import,
+    sep: char,
+    lookup: impl Fn(&str) -> Option<FileId>,
+    out: &mut Vec<Target>,
+) -> bool {
+    if import.kind == ImportKind::Wildcard {
+        return lookup(base).map(|f| out.push(Target::File(f))).is_some();
+    }
+    if import.names.is_empty() {
+        // `import a.b.c`: that module; grimp falls back to the parent when it names an object.
+        let found = lookup(base).or_else(|| base.rsplit_once(sep).and_then(|(p, _)| lookup(p)));
+        return found.map(|f| out.push(Target::File(f))).is_some();
+    }
+    let mut found = false;
+    let mut needs_base = false;
+    let mut key = String::with_capacity(base.len() + 24);
+    for name in &import.names {
+        key.clear();
+        key.push_str(base);
+        key.push(sep);
+        key.push_str(name);
+        if let Some(file) = lookup(&key) {
+            out.push(Target::File(file));
+            found = true;
+        } else {
+            needs_base = true;
+        }
+    }
+    if needs_base && let Some(file) = lookup(base) {
+        out.push(Target::File(file));
+        found = true;
+    }
+    found
+}
+
+impl Resolver for PyResolver {
+    fn resolve(&self, tree: &SourceTree, from: FileId, import: &Import, out: &mut Vec<Target>) {
+        let spec = import.spec.as_str();
+        let level = spec.bytes().take_while(|&b| b == b'.').count();
+        if level > 0 {
+            let Some(base) = self.relative_base(tree, from, level) else {
+                return;
+            };
+            let rest = spec.get(level..).unwrap_or_default();
+            let mut module = String::with_capacity(base.len() + rest.len() + 1);
+            module.push_str(base);
+            for part in rest.split('.').filter(|p| !p.is_empty()) {
+                module.push('/');
+                module.push_str(part);
+            }
+            push_targets(&module, import, '/', |m| self.relative_file(m), out);
+            return;
+        }
+        if push_targets(spec, import, '.', |m| self.absolute(tree, from, m), out) {
+            return;
+        }
+        let top = spec.split('.').next().unwrap_or_default();
+        if !top.is_empty() && !is_stdlib(top) && !self.top_level.contains(top) {
+            out.push(Target::External(top.to_owned()));
+        }
+    }
+}

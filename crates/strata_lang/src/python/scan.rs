@@ -1,0 +1,746 @@
+//! One pass over a Python file's bytes: its import statements and its `def`/`class` blocks.
+//!
+//! A hand-written lexer, exact about what Python itself treats as code: comments, every string
+//! form (prefixes, triple quotes, escapes, f-strings whose `{}` fields hold further strings) and
+//! bracket continuations are skipped, so import-like text inside them never counts. It keeps
+//! only what the statements need: bracket depth, the start of each statement, and the
+//! indentation of each logical line (for the extent of definitions).
+//!
+//! Invariants: every loop advances `pos` or returns; input is only read through `get`, so no
+//! byte sequence can panic; nothing is allocated per byte, only the names returned.
+
+use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Bytes that may continue an identifier. Non-ASCII bytes count, so identifiers in any script
+/// (and stray invalid UTF-8) stay one word.
+const IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        #[allow(clippy::cast_possible_truncation)] // i < 256
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        i += 1;
+    }
+    t
+};
+
+fn is_ident(b: u8) -> bool {
+    IDENT[usize::from(b)]
+}
+
+fn is_ident_start(b: u8) -> bool {
+    is_ident(b) && !b.is_ascii_digit()
+}
+
+/// For a word directly followed by a quote: whether it is a string prefix, and if so whether
+/// the string is formatted (`f`, `t`: fields in `{}`) and whether it is raw.
+fn string_prefix(word: &[u8]) -> Option<(bool, bool)> {
+    let mut formatted = false;
+    let mut raw = false;
+    let mut bytes = false;
+    let mut unicode = false;
+    if word.is_empty() || word.len() > 2 {
+        return None;
+    }
+    for &b in word {
+        match b.to_ascii_lowercase() {
+            b'f' | b't' if !formatted => formatted = true,
+            b'r' if !raw => raw = true,
+            b'b' if !bytes => bytes = true,
+            b'u' if !unicode => unicode = true,
+            _ => return None,
+        }
+    }
+    let valid = match word.len() {
+        1 => true,
+        // `br`/`rb`, `fr`/`rf`, `tr`/`rt`; never `u` with anything, never `b` with `f`.
+        _ => raw && !unicode,
+    };
+    valid.then_some((formatted, raw))
+}
+
+/// Extract the imports and definitions of one Python file.
+pub(super) fn scan(src: &[u8]) -> FileFacts {
+    let mut scanner = Scanner::new(src);
+    scanner.run();
+    scanner.facts
+}
+
+/// An open `def`/`class` block, waiting for the dedent that ends it.
+struct Scope {
+    indent: u32,
+    def: usize,
+    is_class: bool,
+}
+
+/// Where an f-string scan stands; the innermost is last.
+#[derive(Clone, Copy)]
+enum Frame {
+    /// The literal text of an f-string.
+    Str { quote: u8, triple: bool, raw: bool },
+    /// A replacement field's expression, with its own bracket depth.
+    Expr { depth: u32 },
+    /// A replacement field's format spec (after `:`), which may hold nested fields.
+    Spec,
+}
+
+struct Scanner<'a> {
+    src: &'a [u8],
+    pos: usize,
+    /// 1-based number of the line holding `pos`, and the offset where that line starts.
+    line: u32,
+    line_start: usize,
+    /// Open brackets of the current logical line: while positive, newlines do not end it.
+    depth: u32,
+    facts: FileFacts,
+    scopes: Vec<Scope>,
+    /// Comment-only lines (line, indentation) seen since the last logical line began.
+    comments: Vec<(u32, u32)>,
+    /// Last physical line of the last complete logical line.
+    last_code_line: u32,
+    frames: Vec<Frame>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(src: &'a [u8]) -> Scanner<'a> {
+        let start = if src.starts_with(BOM) { BOM.len() } else { 0 };
+        Scanner {
+            src,
+            pos: start,
+            line: 1,
+            line_start: start,
+            depth: 0,
+            facts: FileFacts::default(),
+            scopes: Vec::new(),
+            comments: Vec::new(),
+            last_code_line: 0,
+            frames: Vec::new(),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.src.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<u8> {
+        self.src.get(self.pos.saturating_add(ahead)).copied()
+    }
+
+    fn column(&self) -> u32 {
+        u32::try_from(self.pos - self.line_start + 1).unwrap_or(u32::MAX)
+    }
+
+    /// Consume the line break at `pos` (`\n`, `\r\n` or a lone `\r`, as Python reads them).
+    fn newline(&mut self) {
+        if self.peek() == Some(b'\r') && self.peek_at(1) == Some(b'\n') {
+            self.pos += 2;
+        } else {
+            self.pos += 1;
+        }
+        self.line = self.line.saturating_add(1);
+        self.line_start = self.pos;
+    }
+
+    fn at_newline(&self) -> bool {
+        matches!(self.peek(), Some(b'\n' | b'\r'))
+    }
+
+    /// Skip a comment up to (not including) its line break.
+    fn skip_comment(&mut self) {
+        let rest = self.src.get(self.pos..).unwrap_or_default();
+        self.pos += memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
+    }
+
+    fn skip_word(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        while self.peek().is_some_and(is_ident) {
+            self.pos += 1;
+        }
+        self.src.get(start..self.pos).unwrap_or_default()
+    }
+
+    /// The word at `pos` without consuming it.
+    fn word_ahead(&self) -> &'a [u8] {
+        let rest = self.src.get(self.pos..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|&b| !is_ident(b))
+            .unwrap_or(rest.len());
+        rest.get(..len).unwrap_or_default()
+    }
+
+    /// Skip blanks and backslash continuations inside one logical line.
+    fn skip_inline_ws(&mut self) {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\x0c') => self.pos += 1,
+                Some(b'\\') if matches!(self.peek_at(1), Some(b'\n' | b'\r')) => {
+                    self.pos += 1;
+                    self.newline();
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Skip blanks, line breaks and comments: the inside of brackets.
+    fn skip_bracket_ws(&mut self) {
+        loop {
+            self.skip_inline_ws();
+            match self.peek() {
+                Some(b'\n' | b'\r') => self.newline(),
+                Some(b'#') => self.skip_comment(),
+                _ => return,
+            }
+        }
+    }
+
+    fn run(&mut self) {
+        loop {
+            let indent = self.indentation();
+            match self.peek() {
+                None => break,
+                Some(b'\n' | b'\r') => self.newline(),
+                Some(b'#') => {
+                    self.comments.push((self.line, indent));
+                    self.skip_comment();
+                }
+                Some(_) => {
+                    self.close_scopes(indent);
+                    self.logical_line(indent);
+                }
+            }
+        }
+        self.close_scopes(0);
+    }
+
+    /// Consume the leading blanks of a line; their width with tabs to multiples of 8 and a
+    /// form feed resetting it, as the `CPython` tokenizer counts.
+    fn indentation(&mut self) -> u32 {
+        let mut width: u32 = 0;
+        loop {
+            match self.peek() {
+                Some(b' ') => width = width.saturating_add(1),
+                Some(b'\t') => width = (width / 8).saturating_add(1).saturating_mul(8),
+                Some(b'\x0c') => width = 0,
+                _ => return width,
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// End every open block indented at least as deep as a new logical line. A block ends on
+    /// its last code line, or on a later comment line still indented inside it.
+    fn close_scopes(&mut self, indent: u32) {
+        while let Some(scope) = self.scopes.last() {
+            if scope.indent < indent {
+                break;
+            }
+            let mut end = self.last_code_line;
+            if let Some(&(line, _)) = self.comments.iter().rev().find(|c| c.1 > scope.indent) {
+                end = end.max(line);
+            }
+            if let Some(def) = self.facts.definitions.get_mut(scope.def) {
+                def.end_line = end.max(def.start_line);
+            }
+            self.scopes.pop();
+        }
+        self.comments.clear();
+    }
+
+    /// Scan one logical line, from its first token through the line break that ends it.
+    fn logical_line(&mut self, indent: u32) {
+        let mut stmt_start = true;
+        loop {
+            let Some(b) = self.peek() else {
+                self.last_code_line = self.line;
+                return;
+            };
+            match b {
+                b' ' | b'\t' | b'\x0c' => {
+                    self.pos += 1;
+                    continue;
+                }
+                b'\n' | b'\r' => {
+                    if self.depth == 0 {
+                        self.last_code_line = self.line;
+                        self.newline();
+                        return;
+                    }
+                    self.newline();
+                    continue;
+                }
+                b'#' => {
+                    self.skip_comment();
+                    continue;
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    if self.at_newline() {
+                        self.newline();
+                    }
+                    continue;
+                }
+                b'\'' | b'"' => self.string(false, false),
+                b'(' | b'[' | b'{' => {
+                    self.depth = self.depth.saturating_add(1);
+                    self.pos += 1;
+                }
+                b')' | b']' | b'}' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.pos += 1;
+                }
+                b';' | b':' if self.depth == 0 && self.peek_at(1) != Some(b'=') => {
+                    // After `;` or a block header's `:`, a new simple statement may start.
+                    self.pos += 1;
+                    stmt_start = true;
+                    continue;
+                }
+                b'0'..=b'9' => self.skip_number(),
+                b'.' if self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) => self.skip_number(),
+                _ if is_ident_start(b) => {
+                    let line = self.line;
+                    let word = self.skip_word();
+                    if matches!(self.peek(), Some(b'\'' | b'"'))
+                        && let Some((formatted, raw)) = string_prefix(word)
+                    {
+                        self.string(formatted, raw);
+                        stmt_start = false;
+                        continue;
+                    }
+                    if stmt_start {
+                        self.statement(word, indent, line);
+                    }
+                }
+                _ => self.pos += 1,
+            }
+            stmt_start = false;
+        }
+    }
+
+    /// A statement whose first word was just consumed.
+    fn statement(&mut self, word: &[u8], indent: u32, line: u32) {
+        match word {
+            b"import" => self.import_stmt(),
+            b"from" => self.import_from_stmt(),
+            b"def" => self.definition(false, indent, line),
+            b"class" => self.definition(true, indent, line),
+            b"async" => {
+                self.skip_inline_ws();
+                if self.word_ahead() == b"def" {
+                    self.skip_word();
+                    self.definition(false, indent, line);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Numbers, including `0x1f`, `1_000`, `1.5e3`, `2j`: their letters are not words.
+    fn skip_number(&mut self) {
+        while self.peek().is_some_and(|b| is_ident(b) || b == b'.') {
+            self.pos += 1;
+        }
+    }
+
+    /// `import a.b.c [as x], d`: one import per dotted name.
+    fn import_stmt(&mut self) {
+        loop {
+            self.skip_inline_ws();
+            let (line, column) = (self.line, self.column());
+            let mut spec = String::new();
+            if !self.dotted_name(&mut spec) {
+                return;
+            }
+            self.facts.imports.push(Import {
+                spec,
+                names: Vec::new(),
+                kind: ImportKind::Static,
+                line,
+                column,
+            });
+            self.skip_inline_ws();
+            self.skip_alias(false);
+            if self.peek() != Some(b',') {
+                return;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// `from .a.b import x [as y], z`, `from . import (x, y,)`, `from a import *`.
+    fn import_from_stmt(&mut self) {
+        self.skip_inline_ws();
+        let (line, column) = (self.line, self.column());
+        let mut spec = String::new();
+        while self.peek() == Some(b'.') {
+            spec.push('.');
+            self.pos += 1;
+            self.skip_inline_ws();
+        }
+        if self.word_ahead() != b"import" {
+            self.dotted_name(&mut spec);
+        }
+        if spec.is_empty() {
+            return;
+        }
+        self.skip_inline_ws();
+        if self.word_ahead() != b"import" {
+            return;
+        }
+        self.skip_word();
+        self.skip_inline_ws();
+        if self.peek() == Some(b'*') {
+            self.pos += 1;
+            self.facts.imports.push(Import {
+                spec,
+                names: Vec::new(),
+                kind: ImportKind::Wildcard,
+                line,
+                column,
+            });
+            return;
+        }
+        let parenthesised = self.peek() == Some(b'(');
+        if parenthesised {
+            self.pos += 1;
+        }
+        let mut names = Vec::new();
+        let mut closed = false;
+        loop {
+            self.skip_ws(parenthesised);
+            if parenthesised && self.peek() == Some(b')') {
+                self.pos += 1;
+                closed = true;
+                break;
+            }
+            if !self.peek().is_some_and(is_ident_start) {
+                break;
+            }
+            let name = self.skip_word();
+            names.push(String::from_utf8_lossy(name).into_owned());
+            self.skip_ws(parenthesised);
+            self.skip_alias(parenthesised);
+            if self.peek() != Some(b',') {
+                if parenthesised && self.peek() == Some(b')') {
+                    self.pos += 1;
+                    closed = true;
+                }
+                break;
+            }
+            self.pos += 1;
+        }
+        if parenthesised && !closed {
+            // The rest of the bracket is scanned as ordinary code, which closes it.
+            self.depth = self.depth.saturating_add(1);
+        }
+        if !names.is_empty() {
+            self.facts.imports.push(Import {
+                spec,
+                names,
+                kind: ImportKind::Static,
+                line,
+                column,
+            });
+        }
+    }
+
+    fn skip_ws(&mut self, in_brackets: bool) {
+        if in_brackets {
+            self.skip_bracket_ws();
+        } else {
+            self.skip_inline_ws();
+        }
+    }
+
+    /// `as name` after an imported name, if present.
+    fn skip_alias(&mut self, in_brackets: bool) {
+        if self.word_ahead() == b"as" {
+            self.skip_word();
+            self.skip_ws(in_brackets);
+            self.skip_word();
+            self.skip_ws(in_brackets);
+        }
+    }
+
+    /// Append `a.b.c` (blanks around dots allowed, as the tokenizer allows) to `out`; false
+    /// when no name starts here.
+    fn dotted_name(&mut self, out: &mut String) -> bool {
+        if !self.peek().is_some_and(is_ident_start) {
+            return false;
+        }
+        loop {
+            out.push_str(&String::from_utf8_lossy(self.skip_word()));
+            self.skip_inline_ws();
+            if self.peek() != Some(b'.') {
+                return true;
+            }
+            self.pos += 1;
+            self.skip_inline_ws();
+            if !self.peek().is_some_and(is_ident_start) {
+                return true;
+            }
+            out.push('.');
+        }
+    }
+
+    /// `def name` / `class name` (the keyword already consumed) opens a block.
+    fn definition(&mut self, is_class: bool, indent: u32, line: u32) {
+        self.skip_inline_ws();
+        if !self.peek().is_some_and(is_ident_start) {
+            return;
+        }
+        let name = String::from_utf8_lossy(self.skip_word()).into_owned();
+        let kind = if is_class {
+            DefKind::Class
+        } else if self.scopes.last().is_some_and(|s| s.is_class) {
+            DefKind::Method
+        } else {
+            DefKind::Function
+        };
+        let visibility = if name.starts_with('_') {
+            Visibility::Private
+        } else {
+            Visibility::Public
+        };
+        self.scopes.push(Scope {
+            indent,
+            def: self.facts.definitions.len(),
+            is_class,
+        });
+        self.facts.definitions.push(Definition {
+            name,
+            kind,
+            visibility,
+            start_line: line,
+            end_line: line,
+        });
+    }
+
+    /// A string literal whose opening quote is at `pos` (its prefix already consumed).
+    fn string(&mut self, formatted: bool, raw: bool) {
+        let Some(quote) = self.peek() else { return };
+        let triple = self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote);
+        self.pos += if triple { 3 } else { 1 };
+        if formatted {
+            self.fstring(quote, triple, raw);
+        } else {
+            self.plain_string(quote, triple);
+        }
+    }
+
+    /// The rest of a string without fields, after its opening quote. A single-quoted string
+    /// cut by a line break (a syntax error) stops there, so the next line is read as code.
+    fn plain_string(&mut self, quote: u8, triple: bool) {
+        loop {
+            let Some(b) = self.peek() else { return };
+            match b {
+                b'\\' => {
+                    // In raw strings too, a backslash keeps the next quote (or line break) in.
+                    self.pos += 1;
+                    if self.at_newline() {
+                        self.newline();
+                    } else if self.peek().is_some() {
+                        self.pos += 1;
+                    }
+                }
+                b'\n' | b'\r' => {
+                    if !triple {
+                        return;
+                    }
+                    self.newline();
+                }
+                _ if b == quote => {
+                    if !triple {
+                        self.pos += 1;
+                        return;
+                    }
+                    if self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote) {
+                        self.pos += 3;
+                        return;
+                    }
+                    self.pos += 1;
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// The rest of an f-string (or t-string) after its opening quote. Fields are read as
+    /// code with PEP 701 rules: they may hold any string, nested f-strings, brackets, line
+    /// breaks and comments. An explicit stack keeps deep nesting off the call stack.
+    fn fstring(&mut self, quote: u8, triple: bool, raw: bool) {
+        self.frames.clear();
+        self.frames.push(Frame::Str { quote, triple, raw });
+        while let Some(&frame) = self.frames.last() {
+            let Some(b) = self.peek() else {
+                self.frames.clear();
+                return;
+            };
+            match frame {
+                Frame::Str { quote, triple, raw } => self.fstring_text(b, quote, triple, raw),
+                Frame::Expr { depth } => self.fstring_expr(b, depth),
+                Frame::Spec => self.fstring_spec(b),
+            }
+        }
+    }
+
+    fn fstring_text(&mut self, b: u8, quote: u8, triple: bool, raw: bool) {
+        match b {
+            b'\\' => match self.peek_at(1) {
+                // `\{` is a backslash, then a field.
+                Some(b'{' | b'}') | None => self.pos += 1,
+                Some(b'N') if !raw && self.peek_at(2) == Some(b'{') => {
+                    // `\N{NAME}` is a character, not a field.
+                    self.pos += 3;
+                    while self
+                        .peek()
+                        .is_some_and(|c| !matches!(c, b'}' | b'\n' | b'\r') && c != quote)
+                    {
+                        self.pos += 1;
+                    }
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                    }
+                }
+                Some(b'\n' | b'\r') => {
+                    self.pos += 1;
+                    self.newline();
+                }
+                Some(_) => self.pos += 2,
+            },
+            b'{' => {
+                self.pos += 1;
+                if self.peek() == Some(b'{') {
+                    self.pos += 1;
+                } else {
+                    self.frames.push(Frame::Expr { depth: 0 });
+                }
+            }
+            b'}' => self.pos += if self.peek_at(1) == Some(b'}') { 2 } else { 1 },
+            b'\n' | b'\r' => {
+                if triple {
+                    self.newline();
+                } else {
+                    // Unterminated: the string ends before the line break.
+                    self.frames.pop();
+                }
+            }
+            _ if b == quote => {
+                if !triple {
+                    self.pos += 1;
+                    self.frames.pop();
+                } else if self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote) {
+                    self.pos += 3;
+                    self.frames.pop();
+                } else {
+                    self.pos += 1;
+                }
+            }
+            _ => self.pos += 1,
+        }
+    }
+
+    fn set_expr_depth(&mut self, depth: u32) {
+        if let Some(top) = self.frames.last_mut() {
+            *top = Frame::Expr { depth };
+        }
+    }
+
+    fn fstring_expr(&mut self, b: u8, depth: u32) {
+        match b {
+            b'\'' | b'"' => self.nested_string(false, false),
+            b'(' | b'[' | b'{' => {
+                self.pos += 1;
+                self.set_expr_depth(depth.saturating_add(1));
+            }
+            b')' | b']' => {
+                self.pos += 1;
+                self.set_expr_depth(depth.saturating_sub(1));
+            }
+            b'}' => {
+                self.pos += 1;
+                if depth == 0 {
+                    self.frames.pop();
+                } else {
+                    self.set_expr_depth(depth - 1);
+                }
+            }
+            b':' if depth == 0 => {
+                self.pos += 1;
+                if let Some(top) = self.frames.last_mut() {
+                    *top = Frame::Spec;
+                }
+            }
+            b'#' => self.skip_comment(),
+            b'\n' | b'\r' => self.newline(),
+            b'\\' => {
+                self.pos += 1;
+                if self.at_newline() {
+                    self.newline();
+                }
+            }
+            b'0'..=b'9' => self.skip_number(),
+            _ if is_ident_start(b) => {
+                let word = self.skip_word();
+                if matches!(self.peek(), Some(b'\'' | b'"'))
+                    && let Some((formatted, raw)) = string_prefix(word)
+                {
+                    self.nested_string(formatted, raw);
+                }
+            }
+            _ => self.pos += 1,
+        }
+    }
+
+    /// A string inside a field: plain ones are skipped at once, f-strings push a frame.
+    fn nested_string(&mut self, formatted: bool, raw: bool) {
+        let Some(quote) = self.peek() else { return };
+        let triple = self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote);
+        self.pos += if triple { 3 } else { 1 };
+        if formatted {
+            self.frames.push(Frame::Str { quote, triple, raw });
+        } else {
+            self.plain_string(quote, triple);
+        }
+    }
+
+    fn fstring_spec(&mut self, b: u8) {
+        // The quote of the f-string this spec belongs to.
+        let enclosing = self.frames.iter().rev().find_map(|f| match *f {
+            Frame::Str { quote, triple, .. } => Some((quote, triple)),
+            _ => None,
+        });
+        match b {
+            b'{' => {
+                self.pos += 1;
+                self.frames.push(Frame::Expr { depth: 0 });
+            }
+            b'}' => {
+                self.pos += 1;
+                self.frames.pop();
+            }
+            b'\n' | b'\r' if !enclosing.is_some_and(|e| e.1) => {
+                // A broken single-quoted f-string: give the line break back to it.
+                self.frames.pop();
+            }
+            b'\n' | b'\r' => self.newline(),
+            _ if enclosing.is_some_and(|e| e.0 == b) => {
+                // A spec cut short by the closing quote (a syntax error): let the string end.
+                self.frames.pop();
+            }
+            b'\\' => {
+                self.pos += 1;
+                if self.at_newline() {
+                    self.newline();
+                } else if self.peek().is_some() {
+                    self.pos += 1;
+                }
+            }
+            _ => self.pos += 1,
+        }
+    }
+}
