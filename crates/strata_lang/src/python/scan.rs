@@ -744,3 +744,465 @@ impl<'a> Scanner<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(spec, names, kind, line, column)` of every import.
+    fn imports(src: &[u8]) -> Vec<(String, Vec<String>, ImportKind, u32, u32)> {
+        scan(src)
+            .imports
+            .into_iter()
+            .map(|i| (i.spec, i.names, i.kind, i.line, i.column))
+            .collect()
+    }
+
+    fn specs(src: &str) -> Vec<String> {
+        scan(src.as_bytes())
+            .imports
+            .into_iter()
+            .map(|i| i.spec)
+            .collect()
+    }
+
+    /// `(name, kind, visibility, start, end)` of every definition.
+    fn defs(src: &str) -> Vec<(String, DefKind, Visibility, u32, u32)> {
+        scan(src.as_bytes())
+            .definitions
+            .into_iter()
+            .map(|d| (d.name, d.kind, d.visibility, d.start_line, d.end_line))
+            .collect()
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn import_statements() {
+        let src = b"import a.b.c\nimport a.b as x, c\nimport d . e\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                ("a.b.c".into(), vec![], ImportKind::Static, 1, 8),
+                ("a.b".into(), vec![], ImportKind::Static, 2, 8),
+                ("c".into(), vec![], ImportKind::Static, 2, 18),
+                ("d.e".into(), vec![], ImportKind::Static, 3, 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn from_statements() {
+        let src =
+            b"from a.b import c, d as e\nfrom x import *\nfrom __future__ import annotations\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                ("a.b".into(), names(&["c", "d"]), ImportKind::Static, 1, 6),
+                ("x".into(), vec![], ImportKind::Wildcard, 2, 6),
+                (
+                    "__future__".into(),
+                    names(&["annotations"]),
+                    ImportKind::Static,
+                    3,
+                    6
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn parenthesised_names_span_lines_with_comments() {
+        let src =
+            b"from x import (\n    a,  # first\n    # between\n    b as bb,\n)\nimport after\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                ("x".into(), names(&["a", "b"]), ImportKind::Static, 1, 6),
+                ("after".into(), vec![], ImportKind::Static, 6, 8),
+            ]
+        );
+        // Without a trailing comma, and closing on the last name's line.
+        assert_eq!(
+            imports(b"from x import (a,\n  b)\n")[0].1,
+            names(&["a", "b"])
+        );
+    }
+
+    #[test]
+    fn backslash_continuations() {
+        let src = b"from a \\\n    import b, \\\n    c\nimport d, \\\r\n  e\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                ("a".into(), names(&["b", "c"]), ImportKind::Static, 1, 6),
+                ("d".into(), vec![], ImportKind::Static, 4, 8),
+                ("e".into(), vec![], ImportKind::Static, 5, 3),
+            ]
+        );
+    }
+
+    #[test]
+    fn relative_imports_keep_their_dots() {
+        let src = "from . import x\nfrom ..pkg.mod import y\nfrom .import z\nfrom.w import v\n\
+                   from ... import u\nfrom .... import t\nfrom . . sub import s\n";
+        let found = imports(src.as_bytes());
+        let got: Vec<(&str, &[String])> = found
+            .iter()
+            .map(|i| (i.0.as_str(), i.1.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (".", &names(&["x"])[..]),
+                ("..pkg.mod", &names(&["y"])[..]),
+                (".", &names(&["z"])[..]),
+                (".w", &names(&["v"])[..]),
+                ("...", &names(&["u"])[..]),
+                ("....", &names(&["t"])[..]),
+                ("..sub", &names(&["s"])[..]),
+            ]
+        );
+        assert_eq!(found[0].4, 6, "the column is the first dot's");
+    }
+
+    #[test]
+    fn imports_in_blocks_all_count() {
+        let src = "\
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from a import A
+try:
+    import b
+except ImportError:
+    b = None
+else: import c
+def f():
+    import d
+    class K:
+        from e import E
+if TYPE_CHECKING: from g import G
+";
+        assert_eq!(specs(src), ["typing", "a", "b", "c", "d", "e", "g"]);
+    }
+
+    #[test]
+    fn semicolons_separate_statements() {
+        assert_eq!(
+            specs("x = 1; import a; from b import c\nimport d;import e\n"),
+            ["a", "b", "d", "e"]
+        );
+    }
+
+    #[test]
+    fn import_counts_only_at_statement_start() {
+        let src = "\
+foo.import_x = 1
+x = importlib.import_module('a')
+y = __import__('b')
+def g():
+    yield from gen()
+    raise E from err
+important = 1
+fromage = 2
+obj.from_x = 3
+print(x, import_y)
+";
+        assert!(specs(src).is_empty(), "{:?}", specs(src));
+    }
+
+    #[test]
+    fn comments_never_import() {
+        let src = "# import os\nx = 1  # from a import b\n    # import c\nimport d  # import e\n";
+        assert_eq!(specs(src), ["d"]);
+    }
+
+    #[test]
+    fn docstrings_never_import() {
+        let src = "\
+\"\"\"Module.
+
+Example::
+
+    import pkg.mod
+    from pkg import thing
+\"\"\"
+def f():
+    '''Doc.
+
+    from y import z
+    '''
+    return 1
+class C:
+    \"\"\"import q\"\"\"
+import real
+";
+        assert_eq!(specs(src), ["real"]);
+    }
+
+    #[test]
+    fn string_prefixes_and_escapes() {
+        let src = r#"a = "import x"
+b = 'from y import z'
+c = r"\" import x"
+d = b'\' from y import z'
+e = rb"import x" + BR'import y' + Rb"" + u'import z' + U"x"
+f = "a \"quoted\" import x"
+g = R'\\'
+import one
+h = 'it\'s'; import two
+i = "line \
+import not_a_statement"
+import three
+"#;
+        assert_eq!(specs(src), ["one", "two", "three"]);
+    }
+
+    #[test]
+    fn words_that_look_like_prefixes_are_names() {
+        // `rb` and `f` here are names, not prefixes: the strings start after them.
+        assert_eq!(
+            specs("x = br + 'a'\nimport a\nfr = 1\nimport b\n"),
+            ["a", "b"]
+        );
+        // Not a valid prefix (`ub`, `bf`): a name followed by a string (a syntax error) still
+        // skips the string.
+        assert_eq!(specs("x = ub'import no'\nimport a\n"), ["a"]);
+    }
+
+    #[test]
+    fn triple_quoted_strings() {
+        let src = "x = '''\nimport a\n''' ; import b\ny = \"\"\"\" import c \"\"\"\nimport d\n";
+        assert_eq!(specs(src), ["b", "d"]);
+    }
+
+    #[test]
+    fn fstrings_with_nested_strings() {
+        let src = r#"a = f"{"import os"}"
+b = f'{x["import k"]:>{width}} {{import j}}'
+c = f"{f'{g("import i")}'} {y!r} {z=}"
+d = rf"\{x}\N{BULLET} import h"
+e = f"\N{BULLET} {x:{'>'}10}"
+g = f"""
+import multi {
+    "}" # a comment in a field
+} done
+"""
+h = f"{a:{b}{c}}" F'{d}' t"{e}"
+import ok
+"#;
+        assert_eq!(specs(src), ["ok"]);
+    }
+
+    #[test]
+    fn unterminated_strings_stop_at_the_line_end() {
+        assert_eq!(
+            specs("x = 'abc\nimport a\ny = f\"abc{1}\nimport b\n"),
+            ["a", "b"]
+        );
+        // A field may span lines (PEP 701), even in a single-quoted f-string.
+        assert_eq!(specs("y = f\"{(1,\n  2)}\"\nimport a\n"), ["a"]);
+        assert_eq!(specs("x = f'{a:abc\nimport c\n"), ["c"]);
+        // An unterminated triple-quoted string swallows the rest, as it does for Python.
+        assert_eq!(specs("import a\nx = '''\nimport b\n"), ["a"]);
+        assert_eq!(specs("import a\nx = f'''{\nimport b\n"), ["a"]);
+    }
+
+    #[test]
+    fn brackets_continue_lines() {
+        let src = "x = (\n    1,\n)\nimport a\ny = [f(\nimport_b\n)]\nz = {'k':\n 1}\nimport c\n";
+        assert_eq!(specs(src), ["a", "c"]);
+        // A stray closer does not push the depth below zero.
+        assert_eq!(specs(")\nimport a\n"), ["a"]);
+    }
+
+    #[test]
+    fn annotations_lambdas_and_walrus() {
+        let src = "x: int = 1\nf = lambda: 0\nif (n := 3): import a\nclass A(B): import b\n";
+        assert_eq!(specs(src), ["a", "b"]);
+    }
+
+    #[test]
+    fn bom_crlf_and_lone_cr() {
+        let src = b"\xEF\xBB\xBFimport a\r\nfrom b import (\r\n    c,\r\n)\r\nimport d\rimport e\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                ("a".into(), vec![], ImportKind::Static, 1, 8),
+                ("b".into(), names(&["c"]), ImportKind::Static, 2, 6),
+                ("d".into(), vec![], ImportKind::Static, 5, 8),
+                ("e".into(), vec![], ImportKind::Static, 6, 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_as_bytes() {
+        let src = b"x = '\xff\xfe'\n\xc3\xa9\xff = 1\nimport a\xffb\nfrom \xe9t\xe9 import \xff\n";
+        let found = imports(src);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].0, "a\u{FFFD}b");
+        assert_eq!(found[1].0, "\u{FFFD}t\u{FFFD}");
+        assert_eq!(found[1].1, vec!["\u{FFFD}".to_owned()]);
+    }
+
+    #[test]
+    fn any_bytes_any_truncation_no_panic() {
+        let sample: &[u8] =
+            b"\xEF\xBB\xBF\"\"\"doc\"\"\"\r\nfrom .a import (b,\n c)\nx = f'{y[\"k\"]:{w}}' \\\n\
+            + rb'\\'' # c\nclass K:\n\tdef m(self): import q; return f\"\"\"{\n'a'}\"\"\"\n\
+            async def g():\n    from ... import (\n\xff\x00\x80 = 1\n";
+        for end in 0..=sample.len() {
+            let _ = scan(&sample[..end]);
+            let _ = scan(&sample[end..]);
+        }
+        // Pseudo-random bytes from a fixed-seed generator, biased to Python's punctuation.
+        let alphabet = b"'\"\\{}()[]:;#\n\r\t .fFrRbBuUimportfromdefclassasync\xff\xef";
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut buf = Vec::with_capacity(512);
+        for _ in 0..2000 {
+            buf.clear();
+            for _ in 0..512 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let i = usize::try_from(state % alphabet.len() as u64).unwrap_or(0);
+                buf.push(alphabet[i]);
+            }
+            let _ = scan(&buf);
+        }
+    }
+
+    #[test]
+    fn deep_fstring_nesting_stays_off_the_stack() {
+        let mut src = Vec::new();
+        for _ in 0..100_000 {
+            src.extend_from_slice(b"f'{");
+        }
+        let _ = scan(&src);
+        let mut src = b"x = ".to_vec();
+        src.extend(std::iter::repeat_n(b'(', 100_000));
+        src.extend_from_slice(b"\nimport a\n");
+        assert!(scan(&src).imports.is_empty(), "still inside the brackets");
+    }
+
+    #[test]
+    fn functions_classes_and_methods() {
+        let src = "\
+import os
+
+
+@decorator
+def public(a,
+           b):
+    \"\"\"Doc.\"\"\"
+
+    return (a +
+            b)
+
+
+async def _private():
+    pass
+class Thing(Base):
+    \"\"\"A class.\"\"\"
+
+    x: int = 1
+
+    @property
+    def value(self):
+        def helper():
+            return 1
+        return helper()
+
+    async def _load(self): return 2
+
+    class Inner:
+        def deep(self):
+            pass
+    if FLAG:
+        def conditional(self):
+            pass
+
+
+def last(): return 3";
+        assert_eq!(
+            defs(src),
+            vec![
+                (
+                    "public".into(),
+                    DefKind::Function,
+                    Visibility::Public,
+                    5,
+                    10
+                ),
+                (
+                    "_private".into(),
+                    DefKind::Function,
+                    Visibility::Private,
+                    13,
+                    14
+                ),
+                ("Thing".into(), DefKind::Class, Visibility::Public, 15, 33),
+                ("value".into(), DefKind::Method, Visibility::Public, 21, 24),
+                (
+                    "helper".into(),
+                    DefKind::Function,
+                    Visibility::Public,
+                    22,
+                    23
+                ),
+                ("_load".into(), DefKind::Method, Visibility::Private, 26, 26),
+                ("Inner".into(), DefKind::Class, Visibility::Public, 28, 30),
+                ("deep".into(), DefKind::Method, Visibility::Public, 29, 30),
+                (
+                    "conditional".into(),
+                    DefKind::Method,
+                    Visibility::Public,
+                    32,
+                    33
+                ),
+                ("last".into(), DefKind::Function, Visibility::Public, 36, 36),
+            ]
+        );
+    }
+
+    #[test]
+    fn definition_ends_at_its_last_body_line() {
+        let src = "\
+def f():
+    x = '''
+text
+'''
+
+    # trailing comment inside the body
+
+# a comment at the top level
+def g():
+\tif x:
+\t\treturn [
+  1,
+]
+        # deeper comment
+
+y = 1
+";
+        assert_eq!(
+            defs(src),
+            vec![
+                ("f".into(), DefKind::Function, Visibility::Public, 1, 6),
+                ("g".into(), DefKind::Function, Visibility::Public, 9, 14),
+            ]
+        );
+    }
+
+    #[test]
+    fn definition_text_in_strings_is_not_a_definition() {
+        let src = "x = '''\ndef fake():\n    pass\n'''\n# class Nope:\ndef real(a='def no(): pass'): pass\n";
+        assert_eq!(
+            defs(src),
+            vec![("real".into(), DefKind::Function, Visibility::Public, 6, 6)]
+        );
+    }
+}
