@@ -125,18 +125,21 @@ impl PyResolver {
                     } else {
                         module.strip_prefix(dir).and_then(|m| m.strip_prefix('/'))
                     };
-                    if let Some(rel) = rel.filter(|r| !r.is_empty())
-                        && rel.split('/').all(is_identifier)
-                    {
-                        let name = rel.replace('/', ".");
-                        let top = name.split('.').next().unwrap_or_default();
-                        if !top_level.contains(top) {
+                    if let Some(rel) = rel.filter(|r| !r.is_empty()) {
+                        // The top folder is a package (maybe a namespace one) even when some
+                        // folder below cannot be imported.
+                        let top = rel.split('/').next().unwrap_or_default();
+                        if is_identifier(top) && !top_level.contains(top) {
                             top_level.insert(top.into());
                         }
-                        modules
-                            .entry(name.into())
-                            .or_default()
-                            .push(Provider { root, rank, file });
+                        if rel.split('/').all(is_identifier) {
+                            let name = rel.replace('/', ".");
+                            modules.entry(name.into()).or_default().push(Provider {
+                                root,
+                                rank,
+                                file,
+                            });
+                        }
                     }
                 }
                 if dir.is_empty() {
@@ -298,5 +301,273 @@ impl Resolver for PyResolver {
         if !top.is_empty() && !is_stdlib(top) && !self.top_level.contains(top) {
             out.push(Target::External(top.to_owned()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(paths: &[&str]) -> SourceTree {
+        SourceTree::new("/nowhere", paths.iter().map(|p| (*p).to_owned()).collect())
+    }
+
+    fn import(spec: &str, names: &[&str]) -> Import {
+        Import {
+            spec: spec.to_owned(),
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
+            kind: if names == ["*"] {
+                ImportKind::Wildcard
+            } else {
+                ImportKind::Static
+            },
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// Targets as paths, or `ext:name` for external packages; sorted.
+    fn resolve(tree: &SourceTree, from: &str, spec: &str, names: &[&str]) -> Vec<String> {
+        let resolver = PyResolver::new(tree);
+        let mut import = import(spec, names);
+        if import.kind == ImportKind::Wildcard {
+            import.names.clear();
+        }
+        let mut out = Vec::new();
+        resolver.resolve(
+            tree,
+            tree.id(from).expect("importing file exists"),
+            &import,
+            &mut out,
+        );
+        let mut found: Vec<String> = out
+            .into_iter()
+            .map(|t| match t {
+                Target::File(f) => tree.path(f).to_owned(),
+                Target::External(name) => format!("ext:{name}"),
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn module_paths() {
+        assert_eq!(module_path("a/b/__init__.py"), Some((Rank::Package, "a/b")));
+        assert_eq!(module_path("a/b.py"), Some((Rank::Module, "a/b")));
+        assert_eq!(
+            module_path("a/__init__.pyi"),
+            Some((Rank::StubPackage, "a"))
+        );
+        assert_eq!(module_path("a/c.pyi"), Some((Rank::StubModule, "a/c")));
+        assert_eq!(module_path("a/c.pyc"), None);
+        assert!(is_identifier("_x1") && is_identifier("caf\u{e9}"));
+        assert!(!is_identifier("my-app") && !is_identifier("1x") && !is_identifier(""));
+    }
+
+    #[test]
+    fn source_roots_come_from_manifests() {
+        let t = tree(&[
+            "flat/pyproject.toml",
+            "flat/pkg_a/__init__.py",
+            "flat/pkg_a/x.py",
+            "srclayout/pyproject.toml",
+            "srclayout/src/pkg_b/y.py",
+            "legacy/setup.py",
+            "legacy/pkg_c.py",
+            "cfg/setup.cfg",
+            "cfg/src/pkg_d/__init__.pyi",
+            "tools/t.py",
+            "main.py",
+        ]);
+        assert_eq!(resolve(&t, "main.py", "pkg_a.x", &[]), ["flat/pkg_a/x.py"]);
+        assert_eq!(
+            resolve(&t, "main.py", "pkg_b.y", &[]),
+            ["srclayout/src/pkg_b/y.py"]
+        );
+        assert_eq!(resolve(&t, "main.py", "pkg_c", &[]), ["legacy/pkg_c.py"]);
+        assert_eq!(
+            resolve(&t, "main.py", "pkg_d", &[]),
+            ["cfg/src/pkg_d/__init__.pyi"]
+        );
+        // The repository root is a source root too.
+        assert_eq!(
+            resolve(&t, "flat/pkg_a/x.py", "tools.t", &[]),
+            ["tools/t.py"]
+        );
+        // With a `src/`, the project folder itself is not a root; the repository root is.
+        assert!(resolve(&t, "main.py", "pkg_b", &["z"]).is_empty());
+        assert_eq!(
+            resolve(&t, "main.py", "srclayout.src.pkg_b.y", &[]),
+            ["srclayout/src/pkg_b/y.py"]
+        );
+    }
+
+    #[test]
+    fn import_names_the_module_only() {
+        let t = tree(&["a/__init__.py", "a/b/__init__.py", "a/b/c.py"]);
+        assert_eq!(resolve(&t, "a/__init__.py", "a.b.c", &[]), ["a/b/c.py"]);
+        assert_eq!(resolve(&t, "a/b/c.py", "a.b", &[]), ["a/b/__init__.py"]);
+        // An object imported as if a module: grimp falls back to its parent module.
+        assert_eq!(
+            resolve(&t, "a/__init__.py", "a.b.c.thing", &[]),
+            ["a/b/c.py"]
+        );
+    }
+
+    #[test]
+    fn each_imported_name_decides_alone() {
+        let t = tree(&[
+            "a/__init__.py",
+            "a/b/__init__.py",
+            "a/b/c.py",
+            "a/b/d.py",
+            "main.py",
+        ]);
+        assert_eq!(resolve(&t, "main.py", "a.b", &["c"]), ["a/b/c.py"]);
+        assert_eq!(
+            resolve(&t, "main.py", "a.b", &["helper"]),
+            ["a/b/__init__.py"]
+        );
+        assert_eq!(
+            resolve(&t, "main.py", "a.b", &["c", "d", "helper"]),
+            ["a/b/__init__.py", "a/b/c.py", "a/b/d.py"]
+        );
+        assert_eq!(resolve(&t, "main.py", "a.b.c", &["f"]), ["a/b/c.py"]);
+        assert_eq!(resolve(&t, "main.py", "a.b", &["*"]), ["a/b/__init__.py"]);
+    }
+
+    #[test]
+    fn package_beats_module_and_source_beats_stub() {
+        let t = tree(&[
+            "x.py",
+            "x/__init__.py",
+            "y.py",
+            "y.pyi",
+            "z.pyi",
+            "main.py",
+            "p/m.py",
+            "p/q.py",
+            "p/q/__init__.py",
+        ]);
+        assert_eq!(resolve(&t, "main.py", "x", &[]), ["x/__init__.py"]);
+        assert_eq!(resolve(&t, "main.py", "y", &[]), ["y.py"]);
+        assert_eq!(resolve(&t, "main.py", "z", &[]), ["z.pyi"]);
+        // The same precedence for relative imports.
+        assert_eq!(resolve(&t, "p/m.py", ".", &["q"]), ["p/q/__init__.py"]);
+        assert_eq!(resolve(&t, "p/m.py", ".q", &["f"]), ["p/q/__init__.py"]);
+    }
+
+    #[test]
+    fn namespace_packages() {
+        let t = tree(&["ns/sub/m.py", "main.py"]);
+        assert_eq!(resolve(&t, "main.py", "ns.sub.m", &[]), ["ns/sub/m.py"]);
+        assert_eq!(resolve(&t, "main.py", "ns.sub", &["m"]), ["ns/sub/m.py"]);
+        // No file for the namespace package itself; and it is no third-party package.
+        assert!(resolve(&t, "main.py", "ns", &["sub"]).is_empty());
+        assert!(resolve(&t, "main.py", "ns.other", &["x"]).is_empty());
+    }
+
+    #[test]
+    fn relative_imports_count_from_the_package() {
+        let t = tree(&[
+            "proj/pyproject.toml",
+            "proj/pkg/__init__.py",
+            "proj/pkg/other.py",
+            "proj/pkg/sub/__init__.py",
+            "proj/pkg/sub/mod.py",
+            "proj/pkg/sub/sibling.py",
+            "proj/top.py",
+        ]);
+        let m = "proj/pkg/sub/mod.py";
+        assert_eq!(
+            resolve(&t, m, ".", &["sibling"]),
+            ["proj/pkg/sub/sibling.py"]
+        );
+        assert_eq!(resolve(&t, m, ".", &["name"]), ["proj/pkg/sub/__init__.py"]);
+        assert_eq!(resolve(&t, m, "..", &["other"]), ["proj/pkg/other.py"]);
+        assert_eq!(resolve(&t, m, "..other", &["f"]), ["proj/pkg/other.py"]);
+        assert_eq!(
+            resolve(&t, m, ".sibling", &["f"]),
+            ["proj/pkg/sub/sibling.py"]
+        );
+        assert_eq!(
+            resolve(&t, m, "..sub.sibling", &["f"]),
+            ["proj/pkg/sub/sibling.py"]
+        );
+        // An `__init__.py` is its own package.
+        let init = "proj/pkg/sub/__init__.py";
+        assert_eq!(resolve(&t, init, ".", &["mod"]), ["proj/pkg/sub/mod.py"]);
+        assert_eq!(resolve(&t, init, "..", &["other"]), ["proj/pkg/other.py"]);
+        // Beyond the top-level package, or unresolved: nothing, never an external package.
+        assert!(resolve(&t, m, "...", &["top"]).is_empty());
+        assert!(resolve(&t, "proj/top.py", ".", &["x"]).is_empty());
+        assert!(resolve(&t, m, ".missing", &["x"]).is_empty());
+    }
+
+    #[test]
+    fn the_importing_files_root_wins() {
+        let t = tree(&[
+            "a/pyproject.toml",
+            "a/common/__init__.py",
+            "a/common/util.py",
+            "a/app.py",
+            "b/pyproject.toml",
+            "b/common/__init__.py",
+            "b/common/util.py",
+            "b/app.py",
+            "c/tool.py",
+        ]);
+        assert_eq!(
+            resolve(&t, "a/app.py", "common.util", &[]),
+            ["a/common/util.py"]
+        );
+        assert_eq!(
+            resolve(&t, "b/app.py", "common.util", &[]),
+            ["b/common/util.py"]
+        );
+        assert_eq!(
+            resolve(&t, "b/app.py", "common", &["util"]),
+            ["b/common/util.py"]
+        );
+        // From elsewhere: the first root in path order.
+        assert_eq!(
+            resolve(&t, "c/tool.py", "common.util", &[]),
+            ["a/common/util.py"]
+        );
+    }
+
+    #[test]
+    fn stdlib_and_third_party() {
+        let t = tree(&["pkg/__init__.py", "main.py"]);
+        assert_eq!(
+            resolve(&t, "main.py", "requests.adapters", &[]),
+            ["ext:requests"]
+        );
+        assert_eq!(resolve(&t, "main.py", "yaml", &["safe_load"]), ["ext:yaml"]);
+        assert!(resolve(&t, "main.py", "os.path", &[]).is_empty());
+        assert!(resolve(&t, "main.py", "__future__", &["annotations"]).is_empty());
+        assert!(resolve(&t, "main.py", "typing", &["TYPE_CHECKING"]).is_empty());
+        // An internal package's missing module is not a third-party package.
+        assert_eq!(
+            resolve(&t, "main.py", "pkg.generated", &["x"]),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn unimportable_folders_are_not_modules() {
+        let t = tree(&[
+            "py/my-app/pyproject.toml",
+            "py/my-app/my_app/__init__.py",
+            "main.py",
+        ]);
+        assert_eq!(
+            resolve(&t, "main.py", "my_app", &[]),
+            ["py/my-app/my_app/__init__.py"]
+        );
+        // `py.my-app.my_app` is no module name; `py` is a namespace package of the repository
+        // root all the same.
+        assert!(resolve(&t, "main.py", "py", &["x"]).is_empty());
     }
 }
