@@ -27,6 +27,19 @@ const IDENT: [bool; 256] = {
     t
 };
 
+/// Bytes that change the state of code outside strings: brackets, quotes, comments, line
+/// ends, continuations and statement separators. Everything else can be run over.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"'\"()[]{}#\\\n\r;:";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 fn is_ident(b: u8) -> bool {
     IDENT[usize::from(b)]
 }
@@ -102,6 +115,8 @@ struct Scanner<'a> {
     /// Last physical line of the last complete logical line.
     last_code_line: u32,
     frames: Vec<Frame>,
+    /// Whether the file holds any `\r`; without one, line ends can be searched for `\n` alone.
+    has_cr: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -118,6 +133,7 @@ impl<'a> Scanner<'a> {
             comments: Vec::new(),
             last_code_line: 0,
             frames: Vec::new(),
+            has_cr: memchr::memchr(b'\r', src).is_some(),
         }
     }
 
@@ -255,6 +271,15 @@ impl<'a> Scanner<'a> {
     fn logical_line(&mut self, indent: u32) {
         let mut stmt_start = true;
         loop {
+            if !stmt_start {
+                // Past a statement's first word only brackets, strings, comments, line ends
+                // and statement separators matter: run over the rest in a tight loop.
+                let mut pos = self.pos;
+                while self.src.get(pos).is_some_and(|&b| !SPECIAL[usize::from(b)]) {
+                    pos += 1;
+                }
+                self.pos = pos;
+            }
             let Some(b) = self.peek() else {
                 self.last_code_line = self.line;
                 return;
@@ -284,7 +309,10 @@ impl<'a> Scanner<'a> {
                     }
                     continue;
                 }
-                b'\'' | b'"' => self.string(false, false),
+                b'\'' | b'"' => {
+                    let (formatted, raw) = self.prefix_before();
+                    self.string(formatted, raw);
+                }
                 b'(' | b'[' | b'{' => {
                     self.depth = self.depth.saturating_add(1);
                     self.pos += 1;
@@ -299,26 +327,30 @@ impl<'a> Scanner<'a> {
                     stmt_start = true;
                     continue;
                 }
-                b'0'..=b'9' => self.skip_number(),
-                b'.' if self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) => self.skip_number(),
-                _ if is_ident_start(b) => {
+                _ if stmt_start && is_ident_start(b) => {
                     let line = self.line;
                     let word = self.skip_word();
-                    if matches!(self.peek(), Some(b'\'' | b'"'))
-                        && let Some((formatted, raw)) = string_prefix(word)
-                    {
-                        self.string(formatted, raw);
-                        stmt_start = false;
-                        continue;
-                    }
-                    if stmt_start {
-                        self.statement(word, indent, line);
-                    }
+                    self.statement(word, indent, line);
                 }
                 _ => self.pos += 1,
             }
             stmt_start = false;
         }
+    }
+
+    /// The prefix of the string whose quote is at `pos`: the word right before the quote, if
+    /// it is one (`rb"`, `f'`); a longer word or none means no prefix.
+    fn prefix_before(&self) -> (bool, bool) {
+        let from = self.line_start.max(self.pos.saturating_sub(3));
+        let before = self.src.get(from..self.pos).unwrap_or_default();
+        let len = before.iter().rev().take_while(|&&b| is_ident(b)).count();
+        if len == 0 || len > 2 {
+            return (false, false);
+        }
+        before
+            .get(before.len() - len..)
+            .and_then(string_prefix)
+            .unwrap_or((false, false))
     }
 
     /// A statement whose first word was just consumed.
@@ -536,6 +568,15 @@ impl<'a> Scanner<'a> {
     /// cut by a line break (a syntax error) stops there, so the next line is read as code.
     fn plain_string(&mut self, quote: u8, triple: bool) {
         loop {
+            // Run to the next byte that matters: the quote, a backslash or a line end.
+            let rest = self.src.get(self.pos..).unwrap_or_default();
+            let skip = if self.has_cr {
+                rest.iter()
+                    .position(|&b| b == quote || matches!(b, b'\\' | b'\n' | b'\r'))
+            } else {
+                memchr::memchr3(quote, b'\\', b'\n', rest)
+            };
+            self.pos += skip.unwrap_or(rest.len());
             let Some(b) = self.peek() else { return };
             match b {
                 b'\\' => {
