@@ -170,34 +170,43 @@ impl PyResolver {
     }
 
     /// The file of an absolute module, preferring the source root of the importing file, then
-    /// any root holding it, then the first root in order.
-    fn absolute(&self, tree: &SourceTree, from: FileId, name: &str) -> Option<FileId> {
+    /// any root holding it, then the first root in order. A module named like the standard
+    /// library (`queue`, `email.utils`) is only taken from a root holding the importing file:
+    /// from anywhere else the standard library comes first on `sys.path`.
+    fn absolute(
+        &self,
+        tree: &SourceTree,
+        from: FileId,
+        name: &str,
+        stdlib: bool,
+    ) -> Option<FileId> {
         let providers = self.modules.get(name)?;
-        if let [only] = providers.as_slice() {
-            return Some(only.file);
-        }
         let home = self.home(from);
         let importer = tree.path(from);
-        let preference = |p: &Provider| {
+        let holds = |p: &Provider| {
             let root = self.roots.get(p.root as usize).map_or("", String::as_str);
-            let holds = root.is_empty()
+            root.is_empty()
                 || importer
                     .strip_prefix(root)
-                    .is_some_and(|rest| rest.starts_with('/'));
-            (
-                if home == Some(p.root) {
-                    0
-                } else if holds {
-                    1
-                } else {
-                    2
-                },
-                p.root,
-            )
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        if let [only] = providers.as_slice() {
+            return (!stdlib || holds(only)).then_some(only.file);
+        }
+        let rank = |p: &Provider| {
+            let class = if home == Some(p.root) {
+                0
+            } else if holds(p) {
+                1
+            } else {
+                2
+            };
+            (class, p.root)
         };
         providers
             .iter()
-            .min_by_key(|p| preference(p))
+            .filter(|p| !stdlib || holds(p))
+            .min_by_key(|p| rank(p))
             .map(|p| p.file)
     }
 
@@ -294,11 +303,18 @@ impl Resolver for PyResolver {
             push_targets(&module, import, '/', |m| self.relative_file(m), out);
             return;
         }
-        if push_targets(spec, import, '.', |m| self.absolute(tree, from, m), out) {
+        let top = spec.split('.').next().unwrap_or_default();
+        let stdlib = is_stdlib(top);
+        if push_targets(
+            spec,
+            import,
+            '.',
+            |m| self.absolute(tree, from, m, stdlib),
+            out,
+        ) {
             return;
         }
-        let top = spec.split('.').next().unwrap_or_default();
-        if !top.is_empty() && !is_stdlib(top) && !self.top_level.contains(top) {
+        if !top.is_empty() && !stdlib && !self.top_level.contains(top) {
             out.push(Target::External(top.to_owned()));
         }
     }
@@ -553,6 +569,23 @@ mod tests {
             resolve(&t, "main.py", "pkg.generated", &["x"]),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn stdlib_names_shadow_only_inside_their_root() {
+        let t = tree(&[
+            "tools/pyproject.toml",
+            "tools/queue.py",
+            "tools/runner.py",
+            "app/pyproject.toml",
+            "app/main.py",
+        ]);
+        assert_eq!(
+            resolve(&t, "tools/runner.py", "queue", &[]),
+            ["tools/queue.py"]
+        );
+        assert!(resolve(&t, "app/main.py", "queue", &[]).is_empty());
+        assert!(resolve(&t, "app/main.py", "queue", &["Queue"]).is_empty());
     }
 
     #[test]
