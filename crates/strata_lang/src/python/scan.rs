@@ -6,8 +6,16 @@
 //! only what the statements need: bracket depth, the start of each statement, and the
 //! indentation of each logical line (for the extent of definitions).
 //!
-//! Invariants: every loop advances `pos` or returns; input is only read through `get`, so no
-//! byte sequence can panic; nothing is allocated per byte, only the names returned.
+//! Conventions: f-string fields follow PEP 701 (Python 3.12: any quotes, line breaks and
+//! comments inside `{}`); a single-quoted string cut by a line break ends there, so one broken
+//! line cannot hide the rest of the file. Line breaks are `\n`, `\r\n` or a lone `\r`, as
+//! Python reads them; a UTF-8 BOM is not part of line 1, so columns count from after it.
+//! A definition spans from its `def`/`class` line (decorators excluded) to the last line of
+//! its body's last statement, or of a later comment line still indented inside the body.
+//!
+//! Invariants: every loop advances `pos`, pops a frame or returns; input is only read through
+//! `get`, so no byte sequence can panic; nothing is allocated per byte, only the names
+//! returned.
 
 use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
 
@@ -146,7 +154,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn column(&self) -> u32 {
-        u32::try_from(self.pos - self.line_start + 1).unwrap_or(u32::MAX)
+        u32::try_from(self.pos.saturating_sub(self.line_start) + 1).unwrap_or(u32::MAX)
     }
 
     /// Consume the line break at `pos` (`\n`, `\r\n` or a lone `\r`, as Python reads them).
