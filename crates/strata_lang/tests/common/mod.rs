@@ -20,7 +20,10 @@ pub fn genrepo() -> PathBuf {
             return candidate;
         }
     }
-    panic!("shared/bench/genrepo.py not found above {}; set STRATA_GENREPO", manifest.display());
+    panic!(
+        "shared/bench/genrepo.py not found above {}; set STRATA_GENREPO",
+        manifest.display()
+    );
 }
 
 pub struct Corpus {
@@ -41,13 +44,23 @@ pub fn generate(files: usize, seed: u64, langs: &str) -> Corpus {
         .arg(genrepo())
         .arg("--out")
         .arg(dir.path())
-        .args(["--files", &files.to_string(), "--seed", &seed.to_string(), "--langs", langs])
+        .args([
+            "--files",
+            &files.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--langs",
+            langs,
+        ])
         .stdout(std::process::Stdio::null())
         .status()
         .expect("python3 runs");
     assert!(status.success(), "genrepo.py failed");
     let truth = std::fs::read_to_string(dir.path().join(".truth/truth.json")).expect("truth");
-    Corpus { dir, truth: serde_json::from_str(&truth).expect("truth is JSON") }
+    Corpus {
+        dir,
+        truth: serde_json::from_str(&truth).expect("truth is JSON"),
+    }
 }
 
 /// Every file under `root` except `.truth/` and `.git/`, repository-relative.
@@ -58,7 +71,11 @@ pub fn walk(root: &Path) -> Vec<String> {
         for entry in std::fs::read_dir(&dir).expect("read_dir") {
             let entry = entry.expect("entry");
             let path = entry.path();
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel == ".truth" || rel == ".git" {
                 continue;
             }
@@ -107,7 +124,12 @@ pub fn truth_edges(truth: &serde_json::Value, lang: Lang) -> BTreeSet<(String, S
         .as_array()
         .expect("file_edges")
         .iter()
-        .map(|e| (e[0].as_str().unwrap().to_owned(), e[1].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e[0].as_str().unwrap().to_owned(),
+                e[1].as_str().unwrap().to_owned(),
+            )
+        })
         .filter(|(a, _)| Lang::from_path(a) == Some(lang))
         .collect()
 }
