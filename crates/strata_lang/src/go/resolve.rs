@@ -1,0 +1,279 @@
+//! Go resolution: import paths to the files of the package they name, from the tree's `go.mod`
+//! and `go.work` files.
+//!
+//! Every `go.mod` in the tree is a module root (so `go.work` `use` directives add nothing a
+//! walk has not found; their `replace` directives are honoured). A directory belongs to its
+//! nearest module root, as in the go tool, and its import path is the module path followed by
+//! the directory's path inside the module. A local `replace a/b => ../b` makes the packages
+//! under `../b` importable as `a/b/…` as well. The index is built once; [`GoResolver::resolve`]
+//! is a hash lookup.
+
+use std::collections::HashMap;
+
+use crate::tree::{file_name, join, parent};
+use crate::{FileId, Import, Resolver, SourceTree, Target};
+
+/// Hosts whose module paths are `host/owner/repo` (plus a `/vN` major-version suffix).
+const THREE_ELEMENT_HOSTS: &[&str] = &[
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "golang.org",
+    "codeberg.org",
+    "gitee.com",
+    "git.sr.ht",
+];
+
+/// What one `go.mod` or `go.work` file declares.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct GoMod {
+    pub module: Option<String>,
+    pub requires: Vec<String>,
+    /// `use` directories (go.work), as written.
+    pub uses: Vec<String>,
+    /// Local replacements: module path -> directory as written (`../b`).
+    pub replaces: Vec<(String, String)>,
+}
+
+/// Parse the directives strata needs from a `go.mod` or `go.work` file.
+pub fn parse_mod(text: &str) -> GoMod {
+    let mut out = GoMod::default();
+    let mut block: Option<&str> = None;
+    for line in text.lines() {
+        let line = line.split("//").next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (verb, args) = match block {
+            Some(verb) => {
+                if line == ")" {
+                    block = None;
+                    continue;
+                }
+                (verb, line)
+            }
+            None => {
+                let (verb, args) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                let args = args.trim();
+                if args == "(" {
+                    block = Some(verb);
+                    continue;
+                }
+                (verb, args)
+            }
+        };
+        let words: Vec<&str> = args.split_whitespace().map(unquote).collect();
+        match (verb, words.as_slice()) {
+            ("module", [path, ..]) => out.module = Some((*path).to_owned()),
+            ("require", [path, ..]) => out.requires.push((*path).to_owned()),
+            ("use", [dir, ..]) => out.uses.push((*dir).to_owned()),
+            ("replace", _) => {
+                let Some(arrow) = words.iter().position(|w| *w == "=>") else {
+                    continue;
+                };
+                let (Some(from), Some(to)) = (words.first(), words.get(arrow + 1)) else {
+                    continue;
+                };
+                // Only a path on the right names a directory; `x v1.2.3` is another module.
+                if to.starts_with("./") || to.starts_with("../") || *to == "." || *to == ".." {
+                    out.replaces.push(((*from).to_owned(), (*to).to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unquote(word: &str) -> &str {
+    word.strip_prefix('"')
+        .and_then(|w| w.strip_suffix('"'))
+        .or_else(|| word.strip_prefix('`').and_then(|w| w.strip_suffix('`')))
+        .unwrap_or(word)
+}
+
+/// Whether a file is one `go build` compiles for its package: `.go`, not a test, not ignored.
+fn is_package_file(name: &str) -> bool {
+    name.ends_with(".go")
+        && !name.ends_with("_test.go")
+        && !name.starts_with('_')
+        && !name.starts_with('.')
+}
+
+struct Module {
+    requires: Vec<String>,
+}
+
+pub struct GoResolver {
+    /// Import path -> the package's non-test files, sorted.
+    packages: HashMap<String, Vec<FileId>>,
+    /// Directory holding `.go` files -> index in `modules` of its nearest module.
+    dir_module: HashMap<String, usize>,
+    modules: Vec<Module>,
+}
+
+impl GoResolver {
+    pub fn new(tree: &SourceTree) -> GoResolver {
+        // Module roots: directory -> the module paths it answers to (its own, then replaces).
+        let mut roots: HashMap<String, Vec<String>> = HashMap::new();
+        let mut modules = Vec::new();
+        let mut root_module: HashMap<String, usize> = HashMap::new();
+        let mut replaces = Vec::new();
+        for (_, path) in tree.named("go.mod") {
+            let Some(text) = tree.read(path) else {
+                continue;
+            };
+            let m = parse_mod(&text);
+            let dir = parent(path).to_owned();
+            if let Some(module) = m.module {
+                roots.entry(dir.clone()).or_default().insert(0, module);
+            }
+            for (from, to) in m.replaces {
+                replaces.push((dir.clone(), from, to));
+            }
+            root_module.insert(dir, modules.len());
+            modules.push(Module {
+                requires: m.requires,
+            });
+        }
+        for (_, path) in tree.named("go.work") {
+            let Some(text) = tree.read(path) else {
+                continue;
+            };
+            let w = parse_mod(&text);
+            let dir = parent(path);
+            for (from, to) in w.replaces {
+                replaces.push((dir.to_owned(), from, to));
+            }
+        }
+        for (dir, from, to) in replaces {
+            let Some(target) = join(&dir, &to) else {
+                continue;
+            };
+            let paths = roots.entry(target).or_default();
+            if !paths.contains(&from) {
+                paths.push(from);
+            }
+        }
+
+        let mut packages: HashMap<String, Vec<FileId>> = HashMap::new();
+        let mut dir_module = HashMap::new();
+        // Directory -> its nearest root directory (memoised walk up).
+        let mut nearest: HashMap<String, Option<String>> = HashMap::new();
+        for (id, path) in tree.iter() {
+            if !path.ends_with(".go") {
+                continue;
+            }
+            let dir = parent(path);
+            let root = nearest_root(dir, &roots, &mut nearest);
+            let Some(root) = root else { continue };
+            if let Some(&m) = root_module.get(&root) {
+                dir_module.entry(dir.to_owned()).or_insert(m);
+            }
+            if !is_package_file(file_name(path)) {
+                continue;
+            }
+            let rel = if root.is_empty() {
+                dir
+            } else {
+                dir.strip_prefix(root.as_str())
+                    .map_or("", |r| r.trim_start_matches('/'))
+            };
+            for module in roots.get(&root).into_iter().flatten() {
+                let import = if rel.is_empty() {
+                    module.clone()
+                } else {
+                    format!("{module}/{rel}")
+                };
+                packages.entry(import).or_default().push(id);
+            }
+        }
+        GoResolver {
+            packages,
+            dir_module,
+            modules,
+        }
+    }
+
+    /// The module path an unresolved, non-standard import path belongs to.
+    fn external(&self, from_dir: &str, path: &str) -> String {
+        let requires = self
+            .dir_module
+            .get(from_dir)
+            .and_then(|&m| self.modules.get(m))
+            .map_or(&[][..], |m| m.requires.as_slice());
+        let longest = requires
+            .iter()
+            .filter(|r| {
+                path.strip_prefix(r.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .max_by_key(|r| r.len());
+        if let Some(r) = longest {
+            return r.clone();
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        if parts
+            .first()
+            .is_some_and(|host| THREE_ELEMENT_HOSTS.contains(host))
+        {
+            let major = parts.get(3).is_some_and(|p| {
+                p.strip_prefix('v')
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            });
+            let keep = if major { 4 } else { 3 };
+            return parts
+                .iter()
+                .take(keep)
+                .copied()
+                .collect::<Vec<_>>()
+                .join("/");
+        }
+        path.to_owned()
+    }
+}
+
+/// The nearest ancestor of `dir` (itself included) that is a module root.
+fn nearest_root(
+    dir: &str,
+    roots: &HashMap<String, Vec<String>>,
+    memo: &mut HashMap<String, Option<String>>,
+) -> Option<String> {
+    let mut walked = Vec::new();
+    let mut d = dir;
+    let found = loop {
+        if let Some(found) = memo.get(d) {
+            break found.clone();
+        }
+        walked.push(d);
+        if roots.contains_key(d) {
+            break Some(d.to_owned());
+        }
+        if d.is_empty() {
+            break None;
+        }
+        d = parent(d);
+    };
+    for d in walked {
+        memo.insert(d.to_owned(), found.clone());
+    }
+    found
+}
+
+/// Whether an import path names the standard library: its first element has no dot.
+fn is_std(path: &str) -> bool {
+    !path.split('/').next().unwrap_or_default().contains('.')
+}
+
+impl Resolver for GoResolver {
+    fn resolve(&self, tree: &SourceTree, from: FileId, import: &Import, out: &mut Vec<Target>) {
+        let path = import.spec.as_str();
+        if let Some(files) = self.packages.get(path) {
+            out.extend(files.iter().map(|&f| Target::File(f)));
+        } else if !is_std(path) {
+            out.push(Target::External(
+                self.external(parent(tree.path(from)), path),
+            ));
+        }
+    }
+}

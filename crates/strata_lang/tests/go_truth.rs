@@ -1,0 +1,30 @@
+//! Go front-end against the generated ground truth: file edges of three seeds.
+
+mod common;
+
+use strata_lang::Lang;
+
+fn check(seed: u64) {
+    let s = common::check_lang(Lang::Go, "go", 3000, seed);
+    assert!(
+        s.precision >= 0.995,
+        "seed {seed}: precision {:.4}",
+        s.precision
+    );
+    assert!(s.recall >= 0.99, "seed {seed}: recall {:.4}", s.recall);
+}
+
+#[test]
+fn seed_1() {
+    check(1);
+}
+
+#[test]
+fn seed_2() {
+    check(2);
+}
+
+#[test]
+fn seed_3() {
+    check(3);
+}
