@@ -277,3 +277,169 @@ impl Resolver for GoResolver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ImportKind;
+
+    fn repo(files: &[(&str, &str)]) -> (tempfile::TempDir, SourceTree) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        let tree = SourceTree::new(
+            dir.path(),
+            files.iter().map(|(p, _)| (*p).to_owned()).collect(),
+        );
+        (dir, tree)
+    }
+
+    fn resolve(tree: &SourceTree, from: &str, spec: &str) -> Vec<String> {
+        let resolver = GoResolver::new(tree);
+        let import = Import {
+            spec: spec.to_owned(),
+            names: Vec::new(),
+            kind: ImportKind::Static,
+            line: 1,
+            column: 1,
+        };
+        let mut out = Vec::new();
+        resolver.resolve(tree, tree.id(from).unwrap(), &import, &mut out);
+        out.iter()
+            .map(|t| match t {
+                Target::File(id) => tree.path(*id).to_owned(),
+                Target::External(name) => format!("ext:{name}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parses_go_mod_and_go_work_directives() {
+        let m = parse_mod(
+            "module \"example.com/m\" // the module\n\ngo 1.22\n\nrequire github.com/a/b v1.0.0\nrequire (\n\tgithub.com/c/d/v2 v2.1.0 // indirect\n\t\"golang.org/x/net\" v0.1.0\n)\nreplace example.com/other => ../other\nreplace (\n\texample.com/third v1.0.0 => ./third\n\tgithub.com/a/b => github.com/fork/b v1.0.1\n)\n",
+        );
+        assert_eq!(m.module.as_deref(), Some("example.com/m"));
+        assert_eq!(
+            m.requires,
+            ["github.com/a/b", "github.com/c/d/v2", "golang.org/x/net"]
+        );
+        assert_eq!(
+            m.replaces,
+            [
+                ("example.com/other".to_owned(), "../other".to_owned()),
+                ("example.com/third".to_owned(), "./third".to_owned())
+            ]
+        );
+        let w = parse_mod("go 1.22\n\nuse ./a\nuse (\n\t./b\n\t../c // sibling\n)\n");
+        assert_eq!(w.uses, ["./a", "./b", "../c"]);
+    }
+
+    #[test]
+    fn a_package_is_every_non_test_file_of_its_directory() {
+        let (_d, tree) = repo(&[
+            ("go/go.mod", "module example.com/mono\n"),
+            ("go/app/main.go", "package main\n"),
+            ("go/lib/a.go", "package lib\n"),
+            ("go/lib/b_linux.go", "//go:build linux\n\npackage lib\n"),
+            ("go/lib/c_windows.go", "// +build windows\n\npackage lib\n"),
+            ("go/lib/a_test.go", "package lib\n"),
+            ("go/lib/_scratch.go", "package lib\n"),
+            ("go/lib/README.md", "docs\n"),
+            ("go/lib/sub/s.go", "package sub\n"),
+        ]);
+        assert_eq!(
+            resolve(&tree, "go/app/main.go", "example.com/mono/lib"),
+            ["go/lib/a.go", "go/lib/b_linux.go", "go/lib/c_windows.go"]
+        );
+        assert_eq!(
+            resolve(&tree, "go/app/main.go", "example.com/mono/lib/sub"),
+            ["go/lib/sub/s.go"]
+        );
+        assert_eq!(
+            resolve(&tree, "go/lib/a_test.go", "example.com/mono/lib/sub"),
+            ["go/lib/sub/s.go"]
+        );
+    }
+
+    #[test]
+    fn std_imports_name_nothing_and_others_are_external_modules() {
+        let (_d, tree) = repo(&[
+            (
+                "go.mod",
+                "module example.com/m\n\nrequire (\n\tgithub.com/x/y v1.0.0\n\tgithub.com/x/y/v3 v3.0.0\n\tgopkg.in/yaml.v3 v3.0.1\n)\n",
+            ),
+            ("a.go", "package m\n"),
+            ("tools/go.mod", "module example.com/tools\n"),
+            ("tools/t.go", "package tools\n"),
+        ]);
+        assert!(resolve(&tree, "a.go", "fmt").is_empty());
+        assert!(resolve(&tree, "a.go", "net/http").is_empty());
+        assert!(resolve(&tree, "a.go", "C").is_empty());
+        assert_eq!(
+            resolve(&tree, "a.go", "github.com/x/y/pkg/z"),
+            ["ext:github.com/x/y"]
+        );
+        assert_eq!(
+            resolve(&tree, "a.go", "github.com/x/y/v3/z"),
+            ["ext:github.com/x/y/v3"]
+        );
+        assert_eq!(
+            resolve(&tree, "a.go", "gopkg.in/yaml.v3"),
+            ["ext:gopkg.in/yaml.v3"]
+        );
+        // Not required by this file's go.mod: known hosts keep three elements (and a major).
+        assert_eq!(
+            resolve(&tree, "tools/t.go", "github.com/x/y/pkg/z"),
+            ["ext:github.com/x/y"]
+        );
+        assert_eq!(
+            resolve(&tree, "tools/t.go", "github.com/o/r/v2/p"),
+            ["ext:github.com/o/r/v2"]
+        );
+        assert_eq!(
+            resolve(&tree, "a.go", "go.uber.org/zap/zapcore"),
+            ["ext:go.uber.org/zap/zapcore"]
+        );
+        // A nested module is not a package of the outer one.
+        assert_eq!(
+            resolve(&tree, "a.go", "example.com/m/tools"),
+            ["ext:example.com/m/tools"]
+        );
+        assert_eq!(resolve(&tree, "a.go", "example.com/tools"), ["tools/t.go"]);
+        assert_eq!(resolve(&tree, "tools/t.go", "example.com/m"), ["a.go"]);
+    }
+
+    #[test]
+    fn local_replaces_and_workspaces_map_module_paths_to_directories() {
+        let (_d, tree) = repo(&[
+            (
+                "svc/go.mod",
+                "module example.com/svc\n\nreplace example.com/lib => ../lib\n",
+            ),
+            ("svc/main.go", "package main\n"),
+            ("lib/go.mod", "module example.com/lib\n"),
+            ("lib/api/api.go", "package api\n"),
+            (
+                "go.work",
+                "go 1.22\nuse (\n\t./svc\n\t./lib\n\t./forked\n)\nreplace github.com/up/stream => ./forked\n",
+            ),
+            ("forked/go.mod", "module github.com/me/forked\n"),
+            ("forked/f.go", "package forked\n"),
+        ]);
+        assert_eq!(
+            resolve(&tree, "svc/main.go", "example.com/lib/api"),
+            ["lib/api/api.go"]
+        );
+        assert_eq!(
+            resolve(&tree, "svc/main.go", "github.com/up/stream"),
+            ["forked/f.go"]
+        );
+        assert_eq!(
+            resolve(&tree, "svc/main.go", "github.com/me/forked"),
+            ["forked/f.go"]
+        );
+    }
+}

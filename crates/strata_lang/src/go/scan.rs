@@ -584,8 +584,9 @@ fn unescape(raw: &[u8]) -> String {
             }
             _ => (0, 0),
         };
-        let value = raw
-            .get(i..i + digits)
+        let value = Some(radix)
+            .filter(|&r| r != 0)
+            .and_then(|_| raw.get(i..i + digits))
             .and_then(|d| std::str::from_utf8(d).ok())
             .and_then(|d| u32::from_str_radix(d, radix).ok());
         match (value, e) {
@@ -610,5 +611,302 @@ fn unescape(raw: &[u8]) -> String {
     match String::from_utf8(out) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports(src: &str) -> Vec<(String, ImportKind, u32, u32)> {
+        extract(src.as_bytes())
+            .imports
+            .into_iter()
+            .map(|i| (i.spec, i.kind, i.line, i.column))
+            .collect()
+    }
+
+    fn specs(src: &[u8]) -> Vec<String> {
+        extract(src).imports.into_iter().map(|i| i.spec).collect()
+    }
+
+    fn defs(src: &str) -> Vec<(String, DefKind, Visibility, u32, u32)> {
+        extract(src.as_bytes())
+            .definitions
+            .into_iter()
+            .map(|d| (d.name, d.kind, d.visibility, d.start_line, d.end_line))
+            .collect()
+    }
+
+    fn imp(spec: &str, kind: ImportKind, line: u32, column: u32) -> (String, ImportKind, u32, u32) {
+        (spec.to_owned(), kind, line, column)
+    }
+
+    #[test]
+    fn single_and_grouped_imports_with_positions() {
+        let src = "package p\n\nimport \"fmt\"\nimport (\n\t\"os\"\n\tstr \"strings\"\n\t. \"math\"\n\t_ \"embed\"\n)\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                imp("fmt", ImportKind::Static, 3, 9),
+                imp("os", ImportKind::Static, 5, 3),
+                imp("strings", ImportKind::Static, 6, 7),
+                imp("math", ImportKind::Static, 7, 5),
+                imp("embed", ImportKind::SideEffect, 8, 5),
+            ]
+        );
+    }
+
+    #[test]
+    fn import_forms_on_one_line_and_raw_paths() {
+        let src = "package p; import ( \"a/b\"; c \"c/d\" ); import `raw/path`\nimport _ \"x\"; import . \"y\"";
+        assert_eq!(specs(src.as_bytes()), ["a/b", "c/d", "raw/path", "x", "y"]);
+        assert_eq!(
+            extract(src.as_bytes()).imports[3].kind,
+            ImportKind::SideEffect
+        );
+    }
+
+    #[test]
+    fn newline_after_import_keyword_and_comments_inside_group() {
+        let src = "package p\nimport\n\"a\"\nimport ( // why\n\t\"b\" /* note */\n\t// \"not/this\"\n\t/* \"nor/this\" */\n\t\"c\"\n)\n";
+        assert_eq!(specs(src.as_bytes()), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn only_the_import_section_after_package_counts() {
+        assert!(specs(b"import \"a\"\n").is_empty(), "no package clause");
+        let src = "package p\nimport \"a\"\nvar x = 1\nimport \"b\"\nfunc f() {}\n";
+        assert_eq!(specs(src.as_bytes()), ["a"]);
+    }
+
+    #[test]
+    fn build_constraints_do_not_matter() {
+        let src = "//go:build linux && !cgo\n// +build linux,!cgo\n\npackage p\n\nimport \"example.com/m/x\"\n";
+        assert_eq!(specs(src.as_bytes()), ["example.com/m/x"]);
+    }
+
+    #[test]
+    fn import_text_in_strings_and_comments_is_not_an_import() {
+        let src = r#"// import "c/line"
+/* import "c/block"
+import (
+	"c/block2"
+)
+*/
+package p
+
+import "real"
+
+// import "after/line"
+const Raw = `import "raw/string"
+import (
+	"raw/group"
+)`
+var s = "import \"interp\""
+var r = '"'
+var b = '`'
+func f() string { return `import "in/body"` }
+"#;
+        assert_eq!(specs(src.as_bytes()), ["real"]);
+        let d = defs(src);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].0, "f");
+        assert_eq!((d[0].3, d[0].4), (19, 19));
+    }
+
+    #[test]
+    fn raw_string_holding_an_import_inside_the_import_section_position() {
+        // A raw string can only appear after the import section, which it closes.
+        let src = "package p\nvar x = `\nimport \"x\"\n`\nimport \"y\"\n";
+        assert!(specs(src.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn escaped_import_paths_are_decoded() {
+        let src = "package p\nimport \"\\x66m\\u0074\"\nimport \"a\\\\b\\101\"\n";
+        assert_eq!(specs(src.as_bytes()), ["fmt", "a\\bA"]);
+        assert_eq!(unescape(b"\\q\\8\\x4"), "\\q\\8\\x4");
+    }
+
+    #[test]
+    fn functions_methods_and_types() {
+        let src = "package p
+
+// Doc comment.
+func Exported(a int,
+	b int) (int, error) {
+	if a > b { return a, nil }
+	return b, nil
+}
+
+func (r *Recv) method() {}
+
+func (l *List[T]) Push(v T) {
+	_ = struct{ x int }{1}
+}
+
+func Map[T, U any](xs []T, f func(T) U) []U {
+	return nil
+}
+
+func asm(x int) int
+
+type Point struct {
+	X, Y int
+}
+
+type Reader interface {
+	Read(p []byte) (int, error)
+}
+
+type Alias = Point
+type celsius float64
+type Arr [4]int
+type Pair[K comparable, V any] struct { k K; v V }
+type Fn func(
+	a int,
+) error
+
+type (
+	inner struct {
+		a int
+	}
+	Iface interface{ M() }
+	Num int
+)
+
+var (
+	x = func() int { return 1 }()
+)
+
+func Ñandú() {}
+func ñandú() {}
+";
+        use DefKind::{Function, Interface, Method, Struct, TypeAlias};
+        use Visibility::{Private, Public};
+        let want = vec![
+            ("Exported", Function, Public, 4, 8),
+            ("method", Method, Private, 10, 10),
+            ("Push", Method, Public, 12, 14),
+            ("Map", Function, Public, 16, 18),
+            ("asm", Function, Private, 20, 20),
+            ("Point", Struct, Public, 22, 24),
+            ("Reader", Interface, Public, 26, 28),
+            ("Alias", TypeAlias, Public, 30, 30),
+            ("celsius", TypeAlias, Private, 31, 31),
+            ("Arr", TypeAlias, Public, 32, 32),
+            ("Pair", Struct, Public, 33, 33),
+            ("Fn", TypeAlias, Public, 34, 36),
+            ("inner", Struct, Private, 39, 41),
+            ("Iface", Interface, Public, 42, 42),
+            ("Num", TypeAlias, Public, 43, 43),
+            ("Ñandú", Function, Public, 50, 50),
+            ("ñandú", Function, Private, 51, 51),
+        ];
+        let want: Vec<_> = want
+            .into_iter()
+            .map(|(n, k, v, s, e)| (n.to_owned(), k, v, s, e))
+            .collect();
+        assert_eq!(defs(src), want);
+    }
+
+    #[test]
+    fn bodies_with_tricky_literals_keep_brace_matching() {
+        let src = "package p\nfunc a() {\n\tc := '}'\n\td := '\\''\n\ts := \"}\\\"}\"\n\tr := `}\n}`\n\t// }\n\t/* } */\n\t_ = 10 / 2\n}\nfunc b() {}\n";
+        let d = defs(src);
+        assert_eq!(
+            d.iter()
+                .map(|d| (d.0.as_str(), d.3, d.4))
+                .collect::<Vec<_>>(),
+            [("a", 2, 11), ("b", 12, 12)]
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let src = "\u{feff}package p\r\n\r\nimport (\r\n\t\"fmt\"\r\n\tx \"a/b\"\r\n)\r\n\r\nfunc F() {\r\n}\r\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                imp("fmt", ImportKind::Static, 4, 3),
+                imp("a/b", ImportKind::Static, 5, 5)
+            ]
+        );
+        assert_eq!(
+            defs(src),
+            vec![("F".to_owned(), DefKind::Function, Visibility::Public, 8, 9)]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_tolerated() {
+        let mut src = b"package p\n// \xff\xfe comment\nimport \"a\xffb\"\nimport \"ok\"\nfunc \xc3(x int) {}\nfunc G\xff() { s := \"\xff\" }\n".to_vec();
+        src.extend_from_slice(b"func H() {}\n");
+        let facts = extract(&src);
+        assert_eq!(
+            facts
+                .imports
+                .iter()
+                .map(|i| i.spec.as_str())
+                .collect::<Vec<_>>(),
+            ["a\u{fffd}b", "ok"]
+        );
+        assert_eq!(facts.definitions.len(), 3);
+        assert_eq!(facts.definitions[2].name, "H");
+    }
+
+    #[test]
+    fn unterminated_constructs_end_at_the_input_end() {
+        for src in [
+            "package p\nimport \"fmt",
+            "package p\nimport (\n\t\"a\"\n",
+            "package p\n/* never closed import \"x\"",
+            "package p\nvar s = `never closed import \"x\"",
+            "package p\nfunc f() { s := \"open\n import \"x\"",
+            "package p\nfunc f() {\n",
+            "package p\nfunc (",
+            "package p\ntype (",
+            "package p\ntype X[",
+            "package p\nimport \"a\\",
+        ] {
+            let facts = extract(src.as_bytes());
+            assert!(facts.imports.iter().all(|i| i.spec != "x"), "{src:?}");
+        }
+        let facts = extract(b"package p\nfunc f() {\n\tx := 1\n");
+        assert_eq!(
+            (
+                facts.definitions[0].start_line,
+                facts.definitions[0].end_line
+            ),
+            (2, 4)
+        );
+    }
+
+    #[test]
+    fn any_bytes_and_every_prefix_are_accepted() {
+        let sample = include_bytes!("scan.rs");
+        let go = "package p\nimport (\n\t\"a\"\n\tb \"c\"\n)\nfunc (r *T) M[X any](s string) { _ = `x` + \"y\\\"\" + string('\\'') /* c */ }\ntype T struct{ a [2]int }\n";
+        for end in 0..=go.len() {
+            extract(go.as_bytes().get(..end).unwrap_or_default());
+        }
+        extract(sample);
+        // A deterministic pseudo-random byte soup biased towards the scanner's special bytes.
+        let alphabet = b"()[]{}\"'`/*\\\n\r; .,_aZ9\xff\xc3import package func type struct";
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut soup = Vec::with_capacity(1 << 16);
+        for _ in 0..(1 << 16) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            soup.push(alphabet[usize::try_from(state % alphabet.len() as u64).unwrap()]);
+        }
+        for chunk in soup.chunks(4096) {
+            let mut src = b"package p\nimport (".to_vec();
+            src.extend_from_slice(chunk);
+            extract(&src);
+        }
+        extract(&[b'('; 100_000]);
+        extract(&[b'{'; 100_000]);
     }
 }
