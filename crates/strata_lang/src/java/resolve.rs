@@ -119,7 +119,11 @@ fn declared_package(tree: &SourceTree, dir: &str) -> Option<String> {
     tree.files_in_dir(dir)
         .iter()
         .map(|&id| tree.path(id))
-        .filter(|p| p.ends_with(".java") && file_name(p) != "module-info.java")
+        .filter(|p| {
+            file_name(p)
+                .strip_suffix(".java")
+                .is_some_and(|stem| stem != "module-info")
+        })
         .find_map(|p| tree.read(p))
         .map(|text| super::scan::package_of(text.as_bytes()).unwrap_or_default())
 }
@@ -161,7 +165,227 @@ impl Resolver for JavaResolver {
             _ => self.class(spec, out),
         };
         if !found {
-            out.push(Target::External(external(spec)));
+            out.push(Target::External(external(
+                spec.strip_suffix(".*").unwrap_or(spec),
+            )));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(files: &[(&str, &str)]) -> (tempfile::TempDir, SourceTree) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        let tree = SourceTree::new(
+            dir.path(),
+            files.iter().map(|(p, _)| (*p).to_owned()).collect(),
+        );
+        (dir, tree)
+    }
+
+    fn resolve(tree: &SourceTree, spec: &str, kind: ImportKind) -> Vec<String> {
+        let resolver = JavaResolver::new(tree);
+        let import = Import {
+            spec: spec.to_owned(),
+            names: Vec::new(),
+            kind,
+            line: 1,
+            column: 1,
+        };
+        let mut out = Vec::new();
+        resolver.resolve(tree, FileId(0), &import, &mut out);
+        out.iter()
+            .map(|t| match t {
+                Target::File(id) => tree.path(*id).to_owned(),
+                Target::External(name) => format!("ext:{name}"),
+            })
+            .collect()
+    }
+
+    const MAVEN: &[(&str, &str)] = &[
+        ("pom.xml", "<project/>"),
+        ("core/pom.xml", "<project/>"),
+        (
+            "core/src/main/java/com/acme/core/Money.java",
+            "package com.acme.core;",
+        ),
+        (
+            "core/src/main/java/com/acme/core/Rates.java",
+            "package com.acme.core;",
+        ),
+        (
+            "core/src/main/java/com/acme/core/package-info.java",
+            "package com.acme.core;",
+        ),
+        (
+            "core/src/main/java/com/acme/core/sub/Deep.java",
+            "package com.acme.core.sub;",
+        ),
+        (
+            "core/src/test/java/com/acme/core/MoneyTest.java",
+            "package com.acme.core;",
+        ),
+        ("app/build.gradle.kts", "plugins {}"),
+        (
+            "app/src/main/java/com/acme/app/Main.java",
+            "package com.acme.app;",
+        ),
+        ("app/src/main/resources/Money.java.txt", ""),
+    ];
+
+    #[test]
+    fn class_and_nested_class_imports_name_the_class_file() {
+        let (_d, tree) = repo(MAVEN);
+        let money = ["core/src/main/java/com/acme/core/Money.java"];
+        assert_eq!(
+            resolve(&tree, "com.acme.core.Money", ImportKind::Static),
+            money
+        );
+        assert_eq!(
+            resolve(&tree, "com.acme.core.Money.Currency", ImportKind::Static),
+            money
+        );
+        assert_eq!(
+            resolve(
+                &tree,
+                "com.acme.core.Money.Currency.Code",
+                ImportKind::Static
+            ),
+            money
+        );
+        assert_eq!(
+            resolve(&tree, "com.acme.core.MoneyTest", ImportKind::Static),
+            ["core/src/test/java/com/acme/core/MoneyTest.java"]
+        );
+        assert_eq!(
+            resolve(&tree, "com.acme.app.Main", ImportKind::Static),
+            ["app/src/main/java/com/acme/app/Main.java"]
+        );
+        // A lowercase segment is a package: no class above it is tried.
+        assert_eq!(
+            resolve(&tree, "com.acme.core.missing.Money", ImportKind::Static),
+            ["ext:com.acme"]
+        );
+    }
+
+    #[test]
+    fn static_imports_name_the_class_file() {
+        let (_d, tree) = repo(MAVEN);
+        let money = ["core/src/main/java/com/acme/core/Money.java"];
+        assert_eq!(
+            resolve(&tree, "com.acme.core.Money.of", ImportKind::StaticMember),
+            money
+        );
+        assert_eq!(
+            resolve(&tree, "com.acme.core.Money.ZERO", ImportKind::StaticMember),
+            money
+        );
+        assert_eq!(
+            resolve(&tree, "com.acme.core.Money.*", ImportKind::StaticMember),
+            money
+        );
+        assert_eq!(
+            resolve(
+                &tree,
+                "com.acme.core.Money.Currency.EUR",
+                ImportKind::StaticMember
+            ),
+            money
+        );
+    }
+
+    #[test]
+    fn wildcards_name_every_file_of_the_package() {
+        let (_d, tree) = repo(MAVEN);
+        assert_eq!(
+            resolve(&tree, "com.acme.core.*", ImportKind::Wildcard),
+            [
+                "core/src/main/java/com/acme/core/Money.java",
+                "core/src/main/java/com/acme/core/Rates.java",
+                "core/src/main/java/com/acme/core/package-info.java",
+                "core/src/test/java/com/acme/core/MoneyTest.java",
+            ]
+        );
+        // The nested classes of a class.
+        assert_eq!(
+            resolve(&tree, "com.acme.core.Money.*", ImportKind::Wildcard),
+            ["core/src/main/java/com/acme/core/Money.java"]
+        );
+    }
+
+    #[test]
+    fn platform_imports_name_nothing_and_others_their_top_package() {
+        let (_d, tree) = repo(MAVEN);
+        for spec in [
+            "java.util.List",
+            "javax.inject.Inject",
+            "jdk.internal.misc.Unsafe",
+            "sun.misc.Unsafe",
+        ] {
+            assert!(
+                resolve(&tree, spec, ImportKind::Static).is_empty(),
+                "{spec}"
+            );
+        }
+        assert!(resolve(&tree, "java.util.*", ImportKind::Wildcard).is_empty());
+        assert_eq!(
+            resolve(
+                &tree,
+                "com.google.common.collect.ImmutableList",
+                ImportKind::Static
+            ),
+            ["ext:com.google"]
+        );
+        assert_eq!(
+            resolve(
+                &tree,
+                "org.junit.Assert.assertEquals",
+                ImportKind::StaticMember
+            ),
+            ["ext:org.junit"]
+        );
+        assert_eq!(
+            resolve(&tree, "lombok.*", ImportKind::Wildcard),
+            ["ext:lombok"]
+        );
+    }
+
+    #[test]
+    fn files_outside_build_roots_use_their_package_declaration() {
+        let (_d, tree) = repo(&[
+            (
+                "legacy/src/com/acme/old/Thing.java",
+                "/* (c) */\npackage com.acme.old;\nclass Thing {}",
+            ),
+            (
+                "legacy/src/com/acme/old/Other.java",
+                "package com.acme.old;",
+            ),
+            ("scripts/Tool.java", "class Tool {}"),
+            ("odd/place/Misfiled.java", "package com.acme.elsewhere;"),
+        ]);
+        assert_eq!(
+            resolve(&tree, "com.acme.old.Thing", ImportKind::Static),
+            ["legacy/src/com/acme/old/Thing.java"]
+        );
+        assert_eq!(
+            resolve(&tree, "com.acme.old.*", ImportKind::Wildcard).len(),
+            2
+        );
+        assert_eq!(
+            resolve(&tree, "com.acme.elsewhere.Misfiled", ImportKind::Static),
+            ["odd/place/Misfiled.java"]
+        );
+        assert_eq!(
+            resolve(&tree, "Tool", ImportKind::Static),
+            ["scripts/Tool.java"]
+        );
     }
 }

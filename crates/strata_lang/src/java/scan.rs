@@ -326,9 +326,8 @@ impl<'a> Parser<'a> {
             loop {
                 let t = self.lx.next();
                 match t.kind {
-                    Kind::Eof => return t.start,
+                    Kind::Eof | Kind::Op(b'}') => return t.start,
                     Kind::Op(b';') => break,
-                    Kind::Op(b'}') => return t.start,
                     Kind::Op(b'(' | b'[' | b'{') => {
                         self.lx.skip_nested();
                     }
@@ -360,10 +359,10 @@ impl<'a> Parser<'a> {
                     self.lx.skip_nested();
                 }
                 _ => {
-                    if let Member::Closed(at) = self.member(t, nesting) {
-                        if kind != Body::Unit {
-                            return at;
-                        }
+                    if let Member::Closed(at) = self.member(t, nesting)
+                        && kind != Body::Unit
+                    {
+                        return at;
                     }
                 }
             }
@@ -497,8 +496,7 @@ impl<'a> Parser<'a> {
         let mut t = first;
         loop {
             match t.kind {
-                Kind::Eof => return Member::Closed(t.start),
-                Kind::Op(b'}') => return Member::Closed(t.start),
+                Kind::Eof | Kind::Op(b'}') => return Member::Closed(t.start),
                 Kind::Op(b';') => return Member::Done,
                 Kind::Ident if !after_dot => {
                     let word = self.text(t);
@@ -638,5 +636,318 @@ impl<'a> Parser<'a> {
             start_line,
             end_line,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports(src: &str) -> Vec<(String, ImportKind, u32, u32)> {
+        extract(src.as_bytes())
+            .imports
+            .into_iter()
+            .map(|i| (i.spec, i.kind, i.line, i.column))
+            .collect()
+    }
+
+    fn specs(src: &[u8]) -> Vec<String> {
+        extract(src).imports.into_iter().map(|i| i.spec).collect()
+    }
+
+    fn defs(src: &str) -> Vec<(String, DefKind, Visibility, u32, u32)> {
+        extract(src.as_bytes())
+            .definitions
+            .into_iter()
+            .map(|d| (d.name, d.kind, d.visibility, d.start_line, d.end_line))
+            .collect()
+    }
+
+    fn imp(spec: &str, kind: ImportKind, line: u32, column: u32) -> (String, ImportKind, u32, u32) {
+        (spec.to_owned(), kind, line, column)
+    }
+
+    #[test]
+    fn every_import_form_with_positions() {
+        let src = "package a.b;\n\nimport a.b.C;\nimport a.b.C.Inner;\nimport a.b.*;\nimport static a.b.C.m;\nimport static a.b.C.*;\n  import   java.util.List ;\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                imp("a.b.C", ImportKind::Static, 3, 8),
+                imp("a.b.C.Inner", ImportKind::Static, 4, 8),
+                imp("a.b.*", ImportKind::Wildcard, 5, 8),
+                imp("a.b.C.m", ImportKind::StaticMember, 6, 15),
+                imp("a.b.C.*", ImportKind::StaticMember, 7, 15),
+                imp("java.util.List", ImportKind::Static, 8, 12),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_are_joined_across_spaces_and_comments() {
+        let src = "import a /* x */ . b\n  . C;\nimport static a.b . /* y */ C . *;\n";
+        assert_eq!(specs(src.as_bytes()), ["a.b.C", "a.b.C.*"]);
+    }
+
+    #[test]
+    fn malformed_imports_are_dropped() {
+        let src = "import a.b.C\nclass X {}\nimport ;\nimport a.;\nimport a.b.C";
+        assert!(specs(src.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn import_text_in_comments_strings_and_text_blocks_is_not_an_import() {
+        let src = r#"// import c.line.A;
+/* import c.block.A;
+import c.block.B; */
+/** Javadoc:
+ * import c.doc.A;
+ */
+package p;
+
+import real.A;
+
+class X {
+    String s = "import s.str.A;";
+    String e = "\"; import s.esc.A; \"";
+    char q = '"';
+    char b = '\'';
+    String t = """
+        import s.text.A;
+        \""" import s.text.B;
+        ""\";
+        """;
+    void f() {
+        String u = """
+            import s.body.A;
+            """;
+    }
+}
+"#;
+        assert_eq!(specs(src.as_bytes()), ["real.A"]);
+        assert_eq!(
+            defs(src),
+            vec![
+                ("X".to_owned(), DefKind::Class, Visibility::Private, 11, 26),
+                ("f".to_owned(), DefKind::Method, Visibility::Private, 21, 25),
+            ]
+        );
+    }
+
+    #[test]
+    fn types_methods_and_constructors() {
+        use DefKind::{Class, Method};
+        use Visibility::{Private, Public};
+
+        let src = r#"package p;
+
+@Deprecated
+public class Outer<T extends Comparable<T>> extends Base implements Api {
+    private static final int N = compute(1, "}");
+    Runnable r = () -> { class Local {} };
+    Object o = new Object() { public String toString() { return "x"; } };
+
+    static { init(); }
+    { instance(); }
+
+    public Outer(int n) throws Exception {
+        super(n);
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public <R> java.util.List<R> map(
+            java.util.function.Function<T, R> f) {
+        return null;
+    }
+
+    abstract int[] legacy()[];
+
+    protected static class Nested {
+        void run() { char c = '{'; }
+    }
+
+    public interface Api2 {
+        void call();
+        default int twice(int x) { return 2 * x; }
+    }
+
+    public enum Color {
+        RED("r") { @Override String code() { return "R"; } },
+        GREEN("g");
+        private final String c;
+        Color(String c) { this.c = c; }
+        String code() { return c; }
+    }
+
+    record Point(int x, int y) implements Api {
+        public Point {
+            if (x < 0) throw new IllegalArgumentException();
+        }
+        static Point origin() { return new Point(0, 0); }
+    }
+
+    public @interface Tag {
+        String value() default "";
+    }
+
+    enum Empty { A, B }
+}
+
+non-sealed class Tail permits X {}
+"#;
+        let want = vec![
+            ("Outer", Class, Public, 4, 54),
+            ("Outer", Method, Public, 12, 14),
+            ("map", Method, Public, 18, 21),
+            ("legacy", Method, Private, 23, 23),
+            ("Nested", Class, Private, 25, 27),
+            ("run", Method, Private, 26, 26),
+            ("Api2", Class, Public, 29, 32),
+            ("call", Method, Private, 30, 30),
+            ("twice", Method, Private, 31, 31),
+            ("Color", Class, Public, 34, 40),
+            ("Color", Method, Private, 38, 38),
+            ("code", Method, Private, 39, 39),
+            ("Point", Class, Private, 42, 47),
+            ("Point", Method, Public, 43, 45),
+            ("origin", Method, Private, 46, 46),
+            ("Tag", Class, Public, 49, 51),
+            ("value", Method, Private, 50, 50),
+            ("Empty", Class, Private, 53, 53),
+            ("Tail", Class, Private, 56, 56),
+        ];
+        let want: Vec<_> = want
+            .into_iter()
+            .map(|(n, k, v, s, e)| (n.to_owned(), k, v, s, e))
+            .collect();
+        assert_eq!(defs(src), want);
+    }
+
+    #[test]
+    fn record_and_method_named_like_contextual_keywords() {
+        let src = "class A {\n    void record(String s) {}\n    Record record;\n    record R(int a) {}\n}\n";
+        let names: Vec<_> = defs(src).into_iter().map(|d| (d.0, d.1)).collect();
+        assert_eq!(
+            names,
+            [
+                ("A".to_owned(), DefKind::Class),
+                ("record".to_owned(), DefKind::Method),
+                ("R".to_owned(), DefKind::Class)
+            ]
+        );
+    }
+
+    #[test]
+    fn module_info_declares_nothing() {
+        let src = "import a.b.C;\n@Deprecated\nopen module com.acme.app {\n    requires transitive a.b;\n    exports com.acme.api;\n    provides a.b.C with com.acme.Impl;\n}\n";
+        let facts = extract(src.as_bytes());
+        assert_eq!(facts.imports.len(), 1);
+        assert!(facts.definitions.is_empty());
+    }
+
+    #[test]
+    fn package_of_reads_the_declaration() {
+        assert_eq!(
+            package_of(b"/* header */\n@Generated(\"x\")\npackage com . acme.util;\nclass A {}")
+                .as_deref(),
+            Some("com.acme.util")
+        );
+        assert_eq!(package_of(b"\xEF\xBB\xBFpackage a;"), Some("a".to_owned()));
+        assert_eq!(package_of(b"import a.b.C;\nclass A {}"), None);
+        assert_eq!(package_of(b""), None);
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let src = "\u{feff}package p;\r\n\r\nimport a.b.C;\r\nimport static a.b.D.*;\r\n\r\npublic class E {\r\n  void f() {\r\n  }\r\n}\r\n";
+        assert_eq!(
+            imports(src),
+            vec![
+                imp("a.b.C", ImportKind::Static, 3, 8),
+                imp("a.b.D.*", ImportKind::StaticMember, 4, 15)
+            ]
+        );
+        assert_eq!(
+            defs(src),
+            vec![
+                ("E".to_owned(), DefKind::Class, Visibility::Public, 6, 9),
+                ("f".to_owned(), DefKind::Method, Visibility::Private, 7, 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_tolerated() {
+        let src = b"package p;\n// \xff\xfe\nimport a.\xffb.C;\nimport ok.A;\nclass \xc3 { String s = \"\xff\"; void m\xff() {} }\nclass Z {}\n";
+        let facts = extract(src);
+        assert_eq!(
+            facts
+                .imports
+                .iter()
+                .map(|i| i.spec.as_str())
+                .collect::<Vec<_>>(),
+            ["a.\u{fffd}b.C", "ok.A"]
+        );
+        assert_eq!(facts.definitions.len(), 3);
+        assert_eq!(facts.definitions[2].name, "Z");
+    }
+
+    #[test]
+    fn unterminated_constructs_end_at_the_input_end() {
+        for src in [
+            "import a.b.C",
+            "class A { String s = \"open\nimport x.Y;",
+            "class A { String t = \"\"\"\n import x.Y;\n",
+            "/* import x.Y;",
+            "class A { char c = '",
+            "class A { void f() {",
+            "class A extends",
+            "@",
+            "import static",
+            "enum E { A(",
+            "open module",
+            "class A { String s = \"\\",
+        ] {
+            let facts = extract(src.as_bytes());
+            assert!(facts.imports.iter().all(|i| i.spec != "x.Y"), "{src:?}");
+        }
+        let facts = extract(b"class A {\n  void f() {\n");
+        assert_eq!(facts.definitions.len(), 2);
+        assert_eq!(
+            (
+                facts.definitions[0].start_line,
+                facts.definitions[0].end_line
+            ),
+            (1, 3)
+        );
+    }
+
+    #[test]
+    fn any_bytes_every_prefix_and_deep_nesting_are_accepted() {
+        let java = "package p;\nimport a.b.*;\n@A(x = {1})\npublic class C<T> { String s = \"\"\"\n  x \\\"\"\" \"\"\"; char c = '\\''; void m() throws E { /* } */ } enum E { A { }, B; int f; } record R(int a) { R { } } }\n";
+        for end in 0..=java.len() {
+            extract(java.as_bytes().get(..end).unwrap_or_default());
+        }
+        extract(include_bytes!("scan.rs"));
+        let alphabet =
+            b"()[]{}\"'/*\\\n\r;@<>=., aZ9$\xff\xc3import static class enum record interface";
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut soup = Vec::with_capacity(1 << 16);
+        for _ in 0..(1 << 16) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            soup.push(alphabet[usize::try_from(state % alphabet.len() as u64).unwrap()]);
+        }
+        for chunk in soup.chunks(4096) {
+            extract(chunk);
+        }
+        // Nesting far deeper than MAX_NESTING neither recurses without bound nor loses the end.
+        let deep = "class A {".repeat(100_000);
+        let facts = extract(deep.as_bytes());
+        assert_eq!(facts.definitions.len(), MAX_NESTING + 1);
+        extract(&vec![b'('; 100_000]);
+        extract(&vec![b'@'; 100_000]);
     }
 }
