@@ -44,23 +44,20 @@ pub fn parse_mod(text: &str) -> GoMod {
         if line.is_empty() {
             continue;
         }
-        let (verb, args) = match block {
-            Some(verb) => {
-                if line == ")" {
-                    block = None;
-                    continue;
-                }
-                (verb, line)
+        let (verb, args) = if let Some(verb) = block {
+            if line == ")" {
+                block = None;
+                continue;
             }
-            None => {
-                let (verb, args) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-                let args = args.trim();
-                if args == "(" {
-                    block = Some(verb);
-                    continue;
-                }
-                (verb, args)
+            (verb, line)
+        } else {
+            let (verb, args) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let args = args.trim();
+            if args == "(" {
+                block = Some(verb);
+                continue;
             }
+            (verb, args)
         };
         let words: Vec<&str> = args.split_whitespace().map(unquote).collect();
         match (verb, words.as_slice()) {
@@ -92,12 +89,14 @@ fn unquote(word: &str) -> &str {
         .unwrap_or(word)
 }
 
+/// Whether a path names a Go source file (the go tool matches `.go` exactly, case included).
+fn is_go(path: &str) -> bool {
+    path.rsplit_once('.').is_some_and(|(_, ext)| ext == "go")
+}
+
 /// Whether a file is one `go build` compiles for its package: `.go`, not a test, not ignored.
 fn is_package_file(name: &str) -> bool {
-    name.ends_with(".go")
-        && !name.ends_with("_test.go")
-        && !name.starts_with('_')
-        && !name.starts_with('.')
+    is_go(name) && !name.ends_with("_test.go") && !name.starts_with('_') && !name.starts_with('.')
 }
 
 struct Module {
@@ -161,7 +160,7 @@ impl GoResolver {
         // Directory -> its nearest root directory (memoised walk up).
         let mut nearest: HashMap<String, Option<String>> = HashMap::new();
         for (id, path) in tree.iter() {
-            if !path.ends_with(".go") {
+            if !is_go(path) {
                 continue;
             }
             let dir = parent(path);

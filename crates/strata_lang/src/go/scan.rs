@@ -731,6 +731,9 @@ func f() string { return `import "in/body"` }
 
     #[test]
     fn functions_methods_and_types() {
+        use DefKind::{Function, Interface, Method, Struct, TypeAlias};
+        use Visibility::{Private, Public};
+
         let src = "package p
 
 // Doc comment.
@@ -783,8 +786,6 @@ var (
 func Ñandú() {}
 func ñandú() {}
 ";
-        use DefKind::{Function, Interface, Method, Struct, TypeAlias};
-        use Visibility::{Private, Public};
         let want = vec![
             ("Exported", Function, Public, 4, 8),
             ("method", Method, Private, 10, 10),
@@ -906,7 +907,7 @@ func ñandú() {}
             src.extend_from_slice(chunk);
             extract(&src);
         }
-        extract(&[b'('; 100_000]);
-        extract(&[b'{'; 100_000]);
+        extract(&vec![b'('; 100_000]);
+        extract(&vec![b'{'; 100_000]);
     }
 }
