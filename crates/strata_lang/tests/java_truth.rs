@@ -29,6 +29,34 @@ fn seed_3() {
     check(3);
 }
 
+/// The truth's planted clones are whole functions, signature line to closing line: each one must
+/// be exactly the span of a definition the front-end reports.
+#[test]
+fn clone_spans_are_definitions() {
+    let corpus = common::generate(3000, 1, "java");
+    let fe = strata_lang::frontend(Lang::Java);
+    let mut checked = 0;
+    for clone in corpus.truth["clones"].as_array().expect("clones") {
+        for side in [&clone["a"], &clone["b"]] {
+            let path = side["path"].as_str().expect("path");
+            if Lang::from_path(path) != Some(Lang::Java) {
+                continue;
+            }
+            let span = (side["start_line"].as_u64(), side["end_line"].as_u64());
+            let src = std::fs::read(corpus.root().join(path)).expect("read source");
+            let facts = fe.extract(path, &src);
+            assert!(
+                facts.definitions.iter().any(|d| {
+                    (Some(u64::from(d.start_line)), Some(u64::from(d.end_line))) == span
+                }),
+                "{path}: no definition spans {span:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the corpus has no java clones");
+}
+
 /// Single-threaded extraction speed over generated files; run in release with
 /// `cargo test --release -p strata_lang --test java_truth -- --ignored --nocapture`.
 #[test]

@@ -713,7 +713,7 @@ class X {
     char q = '"';
     char b = '\'';
     String t = """
-        import s.text.A;
+        import a.b.C;
         \""" import s.text.B;
         ""\";
         """;
