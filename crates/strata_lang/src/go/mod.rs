@@ -1,5 +1,5 @@
-//! The Go front-end: imports and top-level definitions by a byte-level scanner ([`scan`]),
-//! resolution through `go.mod`/`go.work` module paths ([`resolve`]).
+//! The Go front-end: imports and top-level definitions by a byte-level scanner (`scan`),
+//! resolution through `go.mod`/`go.work` module paths (`resolve`).
 
 mod resolve;
 mod scan;

@@ -14,6 +14,13 @@ use memchr::{memchr, memchr_iter, memchr3, memmem, memrchr};
 use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
 
 /// Extract the imports of the import section and the top-level definitions of one Go file.
+///
+/// Imports are read only between the `package` clause and the first other declaration, as Go
+/// allows; `_` imports are [`ImportKind::SideEffect`], all others [`ImportKind::Static`].
+/// Definitions are the top-level `func`s (a method is named without its receiver type) and
+/// `type`s, spanning from the line of `func` (or of the type's name) to the line of the
+/// declaration's last token, the closing brace for bodies. Columns count bytes from the start of
+/// the line, a leading BOM excluded.
 pub fn extract(src: &[u8]) -> FileFacts {
     // A BOM is not part of line 1 for columns: drop it before anything else.
     let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
@@ -56,7 +63,6 @@ enum Kind {
     Ident,
     /// A string literal; the token's span is its content, without the quotes.
     Str {
-        raw: bool,
         escaped: bool,
     },
     /// A number or a rune.
@@ -141,7 +147,6 @@ impl<'a> Lexer<'a> {
                     let lit = self.skip_interpreted(b'"');
                     let end = if lit.closed { self.pos - 1 } else { self.pos };
                     let kind = Kind::Str {
-                        raw: false,
                         escaped: lit.escaped,
                     };
                     return Tok {
@@ -155,10 +160,7 @@ impl<'a> Lexer<'a> {
                     let len = memchr(b'`', body).unwrap_or(body.len());
                     self.pos = (start + 1 + len + 1).min(self.src.len());
                     return Tok {
-                        kind: Kind::Str {
-                            raw: true,
-                            escaped: false,
-                        },
+                        kind: Kind::Str { escaped: false },
                         start: start + 1,
                         end: start + 1 + len,
                     };
@@ -384,7 +386,8 @@ impl<'a> Parser<'a> {
                 }
                 _ => {}
             }
-            last = t.end.saturating_sub(1).max(t.start);
+            // The token's last byte (a string's closing quote included).
+            last = self.lx.pos.saturating_sub(1);
             prev = t.kind;
         }
     }

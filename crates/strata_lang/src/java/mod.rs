@@ -1,5 +1,5 @@
-//! The Java front-end: imports and declarations by a byte-level scanner ([`scan`]), resolution
-//! of qualified names against Maven/Gradle source roots and declared packages ([`resolve`]).
+//! The Java front-end: imports and declarations by a byte-level scanner (`scan`), resolution
+//! of qualified names against Maven/Gradle source roots and declared packages (`resolve`).
 
 mod resolve;
 mod scan;

@@ -20,6 +20,14 @@ use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
 const MAX_NESTING: usize = 64;
 
 /// Extract the imports and declarations of one Java file.
+///
+/// An import's spec is its name as written, without spaces or comments and with a trailing `.*`
+/// kept: `a.b.*` is [`ImportKind::Wildcard`], `import static` is [`ImportKind::StaticMember`]
+/// (`a.b.C.m`, `a.b.C.*`). Classes, interfaces, enums, records and annotation types are
+/// [`DefKind::Class`]; methods and constructors (named after their class) are
+/// [`DefKind::Method`]; members of anonymous and local classes are not reported. A definition
+/// is public only when declared `public`, and spans from its first token after its annotations
+/// to its closing brace (or `;`). Columns count bytes, a leading BOM excluded.
 pub fn extract(src: &[u8]) -> FileFacts {
     let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
     let mut parser = Parser {
