@@ -1,6 +1,12 @@
-//! The go front-end (not yet implemented: extracts nothing, resolves nothing).
+//! The Go front-end: imports and top-level definitions by a byte-level scanner (`scan`),
+//! resolution through `go.mod`/`go.work` module paths (`resolve`).
 
-use crate::{FileFacts, FileId, Frontend, Import, Lang, Resolver, SourceTree, Target};
+mod resolve;
+mod scan;
+
+pub use resolve::{GoMod, GoResolver, parse_mod};
+
+use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree};
 
 pub struct GoFrontend;
 
@@ -9,18 +15,11 @@ impl Frontend for GoFrontend {
         Lang::Go
     }
 
-    fn extract(&self, _path: &str, _src: &[u8]) -> FileFacts {
-        FileFacts::default()
+    fn extract(&self, _path: &str, src: &[u8]) -> FileFacts {
+        scan::extract(src)
     }
 
-    fn resolver(&self, _tree: &SourceTree) -> Box<dyn Resolver> {
-        Box::new(NoResolver)
-    }
-}
-
-struct NoResolver;
-
-impl Resolver for NoResolver {
-    fn resolve(&self, _tree: &SourceTree, _from: FileId, _import: &Import, _out: &mut Vec<Target>) {
+    fn resolver(&self, tree: &SourceTree) -> Box<dyn Resolver> {
+        Box::new(GoResolver::new(tree))
     }
 }
