@@ -285,3 +285,19 @@ fn regex_lite_replace(text: &str, key: &str, with: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+#[test]
+fn scan_summary_and_bad_root() {
+    let t = repo();
+    let out = t.run(&["scan", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"], 3);
+    assert_eq!(v["modules"], 3);
+    assert_snapshot!(t.snapshot(&["scan", "--root", "missing"]));
+}
+
+#[test]
+fn graph_focus_on_unknown_module_is_exit_2() {
+    assert_snapshot!(repo().snapshot(&["graph", "--focus", "biling", "--format", "json"]));
+}
