@@ -79,6 +79,15 @@ pub struct Diagnostic {
     pub target: Option<String>,
     pub message: String,
     pub help: String,
+    /// For import findings: the imported file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_file: Option<String>,
+    /// For cycle findings: the ordered cycle, first == last (module names or file paths).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cycle: Option<Vec<String>>,
+    /// For transitive `forbidden` findings: the chain of modules or files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<Vec<String>>,
 }
 
 impl Diagnostic {
@@ -94,6 +103,9 @@ impl Diagnostic {
             target: None,
             message: message.into(),
             help: String::new(),
+            target_file: None,
+            cycle: None,
+            chain: None,
         }
     }
 
@@ -120,6 +132,24 @@ impl Diagnostic {
     #[must_use]
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = help.into();
+        self
+    }
+
+    #[must_use]
+    pub fn target_file(mut self, path: impl Into<String>) -> Diagnostic {
+        self.target_file = Some(path.into());
+        self
+    }
+
+    #[must_use]
+    pub fn cycle(mut self, cycle: Vec<String>) -> Diagnostic {
+        self.cycle = Some(cycle);
+        self
+    }
+
+    #[must_use]
+    pub fn chain(mut self, chain: Vec<String>) -> Diagnostic {
+        self.chain = Some(chain);
         self
     }
 
