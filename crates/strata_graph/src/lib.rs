@@ -1,7 +1,29 @@
-//! Directed graphs over dense indices (files or modules): building from edge lists, strongly
-//! connected components, and neighbourhoods. No knowledge of what the nodes are.
+//! The import graph's data (source files, file edges) and directed-graph algorithms over dense
+//! indices: strongly connected components, shortest cycles, neighbourhoods.
 
 use std::collections::VecDeque;
+
+use strata_lang::Lang;
+
+/// A source file of the repository and the module that owns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Repository-relative path with `/`.
+    pub path: String,
+    pub lang: Lang,
+    /// Index of the owning module; `None` for a file no module owns.
+    pub module: Option<usize>,
+}
+
+/// One import edge between two source files (indices into the source list); `line` and
+/// `column` are those of the first import in `from` that names `to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileEdge {
+    pub from: u32,
+    pub to: u32,
+    pub line: u32,
+    pub column: u32,
+}
 
 /// A directed graph on nodes `0..n`, stored as sorted, deduplicated adjacency lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -109,6 +131,94 @@ impl Graph {
         sccs
     }
 
+    /// The shortest closed walk from `start` back to itself using only nodes for which `inside`
+    /// holds (first == last); `None` when there is none. Breadth-first, ties broken by the
+    /// smallest node, so the answer is deterministic.
+    pub fn shortest_cycle(&self, start: u32, inside: &dyn Fn(u32) -> bool) -> Option<Vec<u32>> {
+        let n = self.out.len();
+        if start as usize >= n {
+            return None;
+        }
+        let mut parent = vec![u32::MAX; n];
+        let mut queue = VecDeque::new();
+        for &w in self.successors(start) {
+            if w == start {
+                return Some(vec![start, start]);
+            }
+            if inside(w) && parent[w as usize] == u32::MAX {
+                parent[w as usize] = start;
+                queue.push_back(w);
+            }
+        }
+        while let Some(v) = queue.pop_front() {
+            for &w in self.successors(v) {
+                if w == start {
+                    // Walk the parent links back from `v` to `start`, then read them forwards.
+                    let mut back = vec![v];
+                    let mut cur = v;
+                    while parent[cur as usize] != start {
+                        cur = parent[cur as usize];
+                        back.push(cur);
+                    }
+                    let mut walk = Vec::with_capacity(back.len() + 2);
+                    walk.push(start);
+                    walk.extend(back.into_iter().rev());
+                    walk.push(start);
+                    return Some(walk);
+                }
+                if inside(w) && parent[w as usize] == u32::MAX && w != start {
+                    parent[w as usize] = v;
+                    queue.push_back(w);
+                }
+            }
+        }
+        None
+    }
+
+    /// Edges whose removal leaves the component `members` without cycles, chosen greedily:
+    /// repeatedly take the shortest remaining cycle and drop its lightest edge (by `weight`,
+    /// ties by position). Small, not always minimum (that problem is NP-hard); at most `limit`
+    /// edges are returned.
+    pub fn breaking_edges(
+        &self,
+        members: &[u32],
+        weight: &dyn Fn(u32, u32) -> usize,
+        limit: usize,
+    ) -> Vec<(u32, u32)> {
+        let inside: std::collections::HashSet<u32> = members.iter().copied().collect();
+        let mut removed: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let sub = Graph::new(
+                self.len(),
+                members.iter().flat_map(|&a| {
+                    self.successors(a)
+                        .iter()
+                        .filter(|b| inside.contains(b))
+                        .map(move |&b| (a, b))
+                        .filter(|e| !removed.contains(e))
+                        .collect::<Vec<_>>()
+                }),
+            );
+            let Some(cycle) = members
+                .iter()
+                .find_map(|&m| sub.shortest_cycle(m, &|v| inside.contains(&v)))
+            else {
+                break;
+            };
+            let Some(edge) = cycle
+                .windows(2)
+                .map(|w| (w[0], w[1]))
+                .min_by_key(|&(a, b)| weight(a, b))
+            else {
+                break;
+            };
+            removed.insert(edge);
+            out.push(edge);
+        }
+        out
+    }
+
     /// Nodes within `depth` edges of `start`, following edges both ways, with their distance.
     pub fn neighbourhood(&self, start: u32, depth: usize) -> Vec<(u32, usize)> {
         let mut dist = vec![usize::MAX; self.out.len()];
@@ -155,6 +265,32 @@ mod tests {
         let g = Graph::new(6, [(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 3)]);
         assert_eq!(g.cycles(), vec![vec![0, 1, 2], vec![3, 4]]);
         assert!(Graph::new(3, [(0, 1), (1, 2)]).cycles().is_empty());
+    }
+
+    #[test]
+    fn shortest_cycle_is_found_in_order() {
+        // 0 -> 1 -> 2 -> 0 and a longer 0 -> 3 -> 4 -> 5 -> 0
+        let g = Graph::new(6, [(0, 1), (1, 2), (2, 0), (0, 3), (3, 4), (4, 5), (5, 0)]);
+        assert_eq!(g.shortest_cycle(0, &|_| true), Some(vec![0, 1, 2, 0]));
+        assert_eq!(g.shortest_cycle(3, &|_| true), Some(vec![3, 4, 5, 0, 3]));
+        assert_eq!(g.shortest_cycle(0, &|v| v != 1), Some(vec![0, 3, 4, 5, 0]));
+        assert_eq!(Graph::new(2, [(0, 1)]).shortest_cycle(0, &|_| true), None);
+    }
+
+    #[test]
+    fn breaking_edges_prefers_light_edges() {
+        // 0 <-> 1 (0->1 heavy), 1 -> 2 -> 0
+        let g = Graph::new(3, [(0, 1), (1, 0), (1, 2), (2, 0)]);
+        let weight = |a: u32, b: u32| if (a, b) == (0, 1) { 10 } else { 1 };
+        let cut = g.breaking_edges(&[0, 1, 2], &weight, 10);
+        let rest = Graph::new(
+            3,
+            [(0, 1), (1, 0), (1, 2), (2, 0)]
+                .into_iter()
+                .filter(|e| !cut.contains(e)),
+        );
+        assert!(rest.cycles().is_empty(), "{cut:?}");
+        assert!(!cut.contains(&(0, 1)));
     }
 
     #[test]

@@ -4,19 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
-use strata_graph::Graph;
+use strata_graph::{FileEdge, Graph};
 use strata_lang::{FileFacts, FileId, Lang, SourceTree, Target, frontend};
 
 use crate::Project;
-
-/// One import edge between two source files (indices into [`Project::sources`]); `line` is
-/// the first import in `from` that names `to`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct FileEdge {
-    pub from: u32,
-    pub to: u32,
-    pub line: u32,
-}
 
 /// What the scan knows about the repository.
 pub struct Index {
@@ -111,6 +102,7 @@ pub(crate) fn build(project: &Project) -> Index {
                                     from,
                                     to,
                                     line: import.line,
+                                    column: import.column,
                                 });
                             }
                         }

@@ -9,7 +9,8 @@ mod module;
 
 pub use graph_view::{GraphDoc, GraphError, Level};
 
-pub use index::{FileEdge, Index};
+pub use index::Index;
+pub use strata_graph::{FileEdge, SourceFile};
 
 pub use module::{DependencyView, Module, ModuleRecord};
 
@@ -19,7 +20,7 @@ use std::time::Instant;
 
 use strata_diagnostics::{Diagnostic, Summary};
 use strata_lang::Lang;
-use strata_rules::{Context, Phase, RuleSettings};
+use strata_rules::{Context, GraphInput, Phase, RuleSettings};
 use strata_workspace::{
     CONFIG_FILE, ConfigError, Discovery, LoadedConfig, ModuleSource, find_config, load_config,
 };
@@ -56,15 +57,6 @@ impl ProjectError {
             _ => None,
         }
     }
-}
-
-/// A source file of the repository and the module that owns it.
-#[derive(Clone, Debug)]
-pub struct SourceFile {
-    pub path: String,
-    pub lang: Lang,
-    /// Index into [`Project::modules`]; `None` for a file no module owns.
-    pub module: Option<usize>,
 }
 
 /// A loaded repository.
@@ -142,8 +134,17 @@ impl Project {
         self.modules.iter().find(|m| m.declared.name == name)
     }
 
-    /// Run every enabled rule; findings sorted.
+    /// Scan the repository and run every enabled rule; findings sorted.
     pub fn check(&self) -> CheckReport {
+        let start = Instant::now();
+        let index = self.scan();
+        let mut report = self.check_with(&index);
+        report.summary.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        report
+    }
+
+    /// Run every enabled rule on an index already built.
+    pub fn check_with(&self, index: &Index) -> CheckReport {
         let start = Instant::now();
         let declared: Vec<_> = self.modules.iter().map(|m| m.declared.clone()).collect();
         let cx = Context::new(
@@ -152,8 +153,13 @@ impl Project {
             &declared,
             &self.discovery.invalid_schemas,
             &self.settings,
-        );
-        let diagnostics = strata_rules::run(&cx, &[Phase::Schema]);
+        )
+        .with_graph(GraphInput::new(
+            &self.sources,
+            &index.file_edges,
+            &index.module_edges,
+        ));
+        let diagnostics = strata_rules::run(&cx, &[Phase::Schema, Phase::Graph]);
         let mut summary = Summary::count(&diagnostics, self.modules.len(), self.sources.len());
         summary.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         CheckReport {

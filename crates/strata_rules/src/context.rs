@@ -1,8 +1,9 @@
 //! What rules see: the configuration and the declared modules (and, from later phases on, the
 //! import graph). Built by the project; rules only read it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use strata_graph::{FileEdge, Graph, SourceFile};
 use strata_workspace::{ConfigError, DeclaredModule, LoadedConfig};
 
 use crate::RuleSettings;
@@ -15,7 +16,73 @@ pub struct Context<'a> {
     /// `module.yaml` files that did not parse.
     pub invalid_schemas: &'a [(String, ConfigError)],
     pub settings: &'a RuleSettings,
+    /// The import graph, for graph-phase rules (`None` when only declarations were loaded).
+    pub graph: Option<GraphInput<'a>>,
     by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+/// The import graph as rules see it. Module indices are indices into [`Context::modules`].
+pub struct GraphInput<'a> {
+    pub files: &'a [SourceFile],
+    /// Sorted by (from, to); one edge per pair of files.
+    pub edges: &'a [FileEdge],
+    /// (from, to) -> number of file edges between the two modules.
+    pub module_edges: &'a BTreeMap<(usize, usize), usize>,
+    /// For each module edge, the first file edge that makes it (by importing path, then line).
+    first_edge: HashMap<(usize, usize), usize>,
+}
+
+impl<'a> GraphInput<'a> {
+    pub fn new(
+        files: &'a [SourceFile],
+        edges: &'a [FileEdge],
+        module_edges: &'a BTreeMap<(usize, usize), usize>,
+    ) -> GraphInput<'a> {
+        let mut first_edge = HashMap::new();
+        for (i, e) in edges.iter().enumerate() {
+            if let Some(pair) = Self::modules_of(files, e) {
+                first_edge.entry(pair).or_insert(i);
+            }
+        }
+        GraphInput {
+            files,
+            edges,
+            module_edges,
+            first_edge,
+        }
+    }
+
+    fn modules_of(files: &[SourceFile], e: &FileEdge) -> Option<(usize, usize)> {
+        let a = files.get(e.from as usize)?.module?;
+        let b = files.get(e.to as usize)?.module?;
+        (a != b).then_some((a, b))
+    }
+
+    /// The modules of an edge's two files, when both have one and they differ.
+    pub fn edge_modules(&self, e: &FileEdge) -> Option<(usize, usize)> {
+        Self::modules_of(self.files, e)
+    }
+
+    /// The first import that makes the module edge `from -> to`.
+    pub fn example_edge(&self, from: usize, to: usize) -> Option<&'a FileEdge> {
+        self.first_edge.get(&(from, to)).map(|&i| &self.edges[i])
+    }
+
+    pub fn path(&self, file: u32) -> &'a str {
+        self.files
+            .get(file as usize)
+            .map_or("", |f| f.path.as_str())
+    }
+
+    /// The module graph over `modules` nodes.
+    pub fn module_graph(&self, modules: usize) -> Graph {
+        Graph::new(
+            modules,
+            self.module_edges
+                .keys()
+                .filter_map(|&(a, b)| Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?))),
+        )
+    }
 }
 
 impl<'a> Context<'a> {
@@ -36,8 +103,21 @@ impl<'a> Context<'a> {
             modules,
             invalid_schemas,
             settings,
+            graph: None,
             by_name,
         }
+    }
+
+    /// Give graph-phase rules the import graph.
+    #[must_use]
+    pub fn with_graph(mut self, graph: GraphInput<'a>) -> Context<'a> {
+        self.graph = Some(graph);
+        self
+    }
+
+    /// Index of the module named `name`.
+    pub fn module_index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).and_then(|v| v.first()).copied()
     }
 
     /// The module named `name` (the first by root when several share it).

@@ -8,7 +8,7 @@ mod doc;
 pub mod rules;
 mod settings;
 
-pub use context::Context;
+pub use context::{Context, GraphInput};
 pub use doc::{RuleDoc, SECTIONS};
 pub use settings::{RuleSettings, resolve_settings};
 
@@ -46,6 +46,15 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::port_conflict::PortConflict,
     &rules::event_name::EventName,
     &rules::orphan_event::OrphanEvent,
+    &rules::undeclared_dependency::UndeclaredDependency,
+    &rules::unused_dependency::UnusedDependency,
+    &rules::internal_import::InternalImport,
+    &rules::no_cycles::NoCycles,
+    &rules::file_cycle::FileCycle,
+    &rules::layer_violation::LayerViolation,
+    &rules::lane_violation::LaneViolation,
+    &rules::max_fan_out::MaxFanOut,
+    &rules::max_fan_in::MaxFanIn,
 ];
 
 /// The rule with this id.

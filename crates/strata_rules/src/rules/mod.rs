@@ -3,15 +3,27 @@
 pub mod deprecated_dependency;
 pub mod duplicate_module;
 pub mod event_name;
+pub mod file_cycle;
+pub mod internal_import;
+pub mod lane_violation;
+pub mod layer_violation;
+pub mod max_fan_in;
+pub mod max_fan_out;
+pub mod no_cycles;
 pub mod orphan_event;
 pub mod port_conflict;
 pub mod schema_coverage;
 pub mod schema_invalid;
 pub mod semver_mismatch;
+pub mod undeclared_dependency;
 pub mod unknown_reference;
+pub mod unused_dependency;
 
 use serde_saphyr::Spanned;
 use strata_diagnostics::Diagnostic;
+use strata_graph::FileEdge;
+
+use crate::GraphInput;
 use strata_workspace::DeclaredModule;
 use strata_workspace::module_file::pos;
 
@@ -44,4 +56,19 @@ pub(crate) fn at_module(rule: &'static str, m: &DeclaredModule, message: String)
             .module(&m.name)
             .at(declaration_file(m), 0, 0),
     }
+}
+
+/// A finding at an import: the importing file's line and column, the imported file as
+/// `target_file`, the importing module as `module`.
+pub(crate) fn at_import(
+    rule: &'static str,
+    graph: &GraphInput<'_>,
+    edge: &FileEdge,
+    module: &DeclaredModule,
+    message: String,
+) -> Diagnostic {
+    Diagnostic::new(rule, message)
+        .module(&module.name)
+        .at(graph.path(edge.from), edge.line, edge.column)
+        .target_file(graph.path(edge.to))
 }
