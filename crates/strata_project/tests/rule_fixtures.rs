@@ -1,0 +1,59 @@
+//! One fixture repository per rule (`tests/fixtures/<rule-id>/`): the rule's findings on it,
+//! rendered as text, are snapshotted. A guard makes sure no rule lacks a fixture.
+
+use std::path::Path;
+
+use strata_diagnostics::{Summary, render_text};
+use strata_project::{LoadOptions, Project};
+use strata_rules::RULES;
+
+fn findings_of(id: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(id);
+    let options = LoadOptions {
+        root: Some(root.clone()),
+        jobs: 1,
+        ..LoadOptions::default()
+    };
+    let mut project = Project::load(&options).expect("fixture loads");
+    // Every rule at its default level, except that off-by-default rules are switched on.
+    let rule = RULES.iter().find(|r| r.id() == id).expect("rule");
+    if rule.default_level() == strata_diagnostics::Level::Off {
+        project
+            .settings
+            .set_level(rule.id(), strata_diagnostics::Level::Warn);
+    }
+    let report = project.check();
+    let findings: Vec<_> = report
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.rule == id)
+        .collect();
+    let summary = Summary::count(&findings, project.modules.len(), project.sources.len());
+    render_text(&findings, &summary, &|file, line| {
+        project.source_line(file, line)
+    })
+}
+
+#[test]
+fn every_rule_has_a_fixture_and_a_snapshot() {
+    for rule in RULES {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(rule.id());
+        assert!(
+            dir.is_dir(),
+            "rule `{}` has no fixture at {}",
+            rule.id(),
+            dir.display()
+        );
+        let text = findings_of(rule.id());
+        assert!(
+            !text.starts_with("0 errors, 0 warnings"),
+            "the fixture of `{}` finds nothing",
+            rule.id()
+        );
+        insta::assert_snapshot!(rule.id(), text);
+    }
+}
