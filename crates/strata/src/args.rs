@@ -75,6 +75,16 @@ pub struct CheckArgs {
     /// Report findings but exit 0 even when some are errors
     #[arg(long)]
     pub exit_zero: bool,
+    /// Hide findings recorded in this baseline file (matched by rule, module, file, target and
+    /// a fingerprint that survives line shifts)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to the --baseline file (atomically) and exit 0
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
+    /// Report only findings that did not exist at this git revision
+    #[arg(long, value_name = "REV", conflicts_with = "update_baseline")]
+    pub diff_base: Option<String>,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -3,6 +3,7 @@
 //! Rules produce diagnostics; they never print. Renderers turn a sorted list of diagnostics
 //! into text for people (compiler style) or JSON for machines (DESIGN.md §5).
 
+mod fingerprint;
 mod render;
 
 pub use render::{Summary, render_json, render_text};

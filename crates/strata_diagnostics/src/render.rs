@@ -14,6 +14,14 @@ pub struct Summary {
     pub modules: usize,
     pub files: usize,
     pub elapsed_ms: u64,
+    /// Findings hidden by a baseline or by `--diff-base`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -28,6 +36,7 @@ impl Summary {
             modules,
             files,
             elapsed_ms: 0,
+            suppressed: 0,
         }
     }
 }
@@ -68,9 +77,14 @@ pub fn render_text(
         }
         out.push('\n');
     }
+    let suppressed = if summary.suppressed > 0 {
+        format!("; {} hidden by the baseline", summary.suppressed)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} {}, {} {} in {} {} ({} {})",
+        "{} {}, {} {} in {} {} ({} {}){suppressed}",
         summary.errors,
         plural(summary.errors, "error", "errors"),
         summary.warnings,

@@ -3,7 +3,10 @@
 //! [`Project`] is the API every front-end (CLI, registry server, MCP server) calls; none of
 //! them holds logic of its own.
 
+mod baseline;
 mod graph_view;
+
+pub use baseline::{Baseline, BaselineError};
 mod index;
 mod module;
 

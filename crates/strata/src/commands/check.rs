@@ -1,14 +1,51 @@
 //! `strata check`: every enabled rule, reported for people or machines.
 
-use strata_diagnostics::{render_json, render_text};
+use strata_diagnostics::{Summary, render_json, render_text};
+use strata_project::{Baseline, BaselineError};
 
 use crate::ExitStatus;
 use crate::args::{CheckArgs, Format, GlobalArgs};
-use crate::printer::Printer;
+use crate::printer::{Hinted, Printer};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
-    let report = project.check();
+    let mut report = project.check();
+    if let Some(path) = &args.baseline {
+        let path = project.root.join(path);
+        if args.update_baseline {
+            Baseline::write(&path, &report.diagnostics)?;
+            printer.note(&format!(
+                "baseline `{}` written: {} findings accepted",
+                path.display(),
+                report.diagnostics.len()
+            ));
+            return Ok(ExitStatus::Success);
+        }
+        let baseline = Baseline::load(&path).map_err(|e| match e {
+            BaselineError::Missing(_) => anyhow::Error::new(Hinted {
+                message: e.to_string(),
+                hint: "create it with `strata check --baseline FILE --update-baseline`".into(),
+            }),
+            e => e.into(),
+        })?;
+        let (kept, hidden) = baseline.filter(std::mem::take(&mut report.diagnostics));
+        report.diagnostics = kept;
+        report.summary.suppressed += hidden;
+    }
+    if let Some(rev) = &args.diff_base {
+        let before = project.findings_at_revision(rev, &super::load_options(global))?;
+        let (kept, hidden) =
+            Baseline::from_findings(&before).filter(std::mem::take(&mut report.diagnostics));
+        report.diagnostics = kept;
+        report.summary.suppressed += hidden;
+    }
+    let counted = Summary::count(
+        &report.diagnostics,
+        report.summary.modules,
+        report.summary.files,
+    );
+    report.summary.errors = counted.errors;
+    report.summary.warnings = counted.warnings;
     match global.format {
         Format::Json => printer.out(&render_json(&report.diagnostics, &report.summary))?,
         Format::Text => {

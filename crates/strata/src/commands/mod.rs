@@ -15,15 +15,19 @@ use crate::printer::Printer;
 
 /// Load the repository the global flags name, and report problems of the walk.
 pub fn load(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Project> {
-    let options = LoadOptions {
-        root: global.root.clone(),
-        config: global.config.clone(),
-        no_config: global.no_config,
-        jobs: global.jobs,
-    };
-    let project = Project::load(&options)?;
+    let project = Project::load(&load_options(global))?;
     for w in &project.discovery.warnings {
         printer.warn(w);
     }
     Ok(project)
+}
+
+/// How the global flags say to load the repository.
+pub fn load_options(global: &GlobalArgs) -> LoadOptions {
+    LoadOptions {
+        root: global.root.clone(),
+        config: global.config.clone(),
+        no_config: global.no_config,
+        jobs: global.jobs,
+    }
 }
