@@ -89,6 +89,10 @@ pub struct Diagnostic {
     /// For transitive `forbidden` findings: the chain of modules or files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<Vec<String>>,
+    /// The source line holds something that must not be printed (a secret): renderers show
+    /// the location only.
+    #[serde(skip)]
+    pub sensitive: bool,
 }
 
 impl Diagnostic {
@@ -107,6 +111,7 @@ impl Diagnostic {
             target_file: None,
             cycle: None,
             chain: None,
+            sensitive: false,
         }
     }
 
@@ -151,6 +156,13 @@ impl Diagnostic {
     #[must_use]
     pub fn chain(mut self, chain: Vec<String>) -> Diagnostic {
         self.chain = Some(chain);
+        self
+    }
+
+    /// Mark the finding's source line as not to be shown.
+    #[must_use]
+    pub fn sensitive(mut self) -> Diagnostic {
+        self.sensitive = true;
         self
     }
 

@@ -56,7 +56,7 @@ pub fn render_text(
                 let _ = writeln!(out, "  --> {}", d.file);
             } else {
                 let _ = writeln!(out, "  --> {}:{}:{}", d.file, d.line, d.column);
-                if let Some(src) = source_line(&d.file, d.line) {
+                if let Some(src) = source_line(&d.file, d.line).filter(|_| !d.sensitive) {
                     let number = d.line.to_string();
                     let pad = " ".repeat(number.len());
                     let text = src.trim_end();

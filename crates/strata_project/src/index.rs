@@ -7,6 +7,9 @@ use rayon::prelude::*;
 use strata_graph::{FileEdge, Graph};
 use strata_lang::{FileFacts, FileId, Lang, SourceTree, Target, frontend};
 
+use strata_diagnostics::Diagnostic;
+use strata_rules::{Endpoints, FileContext};
+
 use crate::Project;
 
 /// What the scan knows about the repository.
@@ -22,6 +25,8 @@ pub struct Index {
     pub external: Vec<BTreeSet<String>>,
     /// Files that could not be read (path, reason); they are treated as empty.
     pub unreadable: Vec<(String, String)>,
+    /// Findings of file-phase rules (secrets, endpoints), made while each file was in memory.
+    pub file_findings: Vec<Diagnostic>,
 }
 
 impl Index {
@@ -57,20 +62,34 @@ pub(crate) fn build(project: &Project) -> Index {
         }
     }
 
-    let read: Vec<(FileFacts, Option<String>)> = sources
+    let declared: Vec<_> = project.modules.iter().map(|m| m.declared.clone()).collect();
+    let endpoints = Endpoints::from_modules(&declared);
+    let read: Vec<(FileFacts, Option<String>, Vec<Diagnostic>)> = sources
         .par_iter()
         .map(|s| match std::fs::read(project.root.join(&s.path)) {
-            Ok(bytes) => (frontend(s.lang).extract(&s.path, &bytes), None),
-            Err(e) => (FileFacts::default(), Some(e.to_string())),
+            Ok(bytes) => {
+                let mut findings = Vec::new();
+                let cx = FileContext {
+                    path: &s.path,
+                    module: s.module.map_or("", |m| project.modules[m].name()),
+                    bytes: &bytes,
+                    endpoints: &endpoints,
+                };
+                strata_rules::run_file(&cx, &project.settings, &mut findings);
+                (frontend(s.lang).extract(&s.path, &bytes), None, findings)
+            }
+            Err(e) => (FileFacts::default(), Some(e.to_string()), Vec::new()),
         })
         .collect();
     let mut unreadable = Vec::new();
     let mut facts = Vec::with_capacity(read.len());
-    for (s, (f, err)) in sources.iter().zip(read) {
+    let mut file_findings = Vec::new();
+    for (s, (f, err, found)) in sources.iter().zip(read) {
         if let Some(e) = err {
             unreadable.push((s.path.clone(), e));
         }
         facts.push(f);
+        file_findings.extend(found);
     }
 
     let langs: BTreeSet<Lang> = sources.iter().map(|s| s.lang).collect();
@@ -143,5 +162,6 @@ pub(crate) fn build(project: &Project) -> Index {
         module_edges,
         external,
         unreadable,
+        file_findings,
     }
 }

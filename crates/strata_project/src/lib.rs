@@ -162,7 +162,9 @@ impl Project {
             &index.file_edges,
             &index.module_edges,
         ));
-        let diagnostics = strata_rules::run(&cx, &[Phase::Schema, Phase::Graph]);
+        let mut diagnostics = strata_rules::run(&cx, &[Phase::Schema, Phase::Graph]);
+        diagnostics.extend(index.file_findings.iter().cloned());
+        strata_diagnostics::sort(&mut diagnostics);
         let mut summary = Summary::count(&diagnostics, self.modules.len(), self.sources.len());
         summary.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         CheckReport {

@@ -137,3 +137,45 @@ impl<'a> Context<'a> {
             .map(|&i| &self.modules[i])
     }
 }
+
+/// What file-phase rules see: one file's bytes and what the repository declares about the
+/// services it might address.
+pub struct FileContext<'a> {
+    /// Repository-relative path.
+    pub path: &'a str,
+    /// The owning module's name (empty when none).
+    pub module: &'a str,
+    pub bytes: &'a [u8],
+    pub endpoints: &'a Endpoints,
+}
+
+/// The ports and API base paths declared in `module.yaml` files, by module.
+#[derive(Debug, Default, Clone)]
+pub struct Endpoints {
+    pub ports: HashMap<u16, String>,
+    /// (base path, module), longest first.
+    pub base_paths: Vec<(String, String)>,
+}
+
+impl Endpoints {
+    pub fn from_modules(modules: &[DeclaredModule]) -> Endpoints {
+        let mut e = Endpoints::default();
+        for m in modules {
+            let Some(api) = m.schema.as_ref().and_then(|s| s.api.as_ref()) else {
+                continue;
+            };
+            if let Some(p) = &api.port {
+                e.ports.entry(p.value).or_insert_with(|| m.name.clone());
+            }
+            if let Some(b) = &api.base_path {
+                if b.value.len() > 1 {
+                    e.base_paths
+                        .push((b.value.trim_end_matches('/').to_owned(), m.name.clone()));
+                }
+            }
+        }
+        e.base_paths
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+        e
+    }
+}

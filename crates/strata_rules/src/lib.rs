@@ -8,7 +8,7 @@ mod doc;
 pub mod rules;
 mod settings;
 
-pub use context::{Context, GraphInput};
+pub use context::{Context, Endpoints, FileContext, GraphInput};
 pub use doc::{RuleDoc, SECTIONS};
 pub use settings::{RuleSettings, resolve_settings};
 
@@ -32,7 +32,11 @@ pub trait Rule: Sync {
     /// The rule's source file; its leading `//!` comment is the documentation.
     fn source(&self) -> &'static str;
     /// Append findings (their severity is set by the engine from the configured level).
+    /// File-phase rules leave this empty and implement [`Rule::check_file`].
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    /// File-phase rules: append findings about one file, given its bytes. Called once per
+    /// source file while the scan has the file in memory.
+    fn check_file(&self, _cx: &FileContext<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 
 /// Every rule strata has, in no particular order (output is sorted).
@@ -55,7 +59,23 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::lane_violation::LaneViolation,
     &rules::max_fan_out::MaxFanOut,
     &rules::max_fan_in::MaxFanIn,
+    &rules::hardcoded_secret::HardcodedSecret,
 ];
+
+/// Run every enabled file-phase rule on one file; findings carry their configured severity
+/// (unsorted: the caller sorts all findings together).
+pub fn run_file(cx: &FileContext<'_>, settings: &RuleSettings, out: &mut Vec<Diagnostic>) {
+    for rule in RULES.iter().filter(|r| r.phase() == Phase::File) {
+        let Some(severity) = settings.level(*rule).severity() else {
+            continue;
+        };
+        let start = out.len();
+        rule.check_file(cx, out);
+        for d in &mut out[start..] {
+            d.severity = severity;
+        }
+    }
+}
 
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static dyn Rule> {

@@ -4,6 +4,7 @@ pub mod deprecated_dependency;
 pub mod duplicate_module;
 pub mod event_name;
 pub mod file_cycle;
+pub mod hardcoded_secret;
 pub mod internal_import;
 pub mod lane_violation;
 pub mod layer_violation;
@@ -71,4 +72,19 @@ pub(crate) fn at_import(
         .module(&module.name)
         .at(graph.path(edge.from), edge.line, edge.column)
         .target_file(graph.path(edge.to))
+}
+
+/// 1-based line and column (in bytes) of a byte offset.
+pub(crate) fn position(bytes: &[u8], offset: usize) -> (u32, u32) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = offset.saturating_sub(line_start) + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
 }
