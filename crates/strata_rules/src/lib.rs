@@ -60,6 +60,7 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::max_fan_out::MaxFanOut,
     &rules::max_fan_in::MaxFanIn,
     &rules::hardcoded_secret::HardcodedSecret,
+    &rules::hardcoded_endpoint::HardcodedEndpoint,
 ];
 
 /// Run every enabled file-phase rule on one file; findings carry their configured severity
