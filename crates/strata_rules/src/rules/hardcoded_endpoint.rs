@@ -86,11 +86,10 @@ fn trailing_comment(line: &[u8]) -> bool {
     for (i, &b) in line.iter().enumerate() {
         match quote {
             Some(q) if b == q && prev != b'\\' => quote = None,
-            Some(_) => {}
             None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
             None if b == b'/' && line.get(i + 1) == Some(&b'/') && prev != b':' => return true,
             None if b == b'#' && (i == 0 || prev == b' ' || prev == b'\t') => return true,
-            None => {}
+            Some(_) | None => {}
         }
         prev = b;
     }
@@ -142,7 +141,7 @@ pub fn addresses(bytes: &[u8]) -> Vec<Address<'_>> {
         let rest = text.split_once("://").map_or(text, |(_, r)| r);
         let (authority, path) = rest
             .split_once('/')
-            .map_or((rest, ""), |(a, p)| (a, &rest[a.len()..][..p.len() + 1]));
+            .map_or((rest, ""), |(a, p)| (a, &rest[a.len()..][..=p.len()]));
         let authority = authority.rsplit('@').next().unwrap_or(authority);
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
