@@ -161,7 +161,8 @@ impl Project {
             &self.sources,
             &index.file_edges,
             &index.module_edges,
-        ));
+        ))
+        .with_files(&self.discovery.files);
         let mut diagnostics = strata_rules::run(&cx, &[Phase::Schema, Phase::Graph]);
         diagnostics.extend(index.file_findings.iter().cloned());
         strata_diagnostics::sort(&mut diagnostics);

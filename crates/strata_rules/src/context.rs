@@ -18,6 +18,8 @@ pub struct Context<'a> {
     pub settings: &'a RuleSettings,
     /// The import graph, for graph-phase rules (`None` when only declarations were loaded).
     pub graph: Option<GraphInput<'a>>,
+    /// Every file of the repository (repository-relative, sorted), sources or not.
+    pub files: &'a [String],
     by_name: HashMap<&'a str, Vec<usize>>,
 }
 
@@ -104,6 +106,7 @@ impl<'a> Context<'a> {
             invalid_schemas,
             settings,
             graph: None,
+            files: &[],
             by_name,
         }
     }
@@ -112,6 +115,13 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn with_graph(mut self, graph: GraphInput<'a>) -> Context<'a> {
         self.graph = Some(graph);
+        self
+    }
+
+    /// Give rules the list of every file (for rules about files that must exist).
+    #[must_use]
+    pub fn with_files(mut self, files: &'a [String]) -> Context<'a> {
+        self.files = files;
         self
     }
 

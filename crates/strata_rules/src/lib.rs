@@ -61,6 +61,7 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::max_fan_in::MaxFanIn,
     &rules::hardcoded_secret::HardcodedSecret,
     &rules::hardcoded_endpoint::HardcodedEndpoint,
+    &rules::required_files::RequiredFiles,
 ];
 
 /// Run every enabled file-phase rule on one file; findings carry their configured severity

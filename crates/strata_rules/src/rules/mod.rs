@@ -14,6 +14,7 @@ pub mod max_fan_out;
 pub mod no_cycles;
 pub mod orphan_event;
 pub mod port_conflict;
+pub mod required_files;
 pub mod schema_coverage;
 pub mod schema_invalid;
 pub mod semver_mismatch;
