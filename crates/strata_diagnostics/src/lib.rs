@@ -93,6 +93,10 @@ pub struct Diagnostic {
     /// the location only.
     #[serde(skip)]
     pub sensitive: bool,
+    /// A severity the rule itself chose for this finding (a custom rule's own `severity`),
+    /// kept by the engine instead of the rule's configured level.
+    #[serde(skip)]
+    pub severity_override: Option<Severity>,
 }
 
 impl Diagnostic {
@@ -112,6 +116,7 @@ impl Diagnostic {
             cycle: None,
             chain: None,
             sensitive: false,
+            severity_override: None,
         }
     }
 

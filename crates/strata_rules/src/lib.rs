@@ -62,6 +62,7 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::hardcoded_secret::HardcodedSecret,
     &rules::hardcoded_endpoint::HardcodedEndpoint,
     &rules::required_files::RequiredFiles,
+    &rules::forbidden::Forbidden,
 ];
 
 /// Run every enabled file-phase rule on one file; findings carry their configured severity
@@ -96,7 +97,7 @@ pub fn run(cx: &Context<'_>, phases: &[Phase]) -> Vec<Diagnostic> {
         buf.clear();
         rule.check(cx, &mut buf);
         all.extend(buf.drain(..).map(|mut d| {
-            d.severity = severity;
+            d.severity = d.severity_override.unwrap_or(severity);
             d
         }));
     }

@@ -196,6 +196,20 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
             ));
         }
     }
+    for f in &config.forbidden {
+        if let Some(s) = &f.severity {
+            if !matches!(s.as_str(), "error" | "warn") {
+                return Err(invalid(
+                    &format!("\"{s}\""),
+                    format!(
+                        "invalid severity `{s}` in `[[forbidden]]` `{}`: expected \"error\" or \"warn\"",
+                        f.name
+                    ),
+                    None,
+                ));
+            }
+        }
+    }
     for glob in &config.project.exclude {
         if let Err(e) = globset::Glob::new(glob) {
             return Err(invalid(

@@ -4,6 +4,7 @@ pub mod deprecated_dependency;
 pub mod duplicate_module;
 pub mod event_name;
 pub mod file_cycle;
+pub mod forbidden;
 pub mod hardcoded_endpoint;
 pub mod hardcoded_secret;
 pub mod internal_import;
