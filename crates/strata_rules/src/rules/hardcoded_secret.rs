@@ -16,8 +16,8 @@
 //!
 //! ## Example
 //! ```python
-//! STRIPE_KEY = "sk_live_…"          # a live key in code
-//! db_password = "q8#Lw2!vZ0pR7@mt"  # a real-looking password
+//! STRIPE_KEY = "sk_live_…"       # a live key in code
+//! db_password = "…"              # a random-looking password
 //! ```
 //!
 //! ## How to fix
