@@ -2,6 +2,7 @@
 //! from `strata.toml`, and dispatch by [`Phase`].
 //!
 //! `strata_rules` does no I/O: everything a rule needs is in its [`Context`].
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod context;
 mod doc;
