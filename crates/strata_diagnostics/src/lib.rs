@@ -2,7 +2,10 @@
 //!
 //! Rules produce diagnostics; they never print. Renderers turn a sorted list of diagnostics
 //! into text for people (compiler style) or JSON for machines (DESIGN.md §5).
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod fingerprint;
 mod render;

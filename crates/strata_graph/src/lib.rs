@@ -1,6 +1,9 @@
 //! The import graph's data (source files, file edges) and directed-graph algorithms over dense
 //! indices: strongly connected components, shortest cycles, neighbourhoods.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use std::collections::VecDeque;
 

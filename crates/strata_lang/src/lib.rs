@@ -4,7 +4,10 @@
 //! Adding a language touches one folder: a module here implementing [`Frontend`] (extraction,
 //! pure and per file) and [`Resolver`] (resolution, against the whole [`SourceTree`]), plus one
 //! line in [`frontend`].
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod go;
 pub mod java;

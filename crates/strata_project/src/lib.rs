@@ -2,7 +2,10 @@
 //!
 //! [`Project`] is the API every front-end (CLI, registry server, MCP server) calls; none of
 //! them holds logic of its own.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod baseline;
 mod graph_view;

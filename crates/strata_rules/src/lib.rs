@@ -2,7 +2,10 @@
 //! from `strata.toml`, and dispatch by [`Phase`].
 //!
 //! `strata_rules` does no I/O: everything a rule needs is in its [`Context`].
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod context;
 mod doc;

@@ -1,6 +1,9 @@
 //! The repository as declared: `strata.toml`, `module.yaml` files and package manifests —
 //! found, parsed and validated — and the walk that lists the repository's files.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod atomic;
 pub mod config;

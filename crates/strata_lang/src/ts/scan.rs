@@ -1,0 +1,856 @@
+//! TypeScript/JavaScript extraction: a byte-level lexer (comments, strings, template literals
+//! with nested `${}`, regular expressions told from division by the previous token), then one
+//! pass over the tokens for imports and definitions.
+
+use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Ident,
+    /// A quoted string; `start..end` is its content, without the quotes.
+    Str,
+    /// A chunk of a template literal (its text between backticks and `${`/`}`).
+    Template,
+    Regex,
+    Num,
+    Punct(u8),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    start: u32,
+    end: u32,
+    line: u32,
+    /// 1-based byte column of `start`.
+    column: u32,
+}
+
+/// Nesting deeper than this (braces inside template expressions) is treated as flat: hostile
+/// input cannot grow the stack without bound.
+const MAX_NESTING: usize = 1024;
+
+const REGEX_AFTER_KEYWORDS: &[&[u8]] = &[
+    b"return",
+    b"typeof",
+    b"instanceof",
+    b"in",
+    b"of",
+    b"new",
+    b"delete",
+    b"void",
+    b"throw",
+    b"case",
+    b"do",
+    b"else",
+    b"yield",
+    b"await",
+];
+
+struct Lexer<'a> {
+    src: &'a [u8],
+    i: usize,
+    line: u32,
+    line_start: usize,
+    tokens: Vec<Token>,
+    /// One entry per open `{`: true when it is a template literal's `${`.
+    braces: Vec<bool>,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(src: &'a [u8]) -> Lexer<'a> {
+        Lexer {
+            src,
+            i: 0,
+            line: 1,
+            line_start: 0,
+            tokens: Vec::with_capacity(src.len() / 5),
+            braces: Vec::new(),
+        }
+    }
+
+    fn at(&self, i: usize) -> u8 {
+        self.src.get(i).copied().unwrap_or(0)
+    }
+
+    fn newline(&mut self, at: usize) {
+        self.line += 1;
+        self.line_start = at + 1;
+    }
+
+    fn push(&mut self, kind: Kind, start: usize, end: usize, line: u32, line_start: usize) {
+        let to32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.tokens.push(Token {
+            kind,
+            start: to32(start),
+            end: to32(end),
+            line,
+            column: to32(start.saturating_sub(line_start) + 1),
+        });
+    }
+
+    fn regex_allowed(&self) -> bool {
+        match self.tokens.last() {
+            None => true,
+            Some(t) => match t.kind {
+                Kind::Punct(c) => !matches!(c, b')' | b']' | b'}'),
+                Kind::Ident => {
+                    let word = self
+                        .src
+                        .get(t.start as usize..t.end as usize)
+                        .unwrap_or_default();
+                    REGEX_AFTER_KEYWORDS.contains(&word)
+                }
+                Kind::Str | Kind::Template | Kind::Regex | Kind::Num => false,
+            },
+        }
+    }
+
+    /// Scan a template chunk starting at `self.i` (just after a backtick or a closing `}` of
+    /// `${`): up to the closing backtick, or up to a `${`, which opens an expression.
+    fn template_chunk(&mut self) {
+        let (start, line, line_start) = (self.i, self.line, self.line_start);
+        while self.i < self.src.len() {
+            match self.src[self.i] {
+                b'\\' => self.i += 2,
+                b'\n' => {
+                    self.newline(self.i);
+                    self.i += 1;
+                }
+                b'`' => {
+                    self.push(Kind::Template, start, self.i, line, line_start);
+                    self.i += 1;
+                    return;
+                }
+                b'$' if self.at(self.i + 1) == b'{' => {
+                    self.push(Kind::Template, start, self.i, line, line_start);
+                    self.i += 2;
+                    if self.braces.len() < MAX_NESTING {
+                        self.braces.push(true);
+                    }
+                    return;
+                }
+                _ => self.i += 1,
+            }
+        }
+        self.push(Kind::Template, start, self.src.len(), line, line_start);
+    }
+
+    fn run(mut self) -> Vec<Token> {
+        let src = self.src;
+        while self.i < src.len() {
+            let b = src[self.i];
+            match b {
+                b'\n' => {
+                    self.newline(self.i);
+                    self.i += 1;
+                }
+                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.i += 1,
+                b'/' if self.at(self.i + 1) == b'/' => {
+                    self.i =
+                        memchr::memchr(b'\n', &src[self.i..]).map_or(src.len(), |n| self.i + n);
+                }
+                b'/' if self.at(self.i + 1) == b'*' => {
+                    let body = self.i + 2;
+                    let end = memchr::memmem::find(&src[body.min(src.len())..], b"*/")
+                        .map_or(src.len(), |n| body + n + 2);
+                    for (k, &c) in src[self.i..end.min(src.len())].iter().enumerate() {
+                        if c == b'\n' {
+                            self.newline(self.i + k);
+                        }
+                    }
+                    self.i = end;
+                }
+                b'/' if self.regex_allowed() => {
+                    let (start, line, ls) = (self.i, self.line, self.line_start);
+                    let mut j = self.i + 1;
+                    let mut class = false;
+                    while j < src.len() {
+                        match src[j] {
+                            b'\\' => j += 1,
+                            b'[' => class = true,
+                            b']' => class = false,
+                            b'/' if !class => break,
+                            b'\n' => break,
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                    if src.get(j) == Some(&b'/') {
+                        j += 1;
+                        while j < src.len() && src[j].is_ascii_alphabetic() {
+                            j += 1;
+                        }
+                        self.push(Kind::Regex, start, j, line, ls);
+                        self.i = j;
+                    } else {
+                        // Not a regular expression after all: a lone slash.
+                        self.push(Kind::Punct(b'/'), start, start + 1, line, ls);
+                        self.i += 1;
+                    }
+                }
+                b'\'' | b'"' => {
+                    let (line, ls) = (self.line, self.line_start);
+                    let start = self.i + 1;
+                    let mut j = start;
+                    while j < src.len() && src[j] != b {
+                        match src[j] {
+                            b'\\' => {
+                                if src.get(j + 1) == Some(&b'\n') {
+                                    self.newline(j + 1);
+                                }
+                                j += 2;
+                            }
+                            // An unterminated string ends at the line end: one bad line
+                            // cannot swallow the rest of the file.
+                            b'\n' => break,
+                            _ => j += 1,
+                        }
+                    }
+                    let end = j.min(src.len());
+                    self.push(Kind::Str, start, end, line, ls);
+                    self.i = if src.get(j) == Some(&b) { j + 1 } else { end };
+                }
+                b'`' => {
+                    self.i += 1;
+                    self.template_chunk();
+                }
+                b'{' => {
+                    if self.braces.len() < MAX_NESTING {
+                        self.braces.push(false);
+                    }
+                    self.push(
+                        Kind::Punct(b'{'),
+                        self.i,
+                        self.i + 1,
+                        self.line,
+                        self.line_start,
+                    );
+                    self.i += 1;
+                }
+                b'}' => {
+                    if self.braces.pop() == Some(true) {
+                        self.i += 1;
+                        self.template_chunk();
+                    } else {
+                        self.push(
+                            Kind::Punct(b'}'),
+                            self.i,
+                            self.i + 1,
+                            self.line,
+                            self.line_start,
+                        );
+                        self.i += 1;
+                    }
+                }
+                b'0'..=b'9' => {
+                    let start = self.i;
+                    while self.i < src.len()
+                        && (src[self.i].is_ascii_alphanumeric()
+                            || matches!(src[self.i], b'.' | b'_'))
+                    {
+                        self.i += 1;
+                    }
+                    self.push(Kind::Num, start, self.i, self.line, self.line_start);
+                }
+                b if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80 => {
+                    let start = self.i;
+                    while self.i < src.len()
+                        && (src[self.i].is_ascii_alphanumeric()
+                            || matches!(src[self.i], b'_' | b'$')
+                            || src[self.i] >= 0x80)
+                    {
+                        self.i += 1;
+                    }
+                    self.push(Kind::Ident, start, self.i, self.line, self.line_start);
+                }
+                _ => {
+                    self.push(
+                        Kind::Punct(b),
+                        self.i,
+                        self.i + 1,
+                        self.line,
+                        self.line_start,
+                    );
+                    self.i += 1;
+                }
+            }
+        }
+        self.tokens
+    }
+}
+
+/// The tokens and source of one file, with the queries the extraction needs.
+struct Tokens<'a> {
+    src: &'a [u8],
+    t: Vec<Token>,
+    /// For each `{` token, the index of its matching `}` (or the last token).
+    close: Vec<u32>,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(src: &'a [u8]) -> Tokens<'a> {
+        let t = Lexer::new(src).run();
+        let last = u32::try_from(t.len().saturating_sub(1)).unwrap_or(u32::MAX);
+        let mut close = vec![last; t.len()];
+        let mut stack = Vec::new();
+        for (i, tok) in t.iter().enumerate() {
+            match tok.kind {
+                Kind::Punct(b'{') => stack.push(i),
+                Kind::Punct(b'}') => {
+                    if let Some(open) = stack.pop() {
+                        close[open] = u32::try_from(i).unwrap_or(u32::MAX);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Tokens { src, t, close }
+    }
+
+    fn text(&self, i: usize) -> &'a [u8] {
+        self.t
+            .get(i)
+            .and_then(|t| self.src.get(t.start as usize..t.end as usize))
+            .unwrap_or_default()
+    }
+
+    fn kind(&self, i: usize) -> Option<Kind> {
+        self.t.get(i).map(|t| t.kind)
+    }
+
+    fn is_ident(&self, i: usize, word: &[u8]) -> bool {
+        self.kind(i) == Some(Kind::Ident) && self.text(i) == word
+    }
+
+    fn is_punct(&self, i: usize, c: u8) -> bool {
+        self.kind(i) == Some(Kind::Punct(c))
+    }
+
+    fn line(&self, i: usize) -> u32 {
+        self.t.get(i).or(self.t.last()).map_or(1, |t| t.line)
+    }
+
+    fn string(&self, i: usize) -> Option<String> {
+        (self.kind(i) == Some(Kind::Str))
+            .then(|| String::from_utf8_lossy(self.text(i)).into_owned())
+    }
+
+    /// The index just past a balanced group opened at `open` (`(`, `[` or `<`), or `None` if
+    /// it never closes.
+    fn skip_group(&self, open: usize) -> Option<usize> {
+        let (o, c) = match self.kind(open)? {
+            Kind::Punct(b'(') => (b'(', b')'),
+            Kind::Punct(b'[') => (b'[', b']'),
+            Kind::Punct(b'<') => (b'<', b'>'),
+            _ => return None,
+        };
+        let mut depth = 0usize;
+        let mut i = open;
+        while i < self.t.len() {
+            match self.t[i].kind {
+                Kind::Punct(x) if x == o => depth += 1,
+                Kind::Punct(x) if x == c => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                Kind::Punct(b'{') => i = self.close[i] as usize,
+                Kind::Punct(b';') if o == b'<' => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+struct Extractor<'a> {
+    tk: Tokens<'a>,
+    facts: FileFacts,
+}
+
+impl Extractor<'_> {
+    fn import(&mut self, at: usize, kind: ImportKind) {
+        let Some(spec) = self.tk.string(at) else {
+            return;
+        };
+        let t = self.tk.t[at];
+        self.facts.imports.push(Import {
+            spec,
+            names: Vec::new(),
+            kind,
+            line: t.line,
+            column: t.column,
+        });
+    }
+
+    /// After `import` at `i`: the statement's specifier, if it is an import declaration.
+    fn import_statement(&mut self, i: usize) {
+        let tk = &self.tk;
+        // `import('x')`
+        if tk.is_punct(i + 1, b'(') {
+            if tk.kind(i + 2) == Some(Kind::Str)
+                && (tk.is_punct(i + 3, b')') || tk.is_punct(i + 3, b','))
+            {
+                self.import(i + 2, ImportKind::Dynamic);
+            }
+            return;
+        }
+        if tk.is_punct(i + 1, b'.') {
+            return; // import.meta
+        }
+        if tk.kind(i + 1) == Some(Kind::Str) {
+            self.import(i + 1, ImportKind::SideEffect);
+            return;
+        }
+        let type_only = tk.is_ident(i + 1, b"type")
+            && !tk.is_ident(i + 2, b"from")
+            && !tk.is_punct(i + 2, b',')
+            && !tk.is_punct(i + 2, b'=');
+        let kind = if type_only {
+            ImportKind::TypeOnly
+        } else {
+            ImportKind::Static
+        };
+        let mut j = i + 1;
+        let limit = (i + 4096).min(tk.t.len());
+        while j < limit {
+            match tk.kind(j) {
+                Some(Kind::Ident) if tk.text(j) == b"from" && tk.kind(j + 1) == Some(Kind::Str) => {
+                    self.import(j + 1, kind);
+                    return;
+                }
+                Some(Kind::Ident | Kind::Punct(b',' | b'{' | b'}' | b'*')) => j += 1,
+                // Anything else ends the search; `import x = require('y')` lands here, and its
+                // `require` call is taken as such.
+                _ => return,
+            }
+        }
+    }
+
+    /// After `export` at `i`: a re-export's specifier, if it has one.
+    fn export_from(&mut self, i: usize) {
+        let tk = &self.tk;
+        let mut j = i + 1;
+        if tk.is_ident(j, b"type") {
+            j += 1;
+        }
+        if tk.is_punct(j, b'*') {
+            j += 1;
+            if tk.is_ident(j, b"as") {
+                j += 2;
+            }
+        } else if tk.is_punct(j, b'{') {
+            j = tk.close[j] as usize + 1;
+        } else {
+            return;
+        }
+        if tk.is_ident(j, b"from") && tk.kind(j + 1) == Some(Kind::Str) {
+            self.import(j + 1, ImportKind::ReExport);
+        }
+    }
+
+    fn define(
+        &mut self,
+        name_at: usize,
+        kind: DefKind,
+        visibility: Visibility,
+        start_line: u32,
+        end: usize,
+    ) {
+        let name = String::from_utf8_lossy(self.tk.text(name_at)).into_owned();
+        if name.is_empty() {
+            return;
+        }
+        let end_line = self.tk.line(end).max(start_line);
+        self.facts.definitions.push(Definition {
+            name,
+            kind,
+            visibility,
+            start_line,
+            end_line,
+        });
+    }
+
+    /// The token index of the `}` closing the body of a function whose parameters open at
+    /// `paren`; for a declaration without a body, its last token.
+    fn body_end(&self, paren: usize) -> usize {
+        let tk = &self.tk;
+        let Some(mut j) = tk.skip_group(paren) else {
+            return paren;
+        };
+        let limit = (j + 4096).min(tk.t.len());
+        while j < limit {
+            match tk.kind(j) {
+                Some(Kind::Punct(b'{')) => {
+                    // A type literal in the return type follows `:`, `|`, `&`, `<`, `,`, `(`.
+                    let prev = j.checked_sub(1).and_then(|p| tk.kind(p));
+                    if matches!(
+                        prev,
+                        Some(Kind::Punct(b':' | b'|' | b'&' | b'<' | b',' | b'('))
+                    ) {
+                        j = tk.close[j] as usize + 1;
+                        continue;
+                    }
+                    return tk.close[j] as usize;
+                }
+                Some(Kind::Punct(b';')) => return j,
+                Some(Kind::Punct(b'(' | b'[' | b'<')) => j = tk.skip_group(j).unwrap_or(j + 1),
+                _ => j += 1,
+            }
+        }
+        paren
+    }
+
+    /// The last token of a statement starting at `i` (a `;` or the token before a new line
+    /// that starts another statement), skipping balanced groups.
+    fn statement_end(&self, i: usize) -> usize {
+        let tk = &self.tk;
+        let mut j = i;
+        let limit = (i + 65_536).min(tk.t.len());
+        while j < limit {
+            match tk.kind(j) {
+                Some(Kind::Punct(b';')) => return j,
+                Some(Kind::Punct(b'{')) => j = tk.close[j] as usize + 1,
+                Some(Kind::Punct(b'(' | b'[')) => j = tk.skip_group(j).unwrap_or(j + 1),
+                Some(Kind::Punct(b'}')) => return j.saturating_sub(1),
+                _ => j += 1,
+            }
+        }
+        limit.saturating_sub(1)
+    }
+
+    fn run(mut self) -> FileFacts {
+        // Brace depth of code, and the depths at which class bodies are open.
+        let mut depth = 0usize;
+        let mut classes: Vec<usize> = Vec::new();
+        let n = self.tk.t.len();
+        let mut i = 0;
+        while i < n {
+            let kind = self.tk.t[i].kind;
+            match kind {
+                Kind::Punct(b'{') => {
+                    depth += 1;
+                    i += 1;
+                    continue;
+                }
+                Kind::Punct(b'}') => {
+                    depth = depth.saturating_sub(1);
+                    if classes.last() == Some(&(depth + 1)) {
+                        classes.pop();
+                    }
+                    i += 1;
+                    continue;
+                }
+                Kind::Ident => {}
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+            let after_dot =
+                i > 0 && self.tk.is_punct(i - 1, b'.') && !(i > 1 && self.tk.is_punct(i - 2, b'.'));
+            if after_dot {
+                i += 1;
+                continue;
+            }
+            let word = self.tk.text(i);
+            let in_class_body = classes.last() == Some(&depth);
+            match word {
+                b"import" => self.import_statement(i),
+                b"export" => self.export_from(i),
+                b"require" => {
+                    if self.tk.is_punct(i + 1, b'(')
+                        && self.tk.kind(i + 2) == Some(Kind::Str)
+                        && self.tk.is_punct(i + 3, b')')
+                    {
+                        self.import(i + 2, ImportKind::Require);
+                    }
+                }
+                _ if in_class_body => {
+                    if let Some(end) = self.method(i) {
+                        i = end + 1;
+                        continue;
+                    }
+                }
+                b"function" => {
+                    let mut name = i + 1;
+                    if self.tk.is_punct(name, b'*') {
+                        name += 1;
+                    }
+                    if self.tk.kind(name) == Some(Kind::Ident)
+                        && (self.tk.is_punct(name + 1, b'(') || self.tk.is_punct(name + 1, b'<'))
+                    {
+                        let (start_line, vis) = self.modifiers(i);
+                        let paren = if self.tk.is_punct(name + 1, b'<') {
+                            self.tk.skip_group(name + 1).unwrap_or(name + 1)
+                        } else {
+                            name + 1
+                        };
+                        let end = self.body_end(paren);
+                        self.define(name, DefKind::Function, vis, start_line, end);
+                    }
+                }
+                b"class" => {
+                    if self.tk.kind(i + 1) == Some(Kind::Ident)
+                        && !self.tk.is_ident(i + 1, b"extends")
+                        && !self.tk.is_ident(i + 1, b"implements")
+                    {
+                        let (start_line, vis) = self.modifiers(i);
+                        if let Some(open) =
+                            (i + 2..(i + 4096).min(n)).find(|&j| self.tk.is_punct(j, b'{'))
+                        {
+                            let end = self.tk.close[open] as usize;
+                            self.define(i + 1, DefKind::Class, vis, start_line, end);
+                            // The class body opens at `open`; its members are at depth + 1.
+                            for j in i + 1..open {
+                                match self.tk.t[j].kind {
+                                    Kind::Punct(b'{') => depth += 1,
+                                    Kind::Punct(b'}') => depth = depth.saturating_sub(1),
+                                    _ => {}
+                                }
+                            }
+                            depth += 1;
+                            classes.push(depth);
+                            i = open + 1;
+                            continue;
+                        }
+                    }
+                }
+                b"interface" | b"enum" => {
+                    if self.tk.kind(i + 1) == Some(Kind::Ident) && self.statement_start(i) {
+                        let (start_line, vis) = self.modifiers(i);
+                        if let Some(open) =
+                            (i + 2..(i + 4096).min(n)).find(|&j| self.tk.is_punct(j, b'{'))
+                        {
+                            let kind = if word == b"enum" {
+                                DefKind::Enum
+                            } else {
+                                DefKind::Interface
+                            };
+                            self.define(i + 1, kind, vis, start_line, self.tk.close[open] as usize);
+                        }
+                    }
+                }
+                b"type" => {
+                    if self.tk.kind(i + 1) == Some(Kind::Ident)
+                        && (self.tk.is_punct(i + 2, b'=') || self.tk.is_punct(i + 2, b'<'))
+                        && self.statement_start(i)
+                    {
+                        let (start_line, vis) = self.modifiers(i);
+                        let end = self.statement_end(i + 2);
+                        self.define(i + 1, DefKind::TypeAlias, vis, start_line, end);
+                    }
+                }
+                b"const" | b"let" | b"var" if depth == 0 => {
+                    if let Some((name, end)) = self.arrow_function(i) {
+                        let (start_line, vis) = self.modifiers(i);
+                        self.define(name, DefKind::Function, vis, start_line, end);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.facts
+    }
+
+    /// Whether the token at `i` starts a statement (possibly after `export`/`declare`).
+    fn statement_start(&self, i: usize) -> bool {
+        let mut j = i;
+        while j > 0 {
+            let p = j - 1;
+            match self.tk.kind(p) {
+                Some(Kind::Ident)
+                    if matches!(
+                        self.tk.text(p),
+                        b"export" | b"declare" | b"default" | b"const"
+                    ) =>
+                {
+                    j = p;
+                }
+                Some(Kind::Punct(b';' | b'{' | b'}')) => return true,
+                _ => return self.tk.line(p) < self.tk.line(i),
+            }
+        }
+        true
+    }
+
+    /// The first line and visibility of a declaration whose keyword is at `i`, looking back
+    /// over `export`, `default`, `declare`, `async`, `abstract`.
+    fn modifiers(&self, i: usize) -> (u32, Visibility) {
+        let mut j = i;
+        let mut vis = Visibility::Private;
+        while j > 0 {
+            let p = j - 1;
+            if self.tk.kind(p) != Some(Kind::Ident) {
+                break;
+            }
+            match self.tk.text(p) {
+                b"export" => vis = Visibility::Public,
+                b"default" | b"declare" | b"async" | b"abstract" => {}
+                _ => break,
+            }
+            j = p;
+        }
+        (self.tk.line(j), vis)
+    }
+
+    /// `const name = (…) => …`, `const name = async x => …`, `const name = function …`:
+    /// the name's token and the definition's last token.
+    fn arrow_function(&self, i: usize) -> Option<(usize, usize)> {
+        let tk = &self.tk;
+        let name = i + 1;
+        if tk.kind(name) != Some(Kind::Ident) {
+            return None;
+        }
+        let mut j = name + 1;
+        if tk.is_punct(j, b':') {
+            // A type annotation: skip to the `=` at this level.
+            while j < tk.t.len() && !tk.is_punct(j, b'=') {
+                match tk.kind(j) {
+                    Some(Kind::Punct(b'{')) => j = tk.close[j] as usize + 1,
+                    Some(Kind::Punct(b'(' | b'[' | b'<')) => j = tk.skip_group(j).unwrap_or(j + 1),
+                    Some(Kind::Punct(b';')) => return None,
+                    _ => j += 1,
+                }
+            }
+        }
+        if !tk.is_punct(j, b'=') || tk.is_punct(j + 1, b'=') {
+            return None;
+        }
+        j += 1;
+        if tk.is_ident(j, b"async") {
+            j += 1;
+        }
+        if tk.is_ident(j, b"function") {
+            let paren = (j..(j + 8).min(tk.t.len())).find(|&k| tk.is_punct(k, b'('))?;
+            return Some((name, self.body_end(paren)));
+        }
+        let after_params = if tk.is_punct(j, b'(') {
+            tk.skip_group(j)?
+        } else if tk.is_punct(j, b'<') {
+            let k = tk.skip_group(j)?;
+            tk.is_punct(k, b'(').then(|| tk.skip_group(k))??
+        } else if tk.kind(j) == Some(Kind::Ident) {
+            j + 1
+        } else {
+            return None;
+        };
+        let arrow = |k: usize| tk.is_punct(k, b'=') && tk.is_punct(k + 1, b'>');
+        // `=>` right after the parameters, or after a return type annotation.
+        let mut k = after_params;
+        if !arrow(k) {
+            if !tk.is_punct(k, b':') {
+                return None;
+            }
+            let limit = (k + 4096).min(tk.t.len());
+            while k < limit && !arrow(k) {
+                match tk.kind(k) {
+                    Some(Kind::Punct(b'{')) => k = tk.close[k] as usize + 1,
+                    Some(Kind::Punct(b'(' | b'[' | b'<')) => k = tk.skip_group(k).unwrap_or(k + 1),
+                    Some(Kind::Punct(b';' | b',')) => return None,
+                    _ => k += 1,
+                }
+            }
+            if k >= limit {
+                return None;
+            }
+        }
+        let body = k + 2;
+        let end = if tk.is_punct(body, b'{') {
+            tk.close[body] as usize
+        } else {
+            self.statement_end(body)
+        };
+        Some((name, end))
+    }
+
+    /// A method declaration starting at `i` inside a class body: its last token.
+    fn method(&mut self, i: usize) -> Option<usize> {
+        let tk = &self.tk;
+        // Only at the start of a member: after `{`, `}`, `;`, or a modifier (`#name` is a
+        // private member whose start is the `#`).
+        let private_name = i > 0 && tk.is_punct(i - 1, b'#');
+        let first = if private_name { i - 1 } else { i };
+        let prev_ok = first == 0
+            || matches!(tk.kind(first - 1), Some(Kind::Punct(b'{' | b'}' | b';')))
+            || (tk.kind(first - 1) == Some(Kind::Ident) && is_modifier(tk.text(first - 1)));
+        if !prev_ok {
+            return None;
+        }
+        let mut j = i;
+        let mut vis = if private_name {
+            Visibility::Private
+        } else {
+            Visibility::Public
+        };
+        let start_line = tk.line(first);
+        while tk.kind(j) == Some(Kind::Ident)
+            && is_modifier(tk.text(j))
+            && (tk.kind(j + 1) == Some(Kind::Ident)
+                || tk.is_punct(j + 1, b'*')
+                || tk.is_punct(j + 1, b'#')
+                || tk.is_punct(j + 1, b'['))
+        {
+            if matches!(tk.text(j), b"private" | b"protected") {
+                vis = Visibility::Private;
+            }
+            j += 1;
+        }
+        if tk.is_punct(j, b'*') {
+            j += 1;
+        }
+        if tk.is_punct(j, b'#') {
+            vis = Visibility::Private;
+            j += 1;
+        }
+        if tk.kind(j) != Some(Kind::Ident) {
+            return None;
+        }
+        let name = j;
+        let mut paren = j + 1;
+        if tk.is_punct(paren, b'?') {
+            paren += 1;
+        }
+        if tk.is_punct(paren, b'<') {
+            paren = tk.skip_group(paren)?;
+        }
+        if !tk.is_punct(paren, b'(') {
+            return None;
+        }
+        let end = self.body_end(paren);
+        self.define(name, DefKind::Method, vis, start_line, end);
+        Some(end)
+    }
+}
+
+fn is_modifier(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"public"
+            | b"private"
+            | b"protected"
+            | b"static"
+            | b"async"
+            | b"get"
+            | b"set"
+            | b"readonly"
+            | b"abstract"
+            | b"override"
+            | b"declare"
+            | b"accessor"
+    )
+}
+
+/// Extract the imports and definitions of one TypeScript or JavaScript file.
+pub fn scan(src: &[u8]) -> FileFacts {
+    let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
+    Extractor {
+        tk: Tokens::new(src),
+        facts: FileFacts::default(),
+    }
+    .run()
+}
