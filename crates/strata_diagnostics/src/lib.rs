@@ -90,6 +90,9 @@ pub struct Diagnostic {
     /// For cycle findings: the ordered cycle, first == last (module names or file paths).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle: Option<Vec<String>>,
+    /// For cycle findings: every member of the strongly connected component, sorted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<String>>,
     /// For transitive `forbidden` findings: the chain of modules or files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<Vec<String>>,
@@ -118,6 +121,7 @@ impl Diagnostic {
             help: String::new(),
             target_file: None,
             cycle: None,
+            members: None,
             chain: None,
             sensitive: false,
             severity_override: None,
@@ -159,6 +163,13 @@ impl Diagnostic {
     #[must_use]
     pub fn cycle(mut self, cycle: Vec<String>) -> Diagnostic {
         self.cycle = Some(cycle);
+        self
+    }
+
+    #[must_use]
+    pub fn members(mut self, mut members: Vec<String>) -> Diagnostic {
+        members.sort();
+        self.members = Some(members);
         self
     }
 

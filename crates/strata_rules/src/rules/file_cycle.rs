@@ -92,6 +92,7 @@ impl Rule for FileCycle {
             )
             .module(module)
             .cycle(path)
+            .members(members.iter().map(|&f| graph.path(f).to_owned()).collect())
             .help(format!("remove {} to break it", cut_text.join(", ")));
             if let Some(e) = cuts.first().and_then(|&(a, b)| edge(a, b)) {
                 d = d

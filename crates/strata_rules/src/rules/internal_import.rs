@@ -19,7 +19,7 @@
 //! name: ledger
 //! interfaces: ["src/api/**"]
 //! ```
-//! ```rust
+//! ```text
 //! use ledger::storage::pages;   // ledger/src/storage/pages.rs is internal
 //! ```
 //!

@@ -92,6 +92,7 @@ impl Rule for NoCycles {
             )
             .module(name(start))
             .cycle(path)
+            .members(names.iter().map(|&n| n.to_owned()).collect())
             .help(format!(
                 "remove {} to break it (members: {})",
                 cut_text.join(", "),
