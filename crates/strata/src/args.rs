@@ -50,6 +50,12 @@ pub enum Format {
     Text,
     /// For machines: the stable shapes of the documentation
     Json,
+    /// SARIF 2.1.0 for code scanning (check only)
+    Sarif,
+    /// A pull-request comment (check only)
+    Markdown,
+    /// GitHub Actions annotations (check only)
+    Github,
 }
 
 #[derive(Debug, Subcommand)]

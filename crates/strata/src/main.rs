@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Args, Command};
+use crate::args::{Args, Command, Format};
 use crate::printer::Printer;
 
 /// How a command ended.
@@ -47,6 +47,20 @@ fn main() -> ExitCode {
         }
     };
     let printer = Printer::new(args.global.quiet);
+    if !matches!(args.command, Command::Check(_))
+        && matches!(
+            args.global.format,
+            Format::Sarif | Format::Markdown | Format::Github
+        )
+    {
+        let _ = clap::Command::new("strata")
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                "`--format sarif|markdown|github` is only for `strata check`; use `text` or `json`",
+            )
+            .print();
+        return ExitStatus::Error.into();
+    }
     if args.global.jobs > 0 {
         // Only fails when a pool already exists, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new()

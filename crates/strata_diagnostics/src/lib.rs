@@ -10,7 +10,9 @@
 mod fingerprint;
 mod render;
 
-pub use render::{Summary, render_json, render_text};
+pub use render::{
+    RuleMeta, Summary, render_github, render_json, render_markdown, render_sarif, render_text,
+};
 
 use serde::Serialize;
 

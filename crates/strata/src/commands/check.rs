@@ -1,7 +1,11 @@
 //! `strata check`: every enabled rule, reported for people or machines.
 
-use strata_diagnostics::{Summary, render_json, render_text};
+use strata_diagnostics::{
+    Level, RuleMeta, Summary, render_github, render_json, render_markdown, render_sarif,
+    render_text,
+};
 use strata_project::{Baseline, BaselineError};
+use strata_rules::{RULES, RuleDoc};
 
 use crate::ExitStatus;
 use crate::args::{CheckArgs, Format, GlobalArgs};
@@ -48,6 +52,47 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, printer: &Printer) -> anyhow::
     report.summary.warnings = counted.warnings;
     match global.format {
         Format::Json => printer.out(&render_json(&report.diagnostics, &report.summary))?,
+        Format::Sarif => {
+            let mut rules: Vec<RuleMeta> = RULES
+                .iter()
+                .map(|r| RuleMeta {
+                    id: r.id(),
+                    summary: RuleDoc::summary(*r),
+                    help: RuleDoc::text(*r),
+                    default_level: match r.default_level() {
+                        Level::Error => "error",
+                        Level::Warn => "warning",
+                        Level::Off => "none",
+                    },
+                })
+                .collect();
+            rules.sort_by_key(|r| r.id);
+            printer.out(&render_sarif(
+                &report.diagnostics,
+                &rules,
+                env!("CARGO_PKG_VERSION"),
+            ))?;
+        }
+        Format::Markdown => {
+            let owner = |module: &str| {
+                let record = project.module(module)?.record();
+                let owner = record.owner?;
+                let contact = owner
+                    .strip_prefix("team:")
+                    .and_then(|t| project.config.config.teams.get(t))
+                    .and_then(|t| t.contact.clone());
+                Some(match contact {
+                    Some(c) => format!("{owner} ({c})"),
+                    None => owner,
+                })
+            };
+            printer.out(&render_markdown(
+                &report.diagnostics,
+                &report.summary,
+                &owner,
+            ))?;
+        }
+        Format::Github => printer.out(&render_github(&report.diagnostics))?,
         Format::Text => {
             let text = render_text(&report.diagnostics, &report.summary, &|file, line| {
                 project.source_line(file, line)

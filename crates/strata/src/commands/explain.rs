@@ -31,7 +31,7 @@ pub fn run(
                     .collect();
                 printer.out(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
             }
-            Format::Text => {
+            _ => {
                 let width = rules.iter().map(|r| r.id().len()).max().unwrap_or(0);
                 let mut out = String::new();
                 for r in &rules {
@@ -70,7 +70,7 @@ pub fn run(
             });
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
         }
-        Format::Text => {
+        _ => {
             printer.out(&format!(
                 "{} (default: {})\n\n{doc}",
                 rule.id(),

@@ -37,7 +37,7 @@ pub fn run(global: &GlobalArgs, args: &GraphArgs, printer: &Printer) -> anyhow::
     )?;
     match global.format {
         Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
-        Format::Text => {
+        _ => {
             let mut out = String::new();
             match &doc.edges {
                 Some(edges) => {

@@ -14,7 +14,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
             let doc = serde_json::json!({ "modules": records });
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
         }
-        Format::Text => {
+        _ => {
             let header = [
                 "NAME", "KIND", "LANG", "LANE", "LAYER", "TIER", "OWNER", "VERSION", "FILES",
             ];

@@ -29,7 +29,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
             });
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;
         }
-        Format::Text => printer.out(&format!(
+        _ => printer.out(&format!(
             "scanned {} files in {} modules: {imports} imports, {definitions} definitions, {} file edges, {} module edges in {:.2}s\n",
             project.sources.len(),
             project.modules.len(),

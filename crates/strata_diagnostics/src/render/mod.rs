@@ -1,4 +1,13 @@
-//! Renderers: compiler-style text for people, the JSON of DESIGN.md §5 for machines.
+//! Renderers: compiler-style text for people, JSON for machines, SARIF for code scanning,
+//! Markdown for pull-request comments, workflow commands for GitHub Actions.
+
+mod github;
+mod markdown;
+mod sarif;
+
+pub use github::render_github;
+pub use markdown::render_markdown;
+pub use sarif::{RuleMeta, render_sarif};
 
 use std::fmt::Write as _;
 
