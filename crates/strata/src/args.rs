@@ -39,6 +39,9 @@ pub struct GlobalArgs {
     /// Never show progress bars
     #[arg(long, global = true)]
     pub no_progress: bool,
+    /// Neither read nor write the incremental cache (`.strata/cache/`)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// Worker threads (default: one per core)
     #[arg(long, short, global = true, value_name = "N", default_value_t = 0)]
     pub jobs: usize,

@@ -19,7 +19,7 @@ fn graph_file_level_json() {
         &run_in(
             BIN.as_ref(),
             &root,
-            &["graph", "--level", "file", "--format", "json"]
+            &["--no-cache", "graph", "--level", "file", "--format", "json"]
         ),
         &root
     ));
@@ -33,7 +33,16 @@ fn graph_module_level_json_with_focus() {
             BIN.as_ref(),
             &root,
             &[
-                "graph", "--level", "module", "--focus", "web", "--depth", "1", "--format", "json"
+                "--no-cache",
+                "graph",
+                "--level",
+                "module",
+                "--focus",
+                "web",
+                "--depth",
+                "1",
+                "--format",
+                "json"
             ]
         ),
         &root
@@ -44,7 +53,11 @@ fn graph_module_level_json_with_focus() {
 fn modules_json() {
     let root = polyglot();
     assert_snapshot!(format_output(
-        &run_in(BIN.as_ref(), &root, &["modules", "--format", "json"]),
+        &run_in(
+            BIN.as_ref(),
+            &root,
+            &["--no-cache", "modules", "--format", "json"]
+        ),
         &root
     ));
 }

@@ -14,7 +14,11 @@ fn example() -> std::path::PathBuf {
 
 #[test]
 fn check_reports_the_port_conflicts_and_bad_event_names() {
-    let out = run_in(BIN.as_ref(), &example(), &["check", "--format", "json"]);
+    let out = run_in(
+        BIN.as_ref(),
+        &example(),
+        &["--no-cache", "check", "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let findings = v["findings"].as_array().unwrap();
@@ -59,7 +63,7 @@ fn check_reports_the_port_conflicts_and_bad_event_names() {
 fn check_text_on_the_example() {
     let root = example();
     insta::assert_snapshot!(format_output(
-        &run_in(BIN.as_ref(), &root, &["check"]),
+        &run_in(BIN.as_ref(), &root, &["--no-cache", "check"]),
         &root
     ));
 }

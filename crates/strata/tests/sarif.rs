@@ -55,7 +55,11 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     ];
     let tmp = tempfile::tempdir().unwrap();
     for (i, root) in roots.iter().enumerate() {
-        let out = run_in(BIN.as_ref(), root, &["check", "--format", "sarif"]);
+        let out = run_in(
+            BIN.as_ref(),
+            root,
+            &["--no-cache", "check", "--format", "sarif"],
+        );
         assert!(
             out.status.code().is_some_and(|c| c <= 1),
             "{}",

@@ -18,7 +18,7 @@ pub mod ts;
 
 pub use tree::{FileId, SourceTree};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A language family strata understands. The serialised names are the stable ids used in JSON
 /// output and in configuration.
@@ -72,7 +72,7 @@ impl std::fmt::Display for Lang {
 }
 
 /// How an import is written; resolution may treat kinds differently.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ImportKind {
     /// `import`, `use`, `import a.b.C;` — the ordinary form of the language.
@@ -98,14 +98,14 @@ pub enum ImportKind {
 }
 
 /// One import as written in a file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Import {
     /// The specifier as the language names it: a module path (`a.b.c`, `crate::a::b`,
     /// `./x.js`, `example.com/mono/x/api`, `com.acme.Foo`). Python relative imports keep their
     /// leading dots (`..pkg`).
     pub spec: String,
     /// For `from spec import n1, n2` (Python): the imported names; empty otherwise.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
     pub kind: ImportKind,
     /// 1-based line and column (in bytes) of the specifier.
@@ -113,7 +113,7 @@ pub struct Import {
     pub column: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DefKind {
     Function,
@@ -126,7 +126,7 @@ pub enum DefKind {
     TypeAlias,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Visibility {
     Public,
@@ -134,7 +134,7 @@ pub enum Visibility {
 }
 
 /// A definition: a function, method or type, with its 1-based inclusive line span.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Definition {
     pub name: String,
     pub kind: DefKind,
@@ -144,7 +144,7 @@ pub struct Definition {
 }
 
 /// Everything strata keeps of one source file after a single pass over its bytes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFacts {
     pub imports: Vec<Import>,
     pub definitions: Vec<Definition>,

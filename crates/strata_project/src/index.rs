@@ -2,6 +2,7 @@
 //! parallel — and the file and module graphs built from the result.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use strata_graph::{FileEdge, Graph};
@@ -10,7 +11,115 @@ use strata_lang::{FileFacts, FileId, Lang, SourceTree, Target, frontend};
 use strata_diagnostics::Diagnostic;
 use strata_rules::{Endpoints, FileContext};
 
-use crate::Project;
+use crate::cache::{Cache, Entry, Finding, content_hash, mtime_ns};
+use crate::{Project, SourceFile};
+
+/// Whether the cache had a file's facts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hit {
+    /// Extracted anew.
+    Miss,
+    /// Same content as cached (read and hashed, not extracted).
+    Content,
+    /// Unchanged size and modification time: not even read.
+    Metadata,
+}
+
+/// One source file after the read phase.
+enum Read {
+    Failed(String),
+    Done {
+        entry: Entry,
+        /// How the cache served the file.
+        hit: Hit,
+        findings: Vec<Diagnostic>,
+    },
+}
+
+/// What file-phase rules depend on besides the file itself: their levels and the declared
+/// endpoints. Cached findings are reused only while it is unchanged.
+fn file_rules_key(project: &Project, endpoints: &Endpoints) -> u64 {
+    let mut key = String::new();
+    for rule in strata_rules::RULES
+        .iter()
+        .filter(|r| r.phase() == strata_rules::Phase::File)
+    {
+        key.push_str(rule.id());
+        key.push_str(project.settings.level(*rule).as_str());
+    }
+    let mut ports: Vec<_> = endpoints.ports.iter().collect();
+    ports.sort();
+    let _ = write!(key, "{ports:?}{:?}", endpoints.base_paths);
+    content_hash(key.as_bytes())
+}
+
+fn read_file(
+    project: &Project,
+    s: &SourceFile,
+    endpoints: &Endpoints,
+    cache: Option<&Cache>,
+) -> Read {
+    let full = project.root.join(&s.path);
+    let findings_of = |e: &Entry| {
+        e.findings
+            .iter()
+            .filter_map(|f| f.to_diagnostic(&s.path))
+            .collect::<Vec<_>>()
+    };
+    let meta = std::fs::metadata(&full).ok();
+    let mtime = meta.as_ref().map_or(0, mtime_ns);
+    if let (Some(cache), Some(meta)) = (cache, &meta) {
+        if let Some(e) = cache
+            .by_metadata(&s.path, meta.len(), mtime)
+            .filter(|_| cache.findings_valid())
+        {
+            return Read::Done {
+                findings: findings_of(e),
+                entry: e.clone(),
+                hit: Hit::Metadata,
+            };
+        }
+    }
+    let bytes = match std::fs::read(&full) {
+        Ok(b) => b,
+        Err(e) => return Read::Failed(e.to_string()),
+    };
+    let hash = content_hash(&bytes);
+    let run_rules = || {
+        let mut findings = Vec::new();
+        let cx = FileContext {
+            path: &s.path,
+            module: s.module.map_or("", |m| project.modules[m].name()),
+            bytes: &bytes,
+            endpoints,
+        };
+        strata_rules::run_file(&cx, &project.settings, &mut findings);
+        findings
+    };
+    let cached = cache.and_then(|c| c.by_hash(&s.path, hash).map(|e| (e, c.findings_valid())));
+    let (facts, findings, hit) = match cached {
+        Some((e, true)) => (e.facts.clone(), findings_of(e), Hit::Content),
+        Some((e, false)) => (e.facts.clone(), run_rules(), Hit::Content),
+        None => (
+            frontend(s.lang).extract(&s.path, &bytes),
+            run_rules(),
+            Hit::Miss,
+        ),
+    };
+    let entry = Entry {
+        path: s.path.clone(),
+        size: bytes.len() as u64,
+        mtime_ns: mtime,
+        hash,
+        facts,
+        findings: findings.iter().map(Finding::from_diagnostic).collect(),
+    };
+    Read::Done {
+        entry,
+        hit,
+        findings,
+    }
+}
 
 /// What the scan knows about the repository.
 pub struct Index {
@@ -27,6 +136,10 @@ pub struct Index {
     pub unreadable: Vec<(String, String)>,
     /// Findings of file-phase rules (secrets, endpoints), made while each file was in memory.
     pub file_findings: Vec<Diagnostic>,
+    /// Files whose facts came from the cache (unchanged metadata or unchanged content).
+    pub cache_hits: usize,
+    /// Problems with the cache (discarded, not writable); never errors.
+    pub warnings: Vec<String>,
 }
 
 impl Index {
@@ -64,40 +177,55 @@ pub(crate) fn build(project: &Project) -> Index {
 
     let declared: Vec<_> = project.modules.iter().map(|m| m.declared.clone()).collect();
     let endpoints = Endpoints::from_modules(&declared);
-    let read: Vec<(FileFacts, Option<String>, Vec<Diagnostic>)> = sources
+    let mut warnings = Vec::new();
+    let cache = project.use_cache.then(|| {
+        Cache::load(
+            &project.root,
+            file_rules_key(project, &endpoints),
+            &mut warnings,
+        )
+    });
+    let read: Vec<Read> = sources
         .par_iter()
-        .map(|s| match std::fs::read(project.root.join(&s.path)) {
-            Ok(bytes) => {
-                let mut findings = Vec::new();
-                let cx = FileContext {
-                    path: &s.path,
-                    module: s.module.map_or("", |m| project.modules[m].name()),
-                    bytes: &bytes,
-                    endpoints: &endpoints,
-                };
-                strata_rules::run_file(&cx, &project.settings, &mut findings);
-                (frontend(s.lang).extract(&s.path, &bytes), None, findings)
-            }
-            Err(e) => (FileFacts::default(), Some(e.to_string()), Vec::new()),
-        })
+        .map(|s| read_file(project, s, &endpoints, cache.as_ref()))
         .collect();
     let mut unreadable = Vec::new();
     let mut facts = Vec::with_capacity(read.len());
     let mut file_findings = Vec::new();
-    for (s, (f, err, found)) in sources.iter().zip(read) {
-        if let Some(e) = err {
-            unreadable.push((s.path.clone(), e));
+    let mut entries = Vec::with_capacity(read.len());
+    let mut cache_hits = 0;
+    let mut unread = 0;
+    for (s, r) in sources.iter().zip(read) {
+        match r {
+            Read::Failed(e) => {
+                unreadable.push((s.path.clone(), e));
+                facts.push(FileFacts::default());
+            }
+            Read::Done {
+                entry,
+                hit,
+                findings,
+            } => {
+                cache_hits += usize::from(hit != Hit::Miss);
+                unread += usize::from(hit == Hit::Metadata);
+                facts.push(entry.facts.clone());
+                file_findings.extend(findings);
+                entries.push(entry);
+            }
         }
-        facts.push(f);
-        file_findings.extend(found);
     }
-
+    if let Some(cache) = &cache {
+        // Rewrite unless every file was served by its metadata and none disappeared (files
+        // served by content were too recent to trust their times; a rewrite settles them).
+        if unread != entries.len() || cache.len() != entries.len() {
+            cache.save(entries, &mut warnings);
+        }
+    }
     let langs: BTreeSet<Lang> = sources.iter().map(|s| s.lang).collect();
     let resolvers: BTreeMap<Lang, Box<dyn strata_lang::Resolver>> = langs
         .into_iter()
         .map(|l| (l, frontend(l).resolver(&tree)))
         .collect();
-
     // Per file: its edges and external packages.
     let resolved: Vec<(Vec<FileEdge>, Vec<String>)> = (0..sources.len())
         .into_par_iter()
@@ -134,7 +262,6 @@ pub(crate) fn build(project: &Project) -> Index {
             (edges, external)
         })
         .collect();
-
     let mut file_edges = Vec::new();
     let mut external = vec![BTreeSet::new(); project.modules.len()];
     for (i, (edges, ext)) in resolved.into_iter().enumerate() {
@@ -163,5 +290,7 @@ pub(crate) fn build(project: &Project) -> Index {
         external,
         unreadable,
         file_findings,
+        cache_hits,
+        warnings,
     }
 }

@@ -8,6 +8,7 @@
 )]
 
 mod baseline;
+mod cache;
 mod graph_view;
 
 pub use baseline::{Baseline, BaselineError};
@@ -44,6 +45,8 @@ pub struct LoadOptions {
     pub no_config: bool,
     /// Worker threads; 0 = one per core.
     pub jobs: usize,
+    /// Neither read nor write the incremental cache under `.strata/` (`--no-cache`).
+    pub no_cache: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,12 +80,17 @@ pub struct Project {
     pub modules: Vec<Module>,
     /// Every source file (a file of a known language), sorted by path.
     pub sources: Vec<SourceFile>,
+    /// Whether scans use the incremental cache under `.strata/`.
+    pub use_cache: bool,
 }
 
 /// The result of `check`.
 pub struct CheckReport {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// Problems of the run that are not findings (the cache was rebuilt, a file could not be
+    /// read).
+    pub warnings: Vec<String>,
 }
 
 impl Project {
@@ -127,6 +135,7 @@ impl Project {
             discovery,
             modules,
             sources,
+            use_cache: !options.no_cache,
         })
     }
 
@@ -146,6 +155,13 @@ impl Project {
         let start = Instant::now();
         let index = self.scan();
         let mut report = self.check_with(&index);
+        report.warnings.extend(index.warnings.iter().cloned());
+        report.warnings.extend(
+            index
+                .unreadable
+                .iter()
+                .map(|(p, e)| format!("failed to read `{p}`: {e}")),
+        );
         report.summary.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         report
     }
@@ -175,6 +191,7 @@ impl Project {
         CheckReport {
             diagnostics,
             summary,
+            warnings: Vec::new(),
         }
     }
 

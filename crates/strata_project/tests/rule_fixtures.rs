@@ -14,6 +14,7 @@ fn findings_of(id: &str) -> String {
     let options = LoadOptions {
         root: Some(root.clone()),
         jobs: 1,
+        no_cache: true,
         ..LoadOptions::default()
     };
     let mut project = Project::load(&options).expect("fixture loads");

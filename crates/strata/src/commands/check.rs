@@ -14,6 +14,9 @@ use crate::printer::{Hinted, Printer};
 pub fn run(global: &GlobalArgs, args: &CheckArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
     let mut report = project.check();
+    for w in &report.warnings {
+        printer.warn(w);
+    }
     if let Some(path) = &args.baseline {
         let path = project.root.join(path);
         if args.update_baseline {

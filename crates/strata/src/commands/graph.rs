@@ -26,6 +26,9 @@ pub fn run(global: &GlobalArgs, args: &GraphArgs, printer: &Printer) -> anyhow::
         .into());
     }
     let index = project.scan();
+    for w in &index.warnings {
+        printer.warn(w);
+    }
     let level = match args.level {
         GraphLevel::File => Level::File,
         GraphLevel::Module => Level::Module,

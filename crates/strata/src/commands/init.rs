@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anyhow::Context as _;
 use strata_project::Module;
-use strata_workspace::atomic::create_atomic;
+use strata_workspace::atomic::{create_atomic, write_atomic};
 use strata_workspace::{CONFIG_FILE, MODULE_FILE};
 
 use crate::ExitStatus;
@@ -60,6 +60,25 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, printer: &Printer) -> anyhow::R
             let _ = writeln!(out, "created {path} ({why})");
         } else {
             let _ = writeln!(out, "skipped {path} (already exists)");
+        }
+    }
+    // strata's cache lives in `.strata/`: keep it out of version control.
+    let gitignore = project.root.join(".gitignore");
+    let existing = std::fs::read_to_string(&gitignore).unwrap_or_default();
+    if !existing
+        .lines()
+        .any(|l| matches!(l.trim(), ".strata" | ".strata/" | "/.strata" | "/.strata/"))
+    {
+        if args.dry_run {
+            let _ = writeln!(out, "would add .strata/ to .gitignore (strata's cache)");
+        } else {
+            let mut text = existing.clone();
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(".strata/\n");
+            write_atomic(&gitignore, text.as_bytes()).context("failed to update `.gitignore`")?;
+            let _ = writeln!(out, "added .strata/ to .gitignore (strata's cache)");
         }
     }
     printer.out(&out)?;

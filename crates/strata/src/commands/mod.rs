@@ -29,5 +29,6 @@ pub fn load_options(global: &GlobalArgs) -> LoadOptions {
         config: global.config.clone(),
         no_config: global.no_config,
         jobs: global.jobs,
+        no_cache: global.no_cache,
     }
 }

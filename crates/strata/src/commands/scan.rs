@@ -10,6 +10,9 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
     let start = Instant::now();
     let project = super::load(global, printer)?;
     let index = project.scan();
+    for w in &index.warnings {
+        printer.warn(w);
+    }
     for (path, reason) in &index.unreadable {
         printer.warn(&format!("failed to read `{path}`: {reason}"));
     }
@@ -25,6 +28,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
                 "definitions": definitions,
                 "file_edges": index.file_edges.len(),
                 "module_edges": index.module_edges.len(),
+                "cached": index.cache_hits,
                 "elapsed_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
             });
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;

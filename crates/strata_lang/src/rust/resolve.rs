@@ -141,14 +141,17 @@ impl RustResolver {
                         root_files.push((tree.path(f).to_owned(), false));
                     }
                 }
-                // `src/bin/name/main.rs` style binaries.
-                let prefix = format!("{d}/");
-                for (_, p) in tree.iter().filter(|(_, p)| {
-                    p.starts_with(&prefix)
-                        && p.ends_with("/main.rs")
-                        && p[prefix.len()..].matches('/').count() == 1
-                }) {
-                    root_files.push((p.to_owned(), false));
+                // `src/bin/name/main.rs` style binaries (looked for only where `src/bin` exists:
+                // the scan is over every file).
+                if sub == "src/bin" && tree.has_dir(&d) {
+                    let prefix = format!("{d}/");
+                    for (_, p) in tree.iter().filter(|(_, p)| {
+                        p.starts_with(&prefix)
+                            && p.ends_with("/main.rs")
+                            && p[prefix.len()..].matches('/').count() == 1
+                    }) {
+                        root_files.push((p.to_owned(), false));
+                    }
                 }
             }
             for (path, is_lib) in root_files {
