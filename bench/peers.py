@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Time strata against the tools users would pick instead, on each tool's own language, and
+check that they find the same import edges.
+
+    python3 bench/peers.py [--files N] [--seed S] [--runs R]
+
+Peers (installed into target/bench-tools/ from their registries on first use):
+  Python      grimp (graph build), import-linter (graph + one contract)      -- PyPI
+  TypeScript  dependency-cruiser (tsPreCompilationDeps, exports conditions),
+              madge                                                          -- npm
+Each peer and strata run on a generated corpus of only that language (genrepo.py --langs),
+cold (strata with --no-cache), median wall time of R runs. Edges are compared file to file
+with strata's `graph --level file`; every difference is counted and explained in the output.
+Prints a Markdown report on stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TOOLS = REPO / "target" / "bench-tools"
+CORPORA = REPO / "target" / "bench-corpora"
+STRATA = REPO / "target" / "release" / "strata"
+GENREPO = Path(os.environ.get("GENREPO", REPO.parent / "shared" / "bench" / "genrepo.py"))
+
+PY_PEERS = ["grimp==3.*", "import-linter==2.*"]
+NODE_PEERS = ["dependency-cruiser@16", "madge@8", "typescript@5"]
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+
+def install() -> None:
+    venv = TOOLS / "venv"
+    if not (venv / "bin" / "lint-imports").exists():
+        sh([sys.executable, "-m", "venv", str(venv)])
+        sh([str(venv / "bin" / "pip"), "install", "-q", *PY_PEERS])
+    node = TOOLS / "node"
+    if not (node / "node_modules" / ".bin" / "madge").exists():
+        node.mkdir(parents=True, exist_ok=True)
+        sh(["npm", "install", "--no-audit", "--no-fund", "--silent", *NODE_PEERS], cwd=node)
+
+
+def corpus(lang: str, files: int, seed: int) -> Path:
+    out = CORPORA / f"{lang}-{files}-s{seed}"
+    if not (out / ".truth" / "truth.json").exists():
+        sh([sys.executable, str(GENREPO), "--out", str(out), "--files", str(files), "--seed", str(seed), "--langs", lang])
+    return out
+
+
+def timed(cmd, runs: int, **kw) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def strata_edges(root: Path, ext: tuple[str, ...]) -> set[tuple[str, str]]:
+    out = sh([str(STRATA), "--no-cache", "graph", "--level", "file", "--format", "json"], cwd=root)
+    return {(e["from"], e["to"]) for e in json.loads(out.stdout)["edges"] if e["from"].endswith(ext)}
+
+
+# --- Python --------------------------------------------------------------------------------
+
+def py_roots(root: Path) -> dict[str, Path]:
+    """Top-level package name -> its source root, from the corpus's pyproject folders."""
+    roots = {}
+    for pyproject in sorted((root / "py").glob("*/pyproject.toml")):
+        base = pyproject.parent / "src" if (pyproject.parent / "src").is_dir() else pyproject.parent
+        for pkg in sorted(base.iterdir()):
+            if (pkg / "__init__.py").exists():
+                roots[pkg.name] = base
+    return roots
+
+
+GRIMP = """
+import json, sys
+import grimp
+packages = sys.argv[1].split(',')
+graph = grimp.build_graph(*packages, cache_dir=None)
+edges = [[m, i] for m in graph.modules for i in graph.find_modules_directly_imported_by(m)]
+if len(sys.argv) > 2:
+    json.dump(edges, open(sys.argv[2], 'w'))
+"""
+
+
+def module_file(name: str, roots: dict[str, Path], root: Path) -> str | None:
+    base = roots.get(name.split(".")[0])
+    if base is None:
+        return None
+    path = base.joinpath(*name.split("."))
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.exists():
+            return str(candidate.relative_to(root))
+    return None
+
+
+def python(files: int, seed: int, runs: int) -> list[str]:
+    root = corpus("py", files, seed)
+    roots = py_roots(root)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sorted({str(p) for p in roots.values()})))
+    py = str(TOOLS / "venv" / "bin" / "python")
+    packages = ",".join(sorted(roots))
+    lines = []
+    strata_t = timed([str(STRATA), "--no-cache", "scan", "--root", str(root)], runs)
+    grimp_t = timed([py, "-c", GRIMP, packages], runs, env=env)
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / ".importlinter"
+        first, last = sorted(roots)[0], sorted(roots)[-1]
+        config.write_text(
+            f"[importlinter]\nroot_packages =\n    " + "\n    ".join(sorted(roots)) +
+            f"\n\n[importlinter:contract:one]\nname = bench\ntype = forbidden\nsource_modules =\n    {first}\n"
+            f"forbidden_modules =\n    {last}\n"
+        )
+        linter_t = timed([str(TOOLS / "venv" / "bin" / "lint-imports"), "--config", str(config), "--no-cache"], runs, env=env, cwd=tmp)
+        edges_file = Path(tmp) / "edges.json"
+        sh([py, "-c", GRIMP, packages, str(edges_file)], env=env)
+        grimp_edges = set()
+        unmapped = 0
+        for a, b in json.loads(edges_file.read_text()):
+            fa, fb = module_file(a, roots, root), module_file(b, roots, root)
+            if fa and fb and fa != fb:
+                grimp_edges.add((fa, fb))
+            else:
+                unmapped += 1
+    ours = strata_edges(root, (".py",))
+    lines.append(f"| Python | {files} | grimp | {grimp_t:.2f} | {strata_t:.2f} | {grimp_t / strata_t:.1f}x | "
+                 f"{agreement(ours, grimp_edges)} |")
+    lines.append(f"| Python | {files} | import-linter | {linter_t:.2f} | {strata_t:.2f} | {linter_t / strata_t:.1f}x | (grimp's graph) |")
+    diff_note("grimp", ours, grimp_edges)
+    return lines
+
+
+# --- TypeScript ----------------------------------------------------------------------------
+
+def link_workspaces(ts: Path) -> None:
+    """The `node_modules/@mono/<m>` links `npm install` would make for the workspace packages."""
+    scope = ts / "node_modules" / "@mono"
+    scope.mkdir(parents=True, exist_ok=True)
+    for pkg in sorted((ts / "packages").iterdir()):
+        link = scope / pkg.name
+        if not link.exists():
+            link.symlink_to(Path("..") / ".." / "packages" / pkg.name)
+
+
+DEPCRUISE_CONFIG = {
+    "options": {
+        "tsPreCompilationDeps": True,
+        "tsConfig": {"fileName": "tsconfig.json"},
+        "combinedDependencies": False,
+        "enhancedResolveOptions": {
+            "exportsFields": ["exports"],
+            "conditionNames": ["types", "import", "require", "node", "default"],
+            "extensions": [".ts", ".d.ts", ".js"],
+        },
+        "doNotFollow": {"path": "node_modules"},
+    }
+}
+
+
+def typescript(files: int, seed: int, runs: int) -> list[str]:
+    root = corpus("ts", files, seed)
+    ts = root / "ts"
+    link_workspaces(ts)
+    bin_ = TOOLS / "node" / "node_modules" / ".bin"
+    (ts / ".dependency-cruiser.json").write_text(json.dumps(DEPCRUISE_CONFIG))
+    depcruise = [str(bin_ / "depcruise"), "--config", ".dependency-cruiser.json", "--output-type", "json", "packages"]
+    madge = [str(bin_ / "madge"), "--json", "--ts-config", "tsconfig.json", "--extensions", "ts", "packages"]
+    strata_t = timed([str(STRATA), "--no-cache", "scan", "--root", str(root)], runs)
+    dc_t = timed(depcruise, runs, cwd=ts)
+    madge_t = timed(madge, runs, cwd=ts)
+    ours = strata_edges(root, (".ts",))
+    with tempfile.TemporaryFile("w+") as out:
+        subprocess.run(depcruise, cwd=ts, check=False, stdout=out, stderr=subprocess.DEVNULL)
+        out.seek(0)
+        dc = json.load(out)
+    dc_edges = {
+        (f"ts/{m['source']}", f"ts/{d['resolved']}")
+        for m in dc["modules"]
+        for d in m["dependencies"]
+        if d["resolved"].startswith("packages/") and not d.get("couldNotResolve")
+    }
+    # Node cuts long output to a pipe short when it exits; a file gets all of it.
+    with tempfile.TemporaryFile("w+") as out:
+        subprocess.run(madge, cwd=ts, check=True, stdout=out, stderr=subprocess.DEVNULL)
+        out.seek(0)
+        md = json.load(out)
+    madge_edges = {(f"ts/packages/{a}", f"ts/packages/{b}") for a, deps in md.items() for b in deps}
+    diff_note("dependency-cruiser", ours, dc_edges)
+    diff_note("madge", ours, madge_edges)
+    return [
+        f"| TypeScript | {files} | dependency-cruiser | {dc_t:.2f} | {strata_t:.2f} | {dc_t / strata_t:.1f}x | {agreement(ours, dc_edges)} |",
+        f"| TypeScript | {files} | madge | {madge_t:.2f} | {strata_t:.2f} | {madge_t / strata_t:.1f}x | {agreement(ours, madge_edges)} |",
+    ]
+
+
+# --- report ---------------------------------------------------------------------------------
+
+NOTES: list[str] = []
+
+
+def agreement(ours: set, theirs: set) -> str:
+    both = len(ours & theirs)
+    return f"{both} shared, {len(ours - theirs)} only strata, {len(theirs - ours)} only peer"
+
+
+def diff_note(peer: str, ours: set, theirs: set) -> None:
+    only_ours, only_theirs = sorted(ours - theirs), sorted(theirs - ours)
+    if not only_ours and not only_theirs:
+        NOTES.append(f"- {peer}: identical edges ({len(ours)}).")
+        return
+    NOTES.append(f"- {peer}: {len(only_ours)} edges only strata finds, {len(only_theirs)} only {peer} finds; first ones:")
+    for a, b in only_ours[:3]:
+        NOTES.append(f"  - strata only: `{a}` -> `{b}`")
+    for a, b in only_theirs[:3]:
+        NOTES.append(f"  - {peer} only: `{a}` -> `{b}`")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=3000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    sh(["cargo", "build", "--release", "--quiet", "-p", "strata"], cwd=REPO)
+    install()
+    rows = python(args.files, args.seed, args.runs) + typescript(args.files, args.seed, args.runs)
+    print(f"{os.cpu_count()} cores; median of {args.runs} cold runs; generated corpora of one language each "
+          f"(genrepo.py --files {args.files} --seed {args.seed} --langs py|ts)\n")
+    print("| language | files | peer | peer (s) | strata (s) | peer / strata | edges (file level) |")
+    print("|---|---:|---|---:|---:|---:|---|")
+    print("\n".join(rows))
+    print("\nAgreement:\n" + "\n".join(NOTES))
+
+
+if __name__ == "__main__":
+    main()
