@@ -30,7 +30,7 @@ for n in "${sizes[@]}"; do
   times=()
   rss=0
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f '%e %M' "$strata" scan --root "$dir" --quiet >/dev/null; } 2>&1 | tail -1)
+    out=$( { /usr/bin/time -f '%e %M' "$strata" --no-cache scan --root "$dir" --quiet >/dev/null; } 2>&1 | tail -1)
     times+=("${out% *}")
     r=${out#* }
     [ "$r" -gt "$rss" ] && rss=$r
