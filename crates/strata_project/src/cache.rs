@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use strata_diagnostics::{Diagnostic, Severity};
 use strata_lang::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
-use strata_workspace::atomic::write_atomic;
+use strata_workspace::atomic::write_atomic_unsynced;
 
 /// Bumped whenever the layout of the cache file changes.
 const FORMAT: u32 = 1;
@@ -196,7 +196,8 @@ impl Cache {
     pub fn save(&self, mut entries: Vec<Entry>, warnings: &mut Vec<String>) {
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         let text = encode(self.rules_key, now_ns(), &entries);
-        if let Err(e) = write_atomic(&self.path, &text) {
+        // The cache is validated when read, so it need not wait for the disk.
+        if let Err(e) = write_atomic_unsynced(&self.path, &text) {
             warnings.push(format!(
                 "cannot write the cache `{CACHE_FILE}` ({e}); the next run starts cold"
             ));
