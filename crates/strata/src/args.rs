@@ -59,6 +59,8 @@ pub enum Format {
     Markdown,
     /// GitHub Actions annotations (check only)
     Github,
+    /// A Mermaid diagram (waves only)
+    Mermaid,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +75,10 @@ pub enum Command {
     Scan,
     /// Print the import graph (module or file level)
     Graph(GraphArgs),
+    /// What a change touches: changed and affected modules, tests to run, owners to notify
+    Impact(ImpactArgs),
+    /// Deployment waves: modules in dependency order, cycles together, health gates, rollback
+    Waves(WavesArgs),
     /// Print a rule's documentation
     Explain(ExplainArgs),
     /// Print the JSON Schema of module.yaml or strata.toml
@@ -118,6 +124,25 @@ pub enum GraphLevel {
 }
 
 #[derive(Debug, ClapArgs)]
+pub struct ImpactArgs {
+    /// Changed files (repository-relative); default: what git reports
+    pub files: Vec<String>,
+    /// Compare with this git revision (default: the working tree against HEAD)
+    #[arg(long, value_name = "REV", conflicts_with = "files")]
+    pub base: Option<String>,
+    /// With --base: compare up to this revision instead of the working tree
+    #[arg(long, value_name = "REV", requires = "base")]
+    pub head: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct WavesArgs {
+    /// Plan only the modules changed since this git revision and those they affect
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
 pub struct InitArgs {
     /// Print what would be written, write nothing
     #[arg(long)]
@@ -148,4 +173,17 @@ pub enum SchemaKind {
     Module,
     /// strata.toml
     Config,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+            Format::Github => "github",
+            Format::Mermaid => "mermaid",
+        }
+    }
 }

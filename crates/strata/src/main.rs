@@ -47,16 +47,28 @@ fn main() -> ExitCode {
         }
     };
     let printer = Printer::new(args.global.quiet);
-    if !matches!(args.command, Command::Check(_))
-        && matches!(
-            args.global.format,
-            Format::Sarif | Format::Markdown | Format::Github
-        )
-    {
+    let supported: &[Format] = match args.command {
+        Command::Check(_) => &[
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Markdown,
+            Format::Github,
+        ],
+        Command::Impact(_) => &[Format::Text, Format::Json, Format::Markdown],
+        Command::Waves(_) => &[Format::Text, Format::Json, Format::Mermaid],
+        _ => &[Format::Text, Format::Json],
+    };
+    if !supported.contains(&args.global.format) {
+        let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
         let _ = clap::Command::new("strata")
             .error(
                 clap::error::ErrorKind::InvalidValue,
-                "`--format sarif|markdown|github` is only for `strata check`; use `text` or `json`",
+                format!(
+                    "`--format {}` is not available for this command; use one of: {}",
+                    args.global.format.name(),
+                    names.join(", ")
+                ),
             )
             .print();
         return ExitStatus::Error.into();
@@ -72,6 +84,8 @@ fn main() -> ExitCode {
         Command::Modules => commands::modules::run(&args.global, &printer),
         Command::Init(a) => commands::init::run(&args.global, a, &printer),
         Command::Scan => commands::scan::run(&args.global, &printer),
+        Command::Impact(a) => commands::impact::run(&args.global, a, &printer),
+        Command::Waves(a) => commands::waves::run(&args.global, a, &printer),
         Command::Graph(a) => commands::graph::run(&args.global, a, &printer),
         Command::Explain(a) => commands::explain::run(&args.global, a, &printer),
         Command::Schema(a) => commands::schema::run(&args.global, a, &printer),

@@ -14,8 +14,10 @@ mod graph_view;
 pub use baseline::{Baseline, BaselineError};
 mod index;
 mod module;
+mod plan;
 
 pub use graph_view::{GraphDoc, GraphError, Level};
+pub use plan::{Affected, Gate, ImpactDoc, OwnerToNotify, Wave, WavesDoc};
 
 pub use index::Index;
 pub use strata_graph::{FileEdge, SourceFile};

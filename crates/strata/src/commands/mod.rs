@@ -3,10 +3,12 @@
 pub mod check;
 pub mod explain;
 pub mod graph;
+pub mod impact;
 pub mod init;
 pub mod modules;
 pub mod scan;
 pub mod schema;
+pub mod waves;
 
 use strata_project::{LoadOptions, Project};
 
