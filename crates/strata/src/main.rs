@@ -61,16 +61,10 @@ fn main() -> ExitCode {
     };
     if !supported.contains(&args.global.format) {
         let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
-        let _ = clap::Command::new("strata")
-            .error(
-                clap::error::ErrorKind::InvalidValue,
-                format!(
-                    "`--format {}` is not available for this command; use one of: {}",
-                    args.global.format.name(),
-                    names.join(", ")
-                ),
-            )
-            .print();
+        printer.error(&anyhow::Error::new(printer::Hinted {
+            message: format!("`--format {}` is not available for this command", args.global.format.name()),
+            hint: format!("use one of: {}", names.join(", ")),
+        }));
         return ExitStatus::Error.into();
     }
     if args.global.jobs > 0 {

@@ -76,6 +76,8 @@ fn help_of_every_command() {
         &["modules", "--help"],
         &["scan", "--help"],
         &["graph", "--help"],
+        &["impact", "--help"],
+        &["waves", "--help"],
         &["init", "--help"],
         &["explain", "--help"],
         &["schema", "--help"],
@@ -300,4 +302,13 @@ fn scan_summary_and_bad_root() {
 #[test]
 fn graph_focus_on_unknown_module_is_exit_2() {
     assert_snapshot!(repo().snapshot(&["graph", "--focus", "biling", "--format", "json"]));
+}
+
+#[test]
+fn waves_outside_git_and_wrong_format_are_exit_2() {
+    let t = repo();
+    let out = t.run(&["waves", "--changed-since", "HEAD~1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HEAD~1"));
+    assert_snapshot!(t.snapshot(&["waves", "--format", "sarif"]));
 }
