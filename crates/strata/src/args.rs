@@ -59,8 +59,10 @@ pub enum Format {
     Markdown,
     /// GitHub Actions annotations (check only)
     Github,
-    /// A Mermaid diagram (waves only)
+    /// A Mermaid diagram (graph, waves)
     Mermaid,
+    /// A Graphviz DOT graph (graph only)
+    Dot,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,6 +186,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Github => "github",
             Format::Mermaid => "mermaid",
+            Format::Dot => "dot",
         }
     }
 }

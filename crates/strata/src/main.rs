@@ -57,12 +57,16 @@ fn main() -> ExitCode {
         ],
         Command::Impact(_) => &[Format::Text, Format::Json, Format::Markdown],
         Command::Waves(_) => &[Format::Text, Format::Json, Format::Mermaid],
+        Command::Graph(_) => &[Format::Text, Format::Json, Format::Mermaid, Format::Dot],
         _ => &[Format::Text, Format::Json],
     };
     if !supported.contains(&args.global.format) {
         let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
         printer.error(&anyhow::Error::new(printer::Hinted {
-            message: format!("`--format {}` is not available for this command", args.global.format.name()),
+            message: format!(
+                "`--format {}` is not available for this command",
+                args.global.format.name()
+            ),
             hint: format!("use one of: {}", names.join(", ")),
         }));
         return ExitStatus::Error.into();

@@ -61,3 +61,40 @@ fn modules_json() {
         &root
     ));
 }
+
+#[test]
+fn graph_pictures_highlight_cycles() {
+    // The no-cycles rule fixture: a -> b -> c -> a, every edge on the cycle.
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../strata_project/tests/fixtures/no-cycles");
+    let mermaid = run_in(
+        BIN.as_ref(),
+        &root,
+        &["--no-cache", "graph", "--format", "mermaid"],
+    );
+    let text = String::from_utf8_lossy(&mermaid.stdout);
+    assert_eq!(text.matches("stroke:#dc2626").count(), 3, "{text}");
+    assert_snapshot!("graph_mermaid_cycle", text);
+    let dot = run_in(
+        BIN.as_ref(),
+        &root,
+        &["--no-cache", "graph", "--format", "dot"],
+    );
+    assert_snapshot!("graph_dot_cycle", String::from_utf8_lossy(&dot.stdout));
+    let polyglot = run_in(
+        BIN.as_ref(),
+        &polyglot(),
+        &[
+            "--no-cache",
+            "graph",
+            "--level",
+            "file",
+            "--format",
+            "mermaid",
+        ],
+    );
+    assert_snapshot!(
+        "graph_mermaid_files",
+        String::from_utf8_lossy(&polyglot.stdout)
+    );
+}

@@ -1,7 +1,8 @@
 //! The `strata graph` document (DESIGN.md §5): modules with their external packages, files,
 //! file edges and module edges, optionally restricted to a neighbourhood of one module.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -161,5 +162,221 @@ impl Project {
             edges,
             module_edges,
         })
+    }
+}
+
+/// Module edges that break a rule (layers, lanes) or lie on a cycle, for drawing.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// (from, to) pairs of violating module edges.
+    pub violations: BTreeSet<(String, String)>,
+    /// Module names on a cycle, per cycle.
+    pub cycles: Vec<BTreeSet<String>>,
+}
+
+impl Problems {
+    /// From a check's findings.
+    pub fn from_findings(findings: &[strata_diagnostics::Diagnostic]) -> Problems {
+        let mut p = Problems::default();
+        for d in findings {
+            match d.rule {
+                "layer-violation" | "lane-violation" | "forbidden" | "undeclared-dependency" => {
+                    if let Some(t) = &d.target {
+                        p.violations.insert((d.module.clone(), t.clone()));
+                    }
+                }
+                "no-cycles" => {
+                    if let Some(m) = &d.members {
+                        p.cycles.push(m.iter().cloned().collect());
+                    }
+                }
+                _ => {}
+            }
+        }
+        p
+    }
+
+    fn on_cycle(&self, a: &str, b: &str) -> bool {
+        self.cycles.iter().any(|c| c.contains(a) && c.contains(b))
+    }
+}
+
+/// A stable, diagram-safe identifier.
+fn node_id(name: &str) -> String {
+    let mut id: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    id.insert(0, 'n');
+    id
+}
+
+/// Colours for lanes (or layers), assigned in sorted order.
+const PALETTE: [&str; 8] = [
+    "#dbeafe", "#dcfce7", "#fef9c3", "#fce7f3", "#ede9fe", "#ffedd5", "#e0f2fe", "#f1f5f9",
+];
+
+impl GraphDoc<'_> {
+    fn groups(&self) -> Vec<String> {
+        let mut g: Vec<String> = self
+            .modules
+            .iter()
+            .map(|m| {
+                m.record
+                    .lane
+                    .clone()
+                    .or_else(|| m.record.layer.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        g.sort();
+        g.dedup();
+        g
+    }
+
+    fn group_of(module: &GraphModule) -> String {
+        module
+            .record
+            .lane
+            .clone()
+            .or_else(|| module.record.layer.clone())
+            .unwrap_or_default()
+    }
+
+    /// Mermaid flowchart of the module graph (file level: of the file graph, grouped by
+    /// module). Violating and cyclic edges are drawn red and thick; modules are coloured by
+    /// lane (else layer).
+    pub fn mermaid(&self, problems: &Problems) -> String {
+        let mut out = String::from("flowchart LR\n");
+        let groups = self.groups();
+        for (i, g) in groups.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  classDef g{i} fill:{},stroke:#334155",
+                PALETTE[i % PALETTE.len()]
+            );
+            let _ = writeln!(
+                out,
+                "  %% g{i}: {}",
+                if g.is_empty() { "(no lane)" } else { g }
+            );
+        }
+        let mut bad = Vec::new();
+        match &self.edges {
+            None => {
+                for m in &self.modules {
+                    let gi = groups
+                        .iter()
+                        .position(|g| *g == Self::group_of(m))
+                        .unwrap_or(0);
+                    let _ = writeln!(
+                        out,
+                        "  {}[\"{}\"]:::g{gi}",
+                        node_id(&m.record.name),
+                        m.record.name
+                    );
+                }
+                for (i, e) in self.module_edges.iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "  {} -->|{}| {}",
+                        node_id(e.from),
+                        e.imports,
+                        node_id(e.to)
+                    );
+                    if problems
+                        .violations
+                        .contains(&(e.from.to_owned(), e.to.to_owned()))
+                        || problems.on_cycle(e.from, e.to)
+                    {
+                        bad.push(i);
+                    }
+                }
+            }
+            Some(edges) => {
+                let mut by_module: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                for f in self.files.iter().flatten() {
+                    by_module
+                        .entry(f.module.unwrap_or("(none)"))
+                        .or_default()
+                        .push(f.path);
+                }
+                for (m, files) in &by_module {
+                    let _ = writeln!(out, "  subgraph {}[\"{m}\"]", node_id(m));
+                    for f in files {
+                        let _ = writeln!(out, "    {}[\"{f}\"]", node_id(f));
+                    }
+                    out.push_str("  end\n");
+                }
+                for e in edges {
+                    let _ = writeln!(out, "  {} --> {}", node_id(e.from), node_id(e.to));
+                }
+            }
+        }
+        for i in bad {
+            let _ = writeln!(out, "  linkStyle {i} stroke:#dc2626,stroke-width:3px");
+        }
+        out
+    }
+
+    /// Graphviz DOT of the same picture.
+    pub fn dot(&self, problems: &Problems) -> String {
+        let mut out = String::from(
+            "digraph strata {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n",
+        );
+        let groups = self.groups();
+        match &self.edges {
+            None => {
+                for m in &self.modules {
+                    let gi = groups
+                        .iter()
+                        .position(|g| *g == Self::group_of(m))
+                        .unwrap_or(0);
+                    let _ = writeln!(
+                        out,
+                        "  {:?} [fillcolor={:?}];",
+                        m.record.name,
+                        PALETTE[gi % PALETTE.len()]
+                    );
+                }
+                for e in &self.module_edges {
+                    let bad = problems
+                        .violations
+                        .contains(&(e.from.to_owned(), e.to.to_owned()))
+                        || problems.on_cycle(e.from, e.to);
+                    let style = if bad {
+                        ", color=\"#dc2626\", penwidth=3"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        out,
+                        "  {:?} -> {:?} [label=\"{}\"{style}];",
+                        e.from, e.to, e.imports
+                    );
+                }
+            }
+            Some(edges) => {
+                let mut by_module: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                for f in self.files.iter().flatten() {
+                    by_module
+                        .entry(f.module.unwrap_or("(none)"))
+                        .or_default()
+                        .push(f.path);
+                }
+                for (i, (m, files)) in by_module.iter().enumerate() {
+                    let _ = writeln!(out, "  subgraph cluster_{i} {{\n    label={m:?};");
+                    for f in files {
+                        let _ = writeln!(out, "    {f:?};");
+                    }
+                    out.push_str("  }\n");
+                }
+                for e in edges {
+                    let _ = writeln!(out, "  {:?} -> {:?};", e.from, e.to);
+                }
+            }
+        }
+        out.push_str("}\n");
+        out
     }
 }

@@ -16,7 +16,7 @@ mod index;
 mod module;
 mod plan;
 
-pub use graph_view::{GraphDoc, GraphError, Level};
+pub use graph_view::{GraphDoc, GraphError, Level, Problems};
 pub use plan::{Affected, Gate, ImpactDoc, OwnerToNotify, Wave, WavesDoc};
 
 pub use index::Index;

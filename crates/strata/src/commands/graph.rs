@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use strata_project::Level;
+use strata_project::{Level, Problems};
 use strata_workspace::error::closest;
 
 use crate::ExitStatus;
@@ -40,6 +40,15 @@ pub fn run(global: &GlobalArgs, args: &GraphArgs, printer: &Printer) -> anyhow::
     )?;
     match global.format {
         Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
+        Format::Mermaid | Format::Dot => {
+            let problems = Problems::from_findings(&project.check_with(&index).diagnostics);
+            let text = if global.format == Format::Mermaid {
+                doc.mermaid(&problems)
+            } else {
+                doc.dot(&problems)
+            };
+            printer.out(&text)?;
+        }
         _ => {
             let mut out = String::new();
             match &doc.edges {
