@@ -185,9 +185,16 @@ pub(crate) fn build(project: &Project) -> Index {
             &mut warnings,
         )
     });
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let read: Vec<Read> = sources
         .par_iter()
-        .map(|s| read_file(project, s, &endpoints, cache.as_ref()))
+        .map(|s| {
+            let r = read_file(project, s, &endpoints, cache.as_ref());
+            if let Some(progress) = &project.progress {
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            }
+            r
+        })
         .collect();
     let mut unreadable = Vec::new();
     let mut facts = Vec::with_capacity(read.len());

@@ -84,7 +84,12 @@ pub struct Project {
     pub sources: Vec<SourceFile>,
     /// Whether scans use the incremental cache under `.strata/`.
     pub use_cache: bool,
+    /// Called with the number of files read so far during a scan (for progress bars).
+    pub progress: Option<Progress>,
 }
+
+/// A progress callback: the number of source files read so far.
+pub type Progress = std::sync::Arc<dyn Fn(usize) + Send + Sync>;
 
 /// The result of `check`.
 pub struct CheckReport {
@@ -138,6 +143,7 @@ impl Project {
             modules,
             sources,
             use_cache: !options.no_cache,
+            progress: None,
         })
     }
 

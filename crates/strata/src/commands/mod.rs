@@ -17,7 +17,8 @@ use crate::printer::Printer;
 
 /// Load the repository the global flags name, and report problems of the walk.
 pub fn load(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Project> {
-    let project = Project::load(&load_options(global))?;
+    let mut project = Project::load(&load_options(global))?;
+    attach_progress(global, &mut project);
     for w in &project.discovery.warnings {
         printer.warn(w);
     }
@@ -33,4 +34,35 @@ pub fn load_options(global: &GlobalArgs) -> LoadOptions {
         jobs: global.jobs,
         no_cache: global.no_cache,
     }
+}
+
+/// Below this many files a scan is over before a bar would help.
+const PROGRESS_FROM: usize = 5_000;
+
+/// A progress bar on stderr while files are read: only on a terminal, for large repositories,
+/// and never with `--quiet`, `--no-progress` or a machine format.
+fn attach_progress(global: &GlobalArgs, project: &mut Project) {
+    use std::io::IsTerminal as _;
+    let total = project.sources.len();
+    if global.quiet
+        || global.no_progress
+        || global.format != crate::args::Format::Text
+        || total < PROGRESS_FROM
+        || !std::io::stderr().is_terminal()
+    {
+        return;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} files")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix("scanning");
+    project.progress = Some(std::sync::Arc::new(move |n| {
+        bar.set_position(n as u64);
+        if n >= total {
+            bar.finish_and_clear();
+        }
+    }));
 }
