@@ -81,6 +81,8 @@ pub enum Command {
     Impact(ImpactArgs),
     /// Deployment waves: modules in dependency order, cycles together, health gates, rollback
     Waves(WavesArgs),
+    /// Write a Markdown page per module and an index, from declarations, graph and findings
+    Docs(DocsArgs),
     /// Print a rule's documentation
     Explain(ExplainArgs),
     /// Print the JSON Schema of module.yaml or strata.toml
@@ -142,6 +144,13 @@ pub struct WavesArgs {
     /// Plan only the modules changed since this git revision and those they affect
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct DocsArgs {
+    /// The folder to write the pages into (created if missing; only its pages are replaced)
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -84,6 +84,7 @@ fn main() -> ExitCode {
         Command::Scan => commands::scan::run(&args.global, &printer),
         Command::Impact(a) => commands::impact::run(&args.global, a, &printer),
         Command::Waves(a) => commands::waves::run(&args.global, a, &printer),
+        Command::Docs(a) => commands::docs::run(&args.global, a, &printer),
         Command::Graph(a) => commands::graph::run(&args.global, a, &printer),
         Command::Explain(a) => commands::explain::run(&args.global, a, &printer),
         Command::Schema(a) => commands::schema::run(&args.global, a, &printer),

@@ -78,6 +78,7 @@ fn help_of_every_command() {
         &["graph", "--help"],
         &["impact", "--help"],
         &["waves", "--help"],
+        &["docs", "--help"],
         &["init", "--help"],
         &["explain", "--help"],
         &["schema", "--help"],

@@ -67,3 +67,39 @@ fn check_text_on_the_example() {
         &root
     ));
 }
+
+#[test]
+fn docs_of_the_example() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = run_in(
+        BIN.as_ref(),
+        &example(),
+        &[
+            "--no-cache",
+            "docs",
+            "--out",
+            out_dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut files: Vec<_> = std::fs::read_dir(out_dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 19, "an index and a page per module");
+    let mut all = String::new();
+    for f in &files {
+        all.push_str(&format!(
+            "===== {}\n",
+            f.file_name().unwrap().to_string_lossy()
+        ));
+        all.push_str(&std::fs::read_to_string(f).unwrap());
+    }
+    insta::assert_snapshot!(all);
+}

@@ -9,6 +9,7 @@
 
 mod baseline;
 mod cache;
+mod docs;
 mod graph_view;
 
 pub use baseline::{Baseline, BaselineError};
@@ -16,6 +17,7 @@ mod index;
 mod module;
 mod plan;
 
+pub use docs::{Page, page_name};
 pub use graph_view::{GraphDoc, GraphError, Level, Problems};
 pub use plan::{Affected, Gate, ImpactDoc, OwnerToNotify, Wave, WavesDoc};
 

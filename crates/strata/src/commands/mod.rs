@@ -1,6 +1,7 @@
 //! One file per command: turn arguments into a project call and its output.
 
 pub mod check;
+pub mod docs;
 pub mod explain;
 pub mod graph;
 pub mod impact;
