@@ -95,10 +95,9 @@ fn docs_of_the_example() {
     assert_eq!(files.len(), 19, "an index and a page per module");
     let mut all = String::new();
     for f in &files {
-        all.push_str(&format!(
-            "===== {}\n",
-            f.file_name().unwrap().to_string_lossy()
-        ));
+        all.push_str("===== ");
+        all.push_str(&f.file_name().unwrap().to_string_lossy());
+        all.push('\n');
         all.push_str(&std::fs::read_to_string(f).unwrap());
     }
     insta::assert_snapshot!(all);
