@@ -1,696 +1,1711 @@
-//! Rust extraction: a byte-level lexer (nested block comments, strings with escapes, raw and
-//! byte strings, char literals told from lifetimes) and one pass over the tokens for `use`
-//! trees, `mod` declarations, `extern crate`, and item definitions.
+//! One pass over a Rust file's tokens: its `use`, `mod` and `extern crate` items as imports, and
+//! its functions, methods and types as definitions.
 //!
-//! Paths inside inline modules (`mod tests { use super::*; }`) are rewritten at extraction so
-//! that `self` and `super` are relative to the file's own module: the resolver needs nothing
-//! but the file's path to place them.
+//! The parser is a small state machine over [`Lexer`] tokens. It tracks only what the facts
+//! need: a stack of open delimiters (so it knows which `{` is a function body, an `impl`, a
+//! `trait` or an inline `mod`), whether the next token may start an item, and the item being
+//! read. Macro definitions (`macro_rules!`, `macro`) and token-building macros (`quote!`) are
+//! skipped: the paths inside them belong to the code they expand to, not to this file.
+//!
+//! # Import specs
+//!
+//! - `use` trees give one import per leaf: `use a::{b, c::{self, d as e}, *}` gives `a::b`,
+//!   `a::c`, `a::c::d` and `a::*` (a glob keeps its `::*`; a trailing `self` is dropped; renames
+//!   are dropped). A leading `::` is kept. `pub use` and `pub(…) use` give
+//!   [`ImportKind::ReExport`], other `use` items [`ImportKind::Static`].
+//! - Paths are made relative to the *file's* module, so the resolver needs no knowledge of
+//!   inline modules: inside `mod tests { … }`, `super::x` becomes `self::x` and `self::y`
+//!   becomes `self::tests::y`. A first segment naming a module, enum or type declared in the same
+//!   scope becomes `self::…`; one naming another `use` of the same scope is replaced by that
+//!   import's path (`use crate::a::b; use b::C;` gives `crate::a::b::C`), and an `extern crate x
+//!   as y` alias by `x`.
+//! - `mod foo;` gives a [`ImportKind::Mod`] import with spec `foo`; inside inline modules the
+//!   spec is their path, `outer::inner::foo`. A `#[path = "…"]` attribute on it becomes the single
+//!   entry of `names`.
+//! - `extern crate foo (as bar);` gives [`ImportKind::ExternCrate`] with spec `foo` (`self` for
+//!   `extern crate self as x`).
 
+use super::lex::{Lexer, Lines, Tok, Token};
 use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
 
+/// No definition: a frame or item that does not close one.
+const NONE: usize = usize::MAX;
+/// Limits of one `use` tree; deeper or longer trees (never seen in real code) are dropped.
+const MAX_SEGMENTS: usize = 64;
+const MAX_GROUPS: usize = 32;
+
+/// Macros whose body is code to generate, not code of this file.
+const TOKEN_MACROS: [&[u8]; 4] = [
+    b"quote",
+    b"quote_spanned",
+    b"parse_quote",
+    b"parse_quote_spanned",
+];
+
+/// What a `{ … }` is the body of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Ident,
-    /// A string literal; `start..end` is its content.
-    Str,
-    Char,
-    Lifetime,
-    Num,
-    Punct(u8),
+enum Block {
+    Plain,
+    Fn,
+    Impl,
+    /// A trait body; its items have the trait's visibility.
+    Trait(Visibility),
+    /// A struct, enum or union body: fields and variants, no items.
+    Fields,
+    /// An inline module with its scope index.
+    Mod(u32),
+    /// The braced body of a macro invocation (`cfg_if! { … }`), read as items.
+    Macro,
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Token {
-    kind: Kind,
-    start: u32,
-    end: u32,
-    line: u32,
-    column: u32,
+enum Frame {
+    Paren,
+    Bracket,
+    Brace { block: Block, def: usize },
 }
 
-fn to32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Vis {
+    Private,
+    Pub,
+    /// `pub(crate)`, `pub(super)`, `pub(self)`, `pub(in path)`.
+    Restricted,
 }
 
-fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
+/// An item whose header is being read: its body `{` or its `;` comes at `depth` with no `<`
+/// open.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    block: Block,
+    def: usize,
+    depth: usize,
+    angle: u32,
 }
 
-fn is_ident_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+/// A module scope: the file (index 0) or an inline `mod name { … }`.
+struct Scope {
+    parent: u32,
+    name: (usize, usize),
 }
 
-fn lex(src: &[u8]) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(src.len() / 5);
-    let mut i = 0;
-    let mut line = 1u32;
-    let mut line_start = 0usize;
-    let at = |k: usize| src.get(k).copied().unwrap_or(0);
-    macro_rules! push {
-        ($kind:expr, $start:expr, $end:expr, $line:expr, $ls:expr) => {
-            tokens.push(Token {
-                kind: $kind,
-                start: to32($start),
-                end: to32($end),
-                line: $line,
-                column: to32($start - $ls + 1),
-            })
-        };
+#[derive(Clone, Copy, Debug)]
+enum Binding {
+    /// `mod name;`, `mod name { … }`, or an enum/struct/trait/type named `name`.
+    Local,
+    /// Bound by the `use` import of this index.
+    Use(usize),
+    /// `extern crate x as name;` of this import index.
+    Extern(usize),
+}
+
+/// A name the scope declares, for reading the first segment of its `use` paths.
+struct Name {
+    scope: u32,
+    span: (usize, usize),
+    binding: Binding,
+}
+
+pub(super) fn extract(src: &[u8]) -> FileFacts {
+    let mut p = Parser {
+        src,
+        lx: Lexer::new(src),
+        lines: Lines::new(src),
+        back: None,
+        frames: Vec::new(),
+        scope: 0,
+        scopes: vec![Scope {
+            parent: 0,
+            name: (0, 0),
+        }],
+        item_start: true,
+        prefix: None,
+        vis: Vis::Private,
+        path_attr: None,
+        pending: None,
+        macro_body: false,
+        last_ident: None,
+        facts: FileFacts::default(),
+        import_scope: Vec::new(),
+        names: Vec::new(),
+    };
+    p.run();
+    p.finish()
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    lx: Lexer<'a>,
+    lines: Lines<'a>,
+    /// A token read by a sub-parser that the main loop must see.
+    back: Option<Token>,
+    frames: Vec<Frame>,
+    /// The innermost inline module (0 = the file).
+    scope: u32,
+    scopes: Vec<Scope>,
+    /// Whether the next token may begin an item (after `;`, `{`, `}`, attributes, `pub`, …).
+    item_start: bool,
+    /// Where the current item's visibility or qualifiers begin.
+    prefix: Option<usize>,
+    vis: Vis,
+    /// The string literal of a `#[path = "…"]` waiting for its `mod`.
+    path_attr: Option<Token>,
+    pending: Option<Pending>,
+    /// The last token was `name!`: a `{` now opens a macro body.
+    macro_body: bool,
+    last_ident: Option<Token>,
+    facts: FileFacts,
+    /// Per import: the scope it was written in, or `u32::MAX` when its first segment is not a
+    /// bare name (nothing to look up).
+    import_scope: Vec<u32>,
+    names: Vec<Name>,
+}
+
+impl Parser<'_> {
+    fn next(&mut self) -> Token {
+        match self.back.take() {
+            Some(t) => t,
+            None => self.lx.next(),
+        }
     }
-    // Count the newlines of a skipped range.
-    macro_rules! lines_in {
-        ($from:expr, $to:expr) => {
-            for k in $from..$to.min(src.len()) {
-                if src[k] == b'\n' {
-                    line += 1;
-                    line_start = k + 1;
-                }
-            }
-        };
+
+    fn peek(&mut self) -> Token {
+        match self.back {
+            Some(t) => t,
+            None => self.lx.peek(),
+        }
     }
-    while i < src.len() {
-        let b = src[i];
-        match b {
-            b'\n' => {
-                line += 1;
-                line_start = i + 1;
-                i += 1;
-            }
-            b' ' | b'\t' | b'\r' => i += 1,
-            b'/' if at(i + 1) == b'/' => {
-                i = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n);
-            }
-            b'/' if at(i + 1) == b'*' => {
-                // Block comments nest.
-                let start = i;
-                let mut depth = 0usize;
-                while i < src.len() {
-                    if src[i] == b'/' && at(i + 1) == b'*' {
-                        depth += 1;
-                        i += 2;
-                    } else if src[i] == b'*' && at(i + 1) == b'/' {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
+
+    /// The two tokens after the current one.
+    fn peek2(&mut self) -> (Token, Token) {
+        if let Some(t) = self.back {
+            return (t, self.lx.peek());
+        }
+        let save = self.lx.pos;
+        let a = self.lx.next();
+        let b = self.lx.next();
+        self.lx.pos = save;
+        (a, b)
+    }
+
+    fn bytes(&self, span: (usize, usize)) -> &[u8] {
+        self.src.get(span.0..span.1).unwrap_or_default()
+    }
+
+    fn run(&mut self) {
+        loop {
+            let t = self.next();
+            let prev_ident = self.last_ident.take();
+            let macro_body = std::mem::take(&mut self.macro_body);
+            match t.kind {
+                Tok::Eof => break,
+                Tok::Ident => self.ident(t),
+                Tok::RawIdent => {
+                    self.not_item();
+                    self.last_ident = Some(t);
+                }
+                Tok::Punct(b'#') => self.hash(),
+                Tok::Punct(b'{') => self.open_brace(macro_body),
+                Tok::Punct(b'}') => self.close_brace(t),
+                Tok::Punct(b'(') => {
+                    self.frames.push(Frame::Paren);
+                    self.not_item();
+                }
+                Tok::Punct(b'[') => {
+                    self.frames.push(Frame::Bracket);
+                    self.not_item();
+                }
+                Tok::Punct(b')') => {
+                    if matches!(self.frames.last(), Some(Frame::Paren)) {
+                        self.frames.pop();
+                    }
+                    self.not_item();
+                }
+                Tok::Punct(b']') => {
+                    if matches!(self.frames.last(), Some(Frame::Bracket)) {
+                        self.frames.pop();
+                    }
+                    self.not_item();
+                }
+                Tok::Punct(b';') => self.semicolon(t),
+                Tok::Punct(b'<') => {
+                    self.angle(true);
+                    self.not_item();
+                }
+                Tok::Punct(b'>') => {
+                    self.angle(false);
+                    self.not_item();
+                }
+                Tok::Punct(b'!') => {
+                    self.not_item();
+                    if let Some(name) = prev_ident {
+                        self.bang(name);
                     }
                 }
-                lines_in!(start, i);
+                _ => self.not_item(),
             }
-            b'"' => {
-                let (l, ls) = (line, line_start);
-                let end = string_end(src, i + 1);
-                push!(Kind::Str, i + 1, end.min(src.len()), l, ls);
-                lines_in!(i, end);
-                i = (end + 1).min(src.len().max(end));
-            }
-            b'r' | b'b' | b'c' if raw_or_prefixed_string(src, i).is_some() => {
-                let (l, ls) = (line, line_start);
-                let Some((content_start, content_end, next)) = raw_or_prefixed_string(src, i)
-                else {
-                    break;
-                };
-                push!(Kind::Str, content_start, content_end, l, ls);
-                lines_in!(i, next);
-                i = next;
-            }
-            b'\'' => {
-                // A char literal (`'a'`, `'\n'`, `'\u{1F600}'`, `'é'`) or a lifetime (`'a`).
-                if at(i + 1) == b'\\' {
-                    let mut j = i + 2;
-                    while j < src.len() && src[j] != b'\'' && src[j] != b'\n' {
-                        j += if src[j] == b'\\' { 2 } else { 1 };
-                    }
-                    push!(Kind::Char, i, (j + 1).min(src.len()), line, line_start);
-                    i = (j + 1).min(src.len());
-                } else {
-                    let width = utf8_width(at(i + 1));
-                    if at(i + 1 + width) == b'\'' && at(i + 1) != b'\n' {
-                        push!(Kind::Char, i, i + 2 + width, line, line_start);
-                        i += 2 + width;
-                    } else {
-                        let mut j = i + 1;
-                        while j < src.len() && is_ident_char(src[j]) {
-                            j += 1;
-                        }
-                        push!(Kind::Lifetime, i, j, line, line_start);
-                        i = j.max(i + 1);
-                    }
-                }
-            }
-            b'0'..=b'9' => {
-                let start = i;
-                while i < src.len()
-                    && (src[i].is_ascii_alphanumeric()
-                        || src[i] == b'_'
-                        || (src[i] == b'.' && at(i + 1).is_ascii_digit()))
+        }
+    }
+
+    /// The current token cannot start an item: forget the item prefix read so far.
+    fn not_item(&mut self) {
+        self.item_start = false;
+        self.prefix = None;
+        self.vis = Vis::Private;
+    }
+
+    /// After `;`, `{` or `}`: an item may start.
+    fn item_boundary(&mut self) {
+        self.item_start = true;
+        self.prefix = None;
+        self.vis = Vis::Private;
+        self.path_attr = None;
+    }
+
+    fn ident(&mut self, t: Token) {
+        if !self.item_start {
+            self.last_ident = Some(t);
+            return;
+        }
+        match t.name(self.src) {
+            b"pub" => self.visibility(t),
+            b"unsafe" | b"async" => self.qualifier(t),
+            b"const" => {
+                let n = self.peek();
+                if n.is_punct(b'{')
+                    || [&b"fn"[..], b"unsafe", b"async", b"extern"]
+                        .iter()
+                        .any(|w| n.is_word(self.src, w))
                 {
-                    i += 1;
+                    self.qualifier(t);
+                } else {
+                    self.not_item();
                 }
-                push!(Kind::Num, start, i, line, line_start);
             }
-            b if is_ident_start(b) => {
-                // Raw identifiers: `r#type`.
-                if b == b'r' && at(i + 1) == b'#' && is_ident_start(at(i + 2)) {
-                    i += 2;
+            b"default" | b"auto" | b"safe" => {
+                let n = self.peek();
+                let words: [&[u8]; 8] = [
+                    b"fn", b"unsafe", b"async", b"const", b"extern", b"impl", b"type", b"trait",
+                ];
+                if words.iter().any(|w| n.is_word(self.src, w)) {
+                    self.qualifier(t);
+                } else {
+                    self.not_item();
+                    self.last_ident = Some(t);
                 }
-                let name_start = i;
-                while i < src.len() && is_ident_char(src[i]) {
-                    i += 1;
+            }
+            b"extern" => self.extern_item(t),
+            b"use" => self.use_item(),
+            b"mod" => self.mod_item(),
+            b"fn" => self.definition(t, DefKind::Function),
+            b"struct" => self.definition(t, DefKind::Struct),
+            b"enum" => self.definition(t, DefKind::Enum),
+            b"trait" => self.definition(t, DefKind::Trait),
+            b"type" => self.definition(t, DefKind::TypeAlias),
+            b"union" => {
+                let (name, after) = self.peek2();
+                let body = after.is_punct(b'{')
+                    || after.is_punct(b'<')
+                    || after.is_word(self.src, b"where");
+                if name.is_name() && body {
+                    self.definition(t, DefKind::Struct);
+                } else {
+                    self.not_item();
+                    self.last_ident = Some(t);
                 }
-                push!(Kind::Ident, name_start, i, line, line_start);
+            }
+            b"impl" => {
+                self.pending = Some(Pending {
+                    block: Block::Impl,
+                    def: NONE,
+                    depth: self.frames.len(),
+                    angle: 0,
+                });
+                self.not_item();
+            }
+            b"macro" if self.peek().is_name() => {
+                // `macro name(…) { … }` / `macro name { … }`: a macro definition, skipped.
+                self.next();
+                for open in [b'(', b'{'] {
+                    if self.peek().is_punct(open) {
+                        self.next();
+                        self.skip_group();
+                    }
+                }
+                self.item_boundary();
             }
             _ => {
-                push!(Kind::Punct(b), i, i + 1, line, line_start);
-                i += 1;
+                self.not_item();
+                self.last_ident = Some(t);
             }
         }
     }
-    tokens
-}
 
-fn utf8_width(b: u8) -> usize {
-    match b {
-        0xF0..=0xF7 => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
+    fn qualifier(&mut self, t: Token) {
+        self.prefix.get_or_insert(t.start);
     }
-}
 
-/// The index of the closing quote of a string whose content starts at `from` (or the end).
-fn string_end(src: &[u8], from: usize) -> usize {
-    let mut j = from;
-    while j < src.len() && src[j] != b'"' {
-        j += if src[j] == b'\\' { 2 } else { 1 };
-    }
-    j.min(src.len())
-}
-
-/// `r"…"`, `r#"…"#`, `b"…"`, `br#"…"#`, `c"…"`, `cr"…"` at `i`: content range and the index
-/// after the literal.
-fn raw_or_prefixed_string(src: &[u8], i: usize) -> Option<(usize, usize, usize)> {
-    let mut j = i;
-    let at = |k: usize| src.get(k).copied().unwrap_or(0);
-    if matches!(at(j), b'b' | b'c') {
-        j += 1;
-    }
-    let raw = at(j) == b'r';
-    if raw {
-        j += 1;
-    }
-    if !raw && j == i {
-        return None;
-    }
-    let mut hashes = 0;
-    if raw {
-        while at(j) == b'#' {
-            hashes += 1;
-            j += 1;
+    /// `pub`, `pub(crate)`, `pub(super)`, `pub(self)`, `pub(in path)`.
+    fn visibility(&mut self, t: Token) {
+        self.prefix.get_or_insert(t.start);
+        self.vis = Vis::Pub;
+        let (open, word) = self.peek2();
+        let restricted = [&b"crate"[..], b"self", b"super", b"in"];
+        if open.is_punct(b'(') && restricted.iter().any(|w| word.is_word(self.src, w)) {
+            self.next();
+            self.vis = Vis::Restricted;
+            let mut depth = 1u32;
+            loop {
+                let t = self.next();
+                match t.kind {
+                    Tok::Punct(b'(') => depth += 1,
+                    Tok::Punct(b')') => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return;
+                        }
+                    }
+                    Tok::Eof => return,
+                    _ => {}
+                }
+            }
         }
     }
-    if at(j) != b'"' {
-        return None;
-    }
-    let content = j + 1;
-    if !raw {
-        let end = string_end(src, content);
-        return Some((content, end, (end + 1).min(src.len())));
-    }
-    let mut k = content;
-    while k < src.len() {
-        if src[k] == b'"'
-            && src
-                .get(k + 1..k + 1 + hashes)
-                .is_some_and(|h| h.iter().all(|&c| c == b'#'))
-        {
-            return Some((content, k, k + 1 + hashes));
+
+    /// `extern crate …;`, or `extern` / `extern "abi"` qualifying a function or block.
+    fn extern_item(&mut self, t: Token) {
+        let n = self.peek();
+        if n.is_word(self.src, b"crate") {
+            self.next();
+            self.extern_crate();
+            return;
         }
-        k += 1;
-    }
-    Some((content, src.len(), src.len()))
-}
-
-/// What a `{` opened, for tracking inline modules and impl/trait bodies.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Scope {
-    Module(String),
-    Impl,
-    Other,
-}
-
-struct Extractor<'a> {
-    src: &'a [u8],
-    t: Vec<Token>,
-    close: Vec<u32>,
-    facts: FileFacts,
-}
-
-impl<'a> Extractor<'a> {
-    fn text(&self, i: usize) -> &'a [u8] {
-        self.t
-            .get(i)
-            .and_then(|t| self.src.get(t.start as usize..t.end as usize))
-            .unwrap_or_default()
-    }
-    fn kind(&self, i: usize) -> Option<Kind> {
-        self.t.get(i).map(|t| t.kind)
-    }
-    fn is(&self, i: usize, word: &[u8]) -> bool {
-        self.kind(i) == Some(Kind::Ident) && self.text(i) == word
-    }
-    fn punct(&self, i: usize, c: u8) -> bool {
-        self.kind(i) == Some(Kind::Punct(c))
-    }
-    fn path_sep(&self, i: usize) -> bool {
-        self.punct(i, b':') && self.punct(i + 1, b':')
-    }
-    fn line(&self, i: usize) -> u32 {
-        self.t.get(i).or(self.t.last()).map_or(1, |t| t.line)
-    }
-    fn word(&self, i: usize) -> String {
-        String::from_utf8_lossy(self.text(i)).into_owned()
-    }
-
-    /// Parse a use tree starting at `i`; push one path per leaf onto `out`. Returns the index
-    /// after the tree.
-    fn use_tree(
-        &self,
-        mut i: usize,
-        prefix: &mut Vec<String>,
-        out: &mut Vec<(Vec<String>, usize)>,
-        depth: usize,
-    ) -> usize {
-        if depth > 64 {
-            return i;
+        self.qualifier(t);
+        if matches!(n.kind, Tok::Str { .. }) {
+            self.next();
         }
-        let base = prefix.len();
-        let first = i;
-        if self.path_sep(i) {
-            prefix.push(String::new()); // a leading `::`
-            i += 2;
+    }
+
+    fn extern_crate(&mut self) {
+        let name = self.peek();
+        if !name.is_name() {
+            self.not_item();
+            return;
         }
+        self.next();
+        let spec = String::from_utf8_lossy(name.name(self.src)).into_owned();
+        let index = self.facts.imports.len();
+        self.push_import(
+            spec,
+            Vec::new(),
+            ImportKind::ExternCrate,
+            name.start,
+            u32::MAX,
+        );
+        if self.peek().is_word(self.src, b"as") {
+            self.next();
+            let alias = self.peek();
+            if alias.is_name() {
+                self.next();
+                let span = name_span(alias);
+                if self.bytes(span) != b"_" {
+                    self.names.push(Name {
+                        scope: self.scope,
+                        span,
+                        binding: Binding::Extern(index),
+                    });
+                }
+            }
+        }
+        if self.peek().is_punct(b';') {
+            self.next();
+            self.item_boundary();
+        } else {
+            self.not_item();
+        }
+    }
+
+    fn use_item(&mut self) {
+        let n = self.peek();
+        let tree = n.is_name() || n.kind == Tok::PathSep || n.is_punct(b'{') || n.is_punct(b'*');
+        if !tree {
+            // `use<'a>` (precise capturing) or similar: not an import.
+            self.not_item();
+            return;
+        }
+        let kind = if self.vis == Vis::Private {
+            ImportKind::Static
+        } else {
+            ImportKind::ReExport
+        };
+        if self.use_tree(kind) {
+            self.item_boundary();
+        } else {
+            self.not_item();
+        }
+    }
+
+    /// Read a use tree up to its `;`, emitting one import per leaf. Returns whether it ended
+    /// with `;`; on anything unexpected the offending token is left for the main loop.
+    fn use_tree(&mut self, kind: ImportKind) -> bool {
+        let mut segs = [(0usize, 0usize); MAX_SEGMENTS];
+        let mut n = 0usize;
+        let mut groups = [0usize; MAX_GROUPS];
+        let mut ng = 0usize;
+        let mut global = false;
+        // Where the current leaf starts, whether it has unemitted segments, its alias, and
+        // whether it overflowed.
+        let mut leaf: Option<usize> = None;
+        let mut open = false;
+        let mut alias: Option<(usize, usize)> = None;
+        let mut overflow = false;
         loop {
-            match self.kind(i) {
-                Some(Kind::Ident) => {
-                    let w = self.word(i);
-                    if w == "as" {
+            let t = self.next();
+            let prefix = if ng > 0 {
+                groups.get(ng - 1).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            match t.kind {
+                Tok::Ident if open && t.is_word(self.src, b"as") => {
+                    let a = self.next();
+                    if !a.is_name() {
+                        self.back = Some(a);
+                        return false;
+                    }
+                    alias = Some(name_span(a));
+                }
+                Tok::Ident | Tok::RawIdent => {
+                    leaf.get_or_insert(t.start);
+                    match segs.get_mut(n) {
+                        Some(s) => {
+                            *s = name_span(t);
+                            n += 1;
+                        }
+                        None => overflow = true,
+                    }
+                    open = true;
+                }
+                Tok::PathSep => {
+                    leaf.get_or_insert(t.start);
+                    if n == 0 && ng == 0 {
+                        global = true;
+                    }
+                }
+                Tok::Punct(b'*') => {
+                    let pos = *leaf.get_or_insert(t.start);
+                    if !overflow {
+                        self.emit_use(
+                            segs.get(..n).unwrap_or_default(),
+                            true,
+                            global,
+                            pos,
+                            kind,
+                            None,
+                        );
+                    }
+                    open = false;
+                }
+                Tok::Punct(b'{') => {
+                    let Some(g) = groups.get_mut(ng) else {
+                        return false;
+                    };
+                    *g = n;
+                    ng += 1;
+                    open = false;
+                    leaf = None;
+                }
+                Tok::Punct(b',' | b'}' | b';') => {
+                    let close = t.is_punct(b'}');
+                    let end = t.is_punct(b';');
+                    if (close && ng == 0) || (end && ng > 0) {
+                        self.back = Some(t);
+                        return false;
+                    }
+                    if open && !overflow {
+                        let pos = leaf.unwrap_or(t.start);
+                        self.emit_use(
+                            segs.get(..n).unwrap_or_default(),
+                            false,
+                            global,
+                            pos,
+                            kind,
+                            alias,
+                        );
+                    }
+                    if end {
+                        return true;
+                    }
+                    if close {
+                        ng -= 1;
+                        n = groups.get(ng).copied().unwrap_or(0);
+                    } else {
+                        n = prefix;
+                    }
+                    open = false;
+                    leaf = None;
+                    alias = None;
+                    overflow = false;
+                }
+                Tok::Eof => return false,
+                _ => {
+                    self.back = Some(t);
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// Emit one leaf of a use tree: `segs` (name spans), a glob, or a renamed path.
+    fn emit_use(
+        &mut self,
+        segs: &[(usize, usize)],
+        glob: bool,
+        global: bool,
+        pos: usize,
+        kind: ImportKind,
+        alias: Option<(usize, usize)>,
+    ) {
+        let src = self.src;
+        let seg = |s: &(usize, usize)| src.get(s.0..s.1).unwrap_or_default();
+        // `a::b::{self}` names `a::b`.
+        let segs = match segs.split_last() {
+            Some((last, init)) if !glob && !init.is_empty() && seg(last) == b"self" => init,
+            _ => segs,
+        };
+        if segs.is_empty() && !glob {
+            return;
+        }
+        if segs.first().is_some_and(|s| seg(s).first() == Some(&b'$')) {
+            return;
+        }
+        let mut spec = String::with_capacity(segs.iter().map(|s| s.1 - s.0 + 2).sum::<usize>() + 8);
+        let supers = segs.iter().take_while(|s| seg(s) == b"super").count();
+        let is_self = segs.first().is_some_and(|s| seg(s) == b"self");
+        let depth = self.inline_depth();
+        let rest = if depth > 0 && (is_self || supers > 0) {
+            // Relative to an inline module: rewrite relative to the file's module.
+            if supers > depth {
+                for _ in 0..supers - depth {
+                    push_seg(&mut spec, b"super");
+                }
+            } else {
+                push_seg(&mut spec, b"self");
+                let keep = if is_self { depth } else { depth - supers };
+                self.push_inline_path(&mut spec, self.scope, keep);
+            }
+            segs.get(supers.max(usize::from(is_self))..)
+                .unwrap_or_default()
+        } else {
+            if global {
+                spec.push_str("::");
+            }
+            segs
+        };
+        for s in rest {
+            push_seg(&mut spec, seg(s));
+        }
+        if glob {
+            push_seg(&mut spec, b"*");
+        }
+        let first = spec.split("::").next().unwrap_or_default();
+        let bare = !global && !matches!(first, "crate" | "self" | "super" | "*" | "");
+        let scope = if bare { self.scope } else { u32::MAX };
+        let index = self.facts.imports.len();
+        // The name this leaf binds in its scope.
+        let bound = match alias {
+            Some(a) if self.bytes(a) == b"_" => None,
+            Some(a) => Some(a),
+            None if glob => None,
+            None => segs
+                .last()
+                .copied()
+                .filter(|s| !matches!(seg(s), b"crate" | b"self" | b"super")),
+        };
+        if let Some(name) = bound {
+            self.names.push(Name {
+                scope: self.scope,
+                span: name,
+                binding: Binding::Use(index),
+            });
+        }
+        self.push_import(spec, Vec::new(), kind, pos, scope);
+    }
+
+    fn push_import(
+        &mut self,
+        spec: String,
+        names: Vec<String>,
+        kind: ImportKind,
+        pos: usize,
+        scope: u32,
+    ) {
+        let (line, column) = self.lines.at(pos);
+        self.facts.imports.push(Import {
+            spec,
+            names,
+            kind,
+            line,
+            column,
+        });
+        self.import_scope.push(scope);
+    }
+
+    /// Number of inline modules enclosing the current position.
+    fn inline_depth(&self) -> usize {
+        self.scope_depth(self.scope)
+    }
+
+    /// Append the names of the outermost `keep` inline modules enclosing `scope`.
+    fn push_inline_path(&self, out: &mut String, scope: u32, keep: usize) {
+        let mut chain = [(0usize, 0usize); MAX_GROUPS];
+        let mut n = 0;
+        let mut s = scope;
+        while s != 0 {
+            let Some(sc) = self.scopes.get(s as usize) else {
+                break;
+            };
+            if let Some(slot) = chain.get_mut(n) {
+                *slot = sc.name;
+            }
+            n += 1;
+            s = sc.parent;
+        }
+        // `chain` holds innermost first; modules deeper than the array are dropped.
+        let stored = n.min(chain.len());
+        let outermost = chain.get(..stored).unwrap_or_default().iter().rev();
+        for span in outermost.take(keep) {
+            push_seg(out, self.bytes(*span));
+        }
+    }
+
+    /// `mod name;` or `mod name { … }`.
+    fn mod_item(&mut self) {
+        let (name, after) = self.peek2();
+        if !name.is_name() || !(after.is_punct(b';') || after.is_punct(b'{')) {
+            self.not_item();
+            return;
+        }
+        self.next();
+        self.next();
+        let span = name_span(name);
+        self.names.push(Name {
+            scope: self.scope,
+            span,
+            binding: Binding::Local,
+        });
+        if after.is_punct(b';') {
+            let mut spec = String::new();
+            let depth = self.inline_depth();
+            self.push_inline_path(&mut spec, self.scope, depth);
+            push_seg(&mut spec, self.bytes(span));
+            let names = match self.path_attr {
+                Some(lit) => vec![literal_text(self.src, lit)],
+                None => Vec::new(),
+            };
+            self.push_import(spec, names, ImportKind::Mod, name.start, u32::MAX);
+        } else {
+            let index = u32::try_from(self.scopes.len()).unwrap_or(u32::MAX);
+            self.scopes.push(Scope {
+                parent: self.scope,
+                name: span,
+            });
+            self.scope = index;
+            self.frames.push(Frame::Brace {
+                block: Block::Mod(index),
+                def: NONE,
+            });
+        }
+        self.item_boundary();
+    }
+
+    /// `fn`, `struct`, `enum`, `union`, `trait` or `type` followed by its name.
+    fn definition(&mut self, keyword: Token, kind: DefKind) {
+        let name = self.peek();
+        if !name.is_name() {
+            self.not_item();
+            return;
+        }
+        self.next();
+        let container = match self.frames.last() {
+            Some(Frame::Brace { block, .. }) => *block,
+            _ => Block::Plain,
+        };
+        let in_type = matches!(container, Block::Impl | Block::Trait(_));
+        let start = self.prefix.unwrap_or(keyword.start);
+        let visibility = match (container, self.vis) {
+            (Block::Trait(v), _) => v,
+            (_, Vis::Pub) => Visibility::Public,
+            _ => Visibility::Private,
+        };
+        self.not_item();
+        self.path_attr = None;
+        if kind == DefKind::TypeAlias && in_type {
+            // An associated type, not an alias.
+            return;
+        }
+        let kind = if kind == DefKind::Function && in_type {
+            DefKind::Method
+        } else {
+            kind
+        };
+        let block = match kind {
+            DefKind::Function | DefKind::Method => Block::Fn,
+            DefKind::Trait => Block::Trait(visibility),
+            DefKind::TypeAlias => Block::Plain,
+            _ => Block::Fields,
+        };
+        let span = name_span(name);
+        // A type of the module (not one local to a function body) can start a `use` path.
+        let in_body = self.frames.iter().any(|f| {
+            matches!(
+                f,
+                Frame::Brace {
+                    block: Block::Fn,
+                    ..
+                }
+            )
+        });
+        if !in_body
+            && matches!(
+                kind,
+                DefKind::Struct | DefKind::Enum | DefKind::Trait | DefKind::TypeAlias
+            )
+        {
+            self.names.push(Name {
+                scope: self.scope,
+                span,
+                binding: Binding::Local,
+            });
+        }
+        let line = self.lines.line(start);
+        let def = self.facts.definitions.len();
+        self.facts.definitions.push(Definition {
+            name: String::from_utf8_lossy(self.bytes(span)).into_owned(),
+            kind,
+            visibility,
+            start_line: line,
+            end_line: 0,
+        });
+        self.pending = Some(Pending {
+            block,
+            def,
+            depth: self.frames.len(),
+            angle: 0,
+        });
+    }
+
+    fn end_def(&mut self, def: usize, offset: usize) {
+        if def == NONE {
+            return;
+        }
+        let line = self.lines.line(offset);
+        if let Some(d) = self.facts.definitions.get_mut(def) {
+            d.end_line = line.max(d.start_line);
+        }
+    }
+
+    fn open_brace(&mut self, macro_body: bool) {
+        let depth = self.frames.len();
+        let (block, def) = match self.pending {
+            Some(p) if p.depth == depth && p.angle == 0 => {
+                self.pending = None;
+                (p.block, p.def)
+            }
+            _ if macro_body => (Block::Macro, NONE),
+            _ => (Block::Plain, NONE),
+        };
+        self.frames.push(Frame::Brace { block, def });
+        self.item_boundary();
+    }
+
+    fn close_brace(&mut self, t: Token) {
+        // Pop to the innermost brace; parens or brackets still open are malformed input.
+        while let Some(f) = self.frames.pop() {
+            if let Frame::Brace { block, def } = f {
+                self.end_def(def, t.start);
+                if let Block::Mod(scope) = block {
+                    self.scope = self.scopes.get(scope as usize).map_or(0, |s| s.parent);
+                }
+                break;
+            }
+        }
+        if let Some(p) = self.pending
+            && p.depth > self.frames.len()
+        {
+            // The enclosing block closed before the item's body: malformed.
+            self.pending = None;
+            self.end_def(p.def, t.start);
+        }
+        self.item_boundary();
+    }
+
+    fn semicolon(&mut self, t: Token) {
+        let depth = self.frames.len();
+        if let Some(p) = self.pending
+            && p.depth == depth
+        {
+            self.pending = None;
+            self.end_def(p.def, t.start);
+        }
+        if matches!(self.frames.last(), None | Some(Frame::Brace { .. })) {
+            self.item_boundary();
+        } else {
+            self.not_item();
+        }
+    }
+
+    fn angle(&mut self, open: bool) {
+        let depth = self.frames.len();
+        if let Some(p) = self.pending.as_mut()
+            && p.depth == depth
+        {
+            p.angle = if open {
+                p.angle.saturating_add(1)
+            } else {
+                p.angle.saturating_sub(1)
+            };
+        }
+    }
+
+    /// `#[…]` or `#![…]`: skipped, except that `#[path = "…"]` is kept for the next `mod`.
+    fn hash(&mut self) {
+        let (a, b) = self.peek2();
+        let inner = a.is_punct(b'!') && b.is_punct(b'[');
+        if !inner && !a.is_punct(b'[') {
+            self.not_item();
+            return;
+        }
+        self.next();
+        if inner {
+            self.next();
+        }
+        // The attribute `path = "lit"` is exactly four tokens up to the `]`.
+        let mut window: [Option<Token>; 4] = [None; 4];
+        let mut count = 0usize;
+        let mut depth = 1u32;
+        loop {
+            let t = self.next();
+            if let Some(slot) = window.get_mut(count) {
+                *slot = Some(t);
+            }
+            count += 1;
+            match t.kind {
+                Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+                Tok::Punct(b')' | b']' | b'}') => {
+                    depth -= 1;
+                    if depth == 0 {
                         break;
                     }
-                    prefix.push(w);
-                    i += 1;
-                    if self.path_sep(i) {
-                        i += 2;
-                        continue;
-                    }
-                    break;
                 }
-                Some(Kind::Punct(b'*')) => {
-                    out.push((prefix.clone(), first));
-                    prefix.truncate(base);
-                    return i + 1;
-                }
-                Some(Kind::Punct(b'{')) => {
-                    let end = self.close.get(i).map_or(i, |&c| c as usize);
-                    let mut j = i + 1;
-                    while j < end {
-                        let before = j;
-                        j = self.use_tree(j, prefix, out, depth + 1);
-                        if self.punct(j, b',') {
-                            j += 1;
-                        }
-                        if j == before {
-                            j += 1;
-                        }
-                    }
-                    prefix.truncate(base);
-                    return end + 1;
-                }
-                _ => break,
-            }
-        }
-        if self.is(i, b"as") {
-            i += 2;
-        }
-        if prefix.len() > base {
-            // `self` inside a group names the group's prefix itself.
-            if prefix.last().is_some_and(|s| s == "self") && prefix.len() > 1 && base > 0 {
-                prefix.pop();
-            }
-            out.push((prefix.clone(), first));
-        }
-        prefix.truncate(base);
-        i
-    }
-
-    /// Rewrite a path used inside inline modules `inline` so that `self`/`super` are relative
-    /// to the file's module.
-    fn absolute(path: &[String], inline: &[String]) -> Vec<String> {
-        if inline.is_empty() || path.is_empty() {
-            return path.to_vec();
-        }
-        match path[0].as_str() {
-            "self" => {
-                let mut p = vec!["self".to_owned()];
-                p.extend(inline.iter().cloned());
-                p.extend(path[1..].iter().cloned());
-                p
-            }
-            "super" => {
-                let supers = path.iter().take_while(|s| *s == "super").count();
-                let mut p: Vec<String>;
-                if supers <= inline.len() {
-                    p = vec!["self".to_owned()];
-                    p.extend(inline[..inline.len() - supers].iter().cloned());
-                } else {
-                    p = vec!["super".to_owned(); supers - inline.len()];
-                }
-                p.extend(path[supers..].iter().cloned());
-                p
-            }
-            _ => path.to_vec(),
-        }
-    }
-
-    fn run(mut self) -> FileFacts {
-        let n = self.t.len();
-        let mut scopes: Vec<Scope> = Vec::new();
-        let mut pending_path: Option<String> = None;
-        let mut i = 0;
-        while i < n {
-            match self.t[i].kind {
-                Kind::Punct(b'{') => {
-                    scopes.push(Scope::Other);
-                    i += 1;
-                    continue;
-                }
-                Kind::Punct(b'}') => {
-                    scopes.pop();
-                    i += 1;
-                    continue;
-                }
-                Kind::Punct(b'#') => {
-                    // `#[path = "x.rs"]` applies to the next `mod`.
-                    if self.punct(i + 1, b'[')
-                        && self.is(i + 2, b"path")
-                        && self.punct(i + 3, b'=')
-                        && self.kind(i + 4) == Some(Kind::Str)
-                    {
-                        pending_path = Some(self.word(i + 4));
-                    }
-                    i += 1;
-                    continue;
-                }
-                Kind::Ident => {}
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            }
-            let inline: Vec<String> = scopes
-                .iter()
-                .filter_map(|s| {
-                    if let Scope::Module(m) = s {
-                        Some(m.clone())
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            let in_impl = scopes.last() == Some(&Scope::Impl);
-            // Visibility and the first token of the item (attributes are separate tokens).
-            let (vis, item_start) = self.visibility_before(i);
-            let word = self.text(i);
-            match word {
-                b"use" => {
-                    let mut leaves = Vec::new();
-                    let end = self.use_tree(i + 1, &mut Vec::new(), &mut leaves, 0);
-                    let kind = if vis == Visibility::Public || self.is_pub(item_start) {
-                        ImportKind::ReExport
-                    } else {
-                        ImportKind::Static
-                    };
-                    for (path, at) in leaves {
-                        let path = Self::absolute(&path, &inline);
-                        let spec = if path.first().is_some_and(String::is_empty) {
-                            format!("::{}", path[1..].join("::"))
-                        } else {
-                            path.join("::")
-                        };
-                        let t = self.t[at.min(n - 1)];
-                        self.facts.imports.push(Import {
-                            spec,
-                            names: Vec::new(),
-                            kind,
-                            line: t.line,
-                            column: t.column,
-                        });
-                    }
-                    pending_path = None;
-                    i = end.max(i + 1);
-                    continue;
-                }
-                b"mod" if self.kind(i + 1) == Some(Kind::Ident) => {
-                    let name = self.word(i + 1);
-                    if self.punct(i + 2, b';') {
-                        let t = self.t[i + 1];
-                        // Inside an inline module the declared file lives in that module's folder.
-                        let mut spec = inline.clone();
-                        spec.push(name);
-                        self.facts.imports.push(Import {
-                            spec: spec.join("::"),
-                            names: pending_path.take().into_iter().collect(),
-                            kind: ImportKind::Mod,
-                            line: t.line,
-                            column: t.column,
-                        });
-                        i += 3;
-                        continue;
-                    }
-                    if self.punct(i + 2, b'{') {
-                        scopes.push(Scope::Module(name));
-                        pending_path = None;
-                        i += 3;
-                        continue;
-                    }
-                }
-                b"extern" if self.is(i + 1, b"crate") && self.kind(i + 2) == Some(Kind::Ident) => {
-                    let t = self.t[i + 2];
-                    self.facts.imports.push(Import {
-                        spec: self.word(i + 2),
-                        names: Vec::new(),
-                        kind: ImportKind::ExternCrate,
-                        line: t.line,
-                        column: t.column,
-                    });
-                    i += 3;
-                    continue;
-                }
-                b"impl" | b"trait" => {
-                    let def_kind = word == b"trait";
-                    if let Some(open) = self.body_open(i) {
-                        if def_kind && self.kind(i + 1) == Some(Kind::Ident) {
-                            let end = self.close[open] as usize;
-                            self.define(i + 1, DefKind::Trait, vis, self.line(item_start), end);
-                        }
-                        // Skip the header; the body is a scope of methods.
-                        scopes.push(Scope::Impl);
-                        i = open + 1;
-                        continue;
-                    }
-                }
-                b"fn" if self.kind(i + 1) == Some(Kind::Ident) => {
-                    let end = self.fn_end(i + 2);
-                    let kind = if in_impl {
-                        DefKind::Method
-                    } else {
-                        DefKind::Function
-                    };
-                    self.define(i + 1, kind, vis, self.line(item_start), end);
-                }
-                b"struct" | b"enum" | b"union" | b"type"
-                    if self.kind(i + 1) == Some(Kind::Ident) && self.item_position(item_start) =>
-                {
-                    let kind = match word {
-                        b"enum" => DefKind::Enum,
-                        b"type" => DefKind::TypeAlias,
-                        _ => DefKind::Struct,
-                    };
-                    let end = self.item_end(i + 2);
-                    self.define(i + 1, kind, vis, self.line(item_start), end);
-                }
+                Tok::Eof => return,
                 _ => {}
             }
-            i += 1;
         }
+        if let [Some(p), Some(eq), Some(lit), Some(_)] = window
+            && count == 4
+            && !inner
+            && p.is_word(self.src, b"path")
+            && eq.is_punct(b'=')
+            && matches!(lit.kind, Tok::Str { .. })
+        {
+            self.path_attr = Some(lit);
+        }
+    }
+
+    /// After `name!`: skip macro definitions and token-building macros; mark a braced
+    /// invocation's body as items.
+    fn bang(&mut self, name: Token) {
+        let word = name.name(self.src);
+        let (a, b) = self.peek2();
+        if word == b"macro_rules" && name.kind == Tok::Ident && a.is_name() {
+            if b.is_punct(b'{') || b.is_punct(b'(') || b.is_punct(b'[') {
+                self.next();
+                self.next();
+                self.skip_group();
+                self.item_boundary();
+            }
+            return;
+        }
+        if a.is_punct(b'{') || a.is_punct(b'(') || a.is_punct(b'[') {
+            if TOKEN_MACROS.contains(&word) {
+                self.next();
+                self.skip_group();
+            } else if a.is_punct(b'{') {
+                self.macro_body = true;
+            }
+        }
+    }
+
+    /// Skip to the delimiter closing the one just read (any kind: macro bodies are balanced).
+    fn skip_group(&mut self) {
+        let mut depth = 1u32;
+        loop {
+            match self.next().kind {
+                Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+                Tok::Punct(b')' | b']' | b'}') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                Tok::Eof => return,
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(mut self) -> FileFacts {
+        // Items left open by truncated input end at the last line.
+        let last = self.lines.line(self.src.len());
+        for d in &mut self.facts.definitions {
+            if d.end_line == 0 {
+                d.end_line = last.max(d.start_line);
+            }
+        }
+        self.rewrite_bare_paths();
         self.facts
     }
 
-    fn is_pub(&self, i: usize) -> bool {
-        self.is(i, b"pub")
-    }
-
-    /// Whether the token at `i` is where an item may start (not `x.type` or a macro body).
-    fn item_position(&self, i: usize) -> bool {
-        i == 0
-            || matches!(
-                self.kind(i - 1),
-                Some(Kind::Punct(b';' | b'{' | b'}' | b']'))
-            )
-    }
-
-    /// The visibility of the item whose keyword is at `i`, and the item's first token (its
-    /// `pub`, or qualifiers like `async`, `unsafe`, `const`, `extern "C"`, `default`).
-    fn visibility_before(&self, i: usize) -> (Visibility, usize) {
-        let mut j = i;
-        let mut vis = Visibility::Private;
-        while j > 0 {
-            let p = j - 1;
-            match self.kind(p) {
-                Some(Kind::Ident)
-                    if matches!(
-                        self.text(p),
-                        b"async" | b"unsafe" | b"const" | b"extern" | b"default" | b"auto"
-                    ) =>
-                {
-                    j = p;
+    /// Give `use` paths whose first segment is a name declared in their own scope the path that
+    /// name stands for (see the module documentation).
+    fn rewrite_bare_paths(&mut self) {
+        if self.import_scope.iter().all(|&s| s == u32::MAX) || self.names.is_empty() {
+            return;
+        }
+        let src = self.src;
+        let key = |n: &Name| (n.scope, src.get(n.span.0..n.span.1).unwrap_or_default());
+        self.names.sort_by(|a, b| key(a).cmp(&key(b)));
+        // Chains (`use a::b; use b::c as d; use d::e;`) resolve in a few rounds; cycles stop.
+        for _ in 0..4 {
+            let mut changed = false;
+            for i in 0..self.facts.imports.len() {
+                let Some(&scope) = self.import_scope.get(i) else {
+                    continue;
+                };
+                if scope == u32::MAX {
+                    continue;
                 }
-                Some(Kind::Str) if p > 0 && self.is(p - 1, b"extern") => j = p,
-                Some(Kind::Ident) if self.text(p) == b"pub" => {
-                    vis = Visibility::Public;
-                    j = p;
-                    break;
-                }
-                Some(Kind::Punct(b')')) => {
-                    // `pub(crate)`, `pub(super)`, `pub(in path)`: restricted, so private here.
-                    let Some(open) = (p.saturating_sub(8)..p)
-                        .rev()
-                        .find(|&k| self.punct(k, b'('))
-                    else {
-                        break;
-                    };
-                    if open > 0 && self.is(open - 1, b"pub") {
-                        j = open - 1;
+                let Some(spec) = self.facts.imports.get(i).map(|im| im.spec.as_str()) else {
+                    continue;
+                };
+                let first = spec.split("::").next().unwrap_or_default();
+                let rest = spec.get(first.len()..).unwrap_or_default();
+                let probe = (scope, first.as_bytes());
+                // The first of equal names (`#[cfg]` alternatives bind one name twice); the sort
+                // is stable, so that is the first in the source.
+                let k = self.names.partition_point(|n| key(n) < probe);
+                let Some(binding) = self
+                    .names
+                    .get(k)
+                    .filter(|n| key(n) == probe)
+                    .map(|n| n.binding)
+                else {
+                    continue;
+                };
+                let new = match binding {
+                    Binding::Local => {
+                        let mut s = String::from("self");
+                        let depth = self.scope_depth(scope);
+                        self.push_inline_path(&mut s, scope, depth);
+                        s.push_str("::");
+                        s.push_str(spec);
+                        s
                     }
-                    break;
+                    Binding::Use(j) if j != i => {
+                        let Some(target) = self.facts.imports.get(j).map(|im| im.spec.as_str())
+                        else {
+                            continue;
+                        };
+                        if target.ends_with('*') {
+                            continue;
+                        }
+                        format!("{target}{rest}")
+                    }
+                    Binding::Extern(j) => {
+                        let Some(target) = self.facts.imports.get(j).map(|im| im.spec.as_str())
+                        else {
+                            continue;
+                        };
+                        let target = if target == "self" { "crate" } else { target };
+                        format!("{target}{rest}")
+                    }
+                    Binding::Use(_) => continue,
+                };
+                if new == spec {
+                    continue;
                 }
-                _ => break,
+                let first = new.split("::").next().unwrap_or_default();
+                let still_bare = !matches!(first, "crate" | "self" | "super" | "");
+                if let Some(s) = self.import_scope.get_mut(i) {
+                    *s = if still_bare { scope } else { u32::MAX };
+                }
+                if let Some(im) = self.facts.imports.get_mut(i) {
+                    im.spec = new;
+                }
+                changed = true;
+            }
+            if !changed {
+                break;
             }
         }
-        (vis, j)
     }
 
-    /// The `{` opening the body of an `impl`/`trait` at `i` (before any `;`).
-    fn body_open(&self, i: usize) -> Option<usize> {
-        let mut j = i + 1;
-        let mut angle = 0i32;
-        while j < self.t.len() && j < i + 4096 {
-            match self.kind(j)? {
-                Kind::Punct(b'<') => angle += 1,
-                Kind::Punct(b'>') if !self.punct(j - 1, b'-') && !self.punct(j - 1, b'=') => {
-                    angle -= 1;
-                }
-                Kind::Punct(b'{') if angle <= 0 => return Some(j),
-                Kind::Punct(b';') if angle <= 0 => return None,
-                _ => {}
-            }
-            j += 1;
+    fn scope_depth(&self, scope: u32) -> usize {
+        let mut d = 0;
+        let mut s = scope;
+        while s != 0 {
+            d += 1;
+            s = self.scopes.get(s as usize).map_or(0, |x| x.parent);
         }
-        None
-    }
-
-    /// The last token of a `fn` whose name is just before `i`: its body's `}`, or its `;`.
-    fn fn_end(&self, i: usize) -> usize {
-        let mut j = i;
-        let mut paren = 0i32;
-        let mut angle = 0i32;
-        while j < self.t.len() {
-            match self.t[j].kind {
-                Kind::Punct(b'(' | b'[') => paren += 1,
-                Kind::Punct(b')' | b']') => paren -= 1,
-                Kind::Punct(b'<') => angle += 1,
-                Kind::Punct(b'>') if !self.punct(j - 1, b'-') && !self.punct(j - 1, b'=') => {
-                    angle -= 1;
-                }
-                Kind::Punct(b'{') if paren <= 0 && angle <= 0 => return self.close[j] as usize,
-                Kind::Punct(b';') if paren <= 0 => return j,
-                _ => {}
-            }
-            j += 1;
-        }
-        self.t.len().saturating_sub(1)
-    }
-
-    /// The last token of a struct/enum/union/type item: its `}` or its `;`.
-    fn item_end(&self, i: usize) -> usize {
-        let mut j = i;
-        let mut depth = 0i32;
-        while j < self.t.len() {
-            match self.t[j].kind {
-                Kind::Punct(b'(' | b'[' | b'<') => depth += 1,
-                Kind::Punct(b')' | b']') => depth -= 1,
-                Kind::Punct(b'>') if !self.punct(j - 1, b'-') && !self.punct(j - 1, b'=') => {
-                    depth -= 1;
-                }
-                Kind::Punct(b'{') if depth <= 0 => {
-                    let close = self.close[j] as usize;
-                    // A tuple or unit struct ends at `;`; a braced one at its `}`.
-                    return close;
-                }
-                Kind::Punct(b';') if depth <= 0 => return j,
-                _ => {}
-            }
-            j += 1;
-        }
-        self.t.len().saturating_sub(1)
-    }
-
-    fn define(
-        &mut self,
-        name_at: usize,
-        kind: DefKind,
-        visibility: Visibility,
-        start_line: u32,
-        end: usize,
-    ) {
-        let name = self.word(name_at);
-        let end_line = self.line(end).max(start_line);
-        self.facts.definitions.push(Definition {
-            name,
-            kind,
-            visibility,
-            start_line,
-            end_line,
-        });
+        d
     }
 }
 
-/// Extract the imports and definitions of one Rust file.
-pub fn scan(src: &[u8]) -> FileFacts {
-    let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
-    let t = lex(src);
-    let last = to32(t.len().saturating_sub(1));
-    let mut close = vec![last; t.len()];
-    let mut stack = Vec::new();
-    for (i, tok) in t.iter().enumerate() {
-        match tok.kind {
-            Kind::Punct(b'{') => stack.push(i),
-            Kind::Punct(b'}') => {
-                if let Some(open) = stack.pop() {
-                    close[open] = to32(i);
+/// The span of the name an identifier token denotes (without `r#`).
+fn name_span(t: Token) -> (usize, usize) {
+    let start = if t.kind == Tok::RawIdent {
+        t.start + 2
+    } else {
+        t.start
+    };
+    (start.min(t.end), t.end)
+}
+
+fn push_seg(out: &mut String, seg: &[u8]) {
+    if !out.is_empty() && !out.ends_with("::") {
+        out.push_str("::");
+    }
+    match std::str::from_utf8(seg) {
+        Ok(s) => out.push_str(s),
+        Err(_) => out.push_str(&String::from_utf8_lossy(seg)),
+    }
+}
+
+/// The text of a string literal token (escapes of plain strings decoded).
+fn literal_text(src: &[u8], lit: Token) -> String {
+    let body = src.get(lit.content.0..lit.content.1).unwrap_or_default();
+    if matches!(lit.kind, Tok::Str { raw: true }) || !body.contains(&b'\\') {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while let Some(&b) = body.get(i) {
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        match body.get(i + 1) {
+            Some(b'n') => out.push(b'\n'),
+            Some(b't') => out.push(b'\t'),
+            Some(b'r') => out.push(b'\r'),
+            Some(b'0') => out.push(0),
+            Some(b'\n') => {
+                // A line continuation skips the newline and the next line's indentation.
+                i += 2;
+                while body.get(i).is_some_and(u8::is_ascii_whitespace) {
+                    i += 1;
+                }
+                continue;
+            }
+            Some(&c) => out.push(c),
+            None => {}
+        }
+        i += 2;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports(src: &str) -> Vec<(String, ImportKind)> {
+        extract(src.as_bytes())
+            .imports
+            .into_iter()
+            .map(|i| (i.spec, i.kind))
+            .collect()
+    }
+
+    fn specs(src: &str) -> Vec<String> {
+        extract(src.as_bytes())
+            .imports
+            .into_iter()
+            .map(|i| i.spec)
+            .collect()
+    }
+
+    fn defs(src: &str) -> Vec<(String, DefKind, Visibility, u32, u32)> {
+        extract(src.as_bytes())
+            .definitions
+            .into_iter()
+            .map(|d| (d.name, d.kind, d.visibility, d.start_line, d.end_line))
+            .collect()
+    }
+
+    #[test]
+    fn use_tree_leaves() {
+        assert_eq!(
+            specs("use a::{b, c::{d as e, self}, *};"),
+            ["a::b", "a::c::d", "a::c", "a::*"]
+        );
+        assert_eq!(specs("use crate::a::b::c;"), ["crate::a::b::c"]);
+        assert_eq!(
+            specs("use super::x; use self::y::z;"),
+            ["super::x", "self::y::z"]
+        );
+        assert_eq!(specs("use ::std::fmt;"), ["::std::fmt"]);
+        assert_eq!(specs("use other_crate::y as _;"), ["other_crate::y"]);
+        assert_eq!(specs("use crate::a::*;"), ["crate::a::*"]);
+        assert_eq!(specs("use {a::b, c};"), ["a::b", "c"]);
+        assert_eq!(specs("use a::{};"), Vec::<String>::new());
+        assert_eq!(
+            specs("use crate::{a::{b::{c, d}, e}, f};"),
+            [
+                "crate::a::b::c",
+                "crate::a::b::d",
+                "crate::a::e",
+                "crate::f"
+            ]
+        );
+        assert_eq!(specs("use r#async::r#type;"), ["async::type"]);
+    }
+
+    #[test]
+    fn nested_groups_with_self() {
+        assert_eq!(
+            specs("use crate::a::{self, b::{self, C}};"),
+            ["crate::a", "crate::a::b", "crate::a::b::C"]
+        );
+        assert_eq!(specs("use crate::{self as root};"), ["crate"]);
+        assert_eq!(specs("use crate as root;"), ["crate"]);
+        assert_eq!(specs("use other::{self as other_root};"), ["other"]);
+    }
+
+    #[test]
+    fn kinds_of_use() {
+        assert_eq!(imports("use a::b;"), [("a::b".into(), ImportKind::Static)]);
+        assert_eq!(
+            imports("pub use a::b;"),
+            [("a::b".into(), ImportKind::ReExport)]
+        );
+        assert_eq!(
+            imports("pub(crate) use a::{b, c};"),
+            [
+                ("a::b".into(), ImportKind::ReExport),
+                ("a::c".into(), ImportKind::ReExport)
+            ]
+        );
+        assert_eq!(
+            imports("pub(in crate::x) use a::b;"),
+            [("a::b".into(), ImportKind::ReExport)]
+        );
+        assert_eq!(
+            imports("#[cfg(test)] pub(super) use a::b;"),
+            [("a::b".into(), ImportKind::ReExport)]
+        );
+    }
+
+    #[test]
+    fn pub_use_re_export_of_child_module() {
+        // `writer` is declared here: the bare path is this file's child module.
+        let src = "pub mod writer;\npub use writer::{check, enrich};\npub use self::api::Thing;";
+        assert_eq!(
+            imports(src),
+            [
+                ("writer".into(), ImportKind::Mod),
+                ("self::writer::check".into(), ImportKind::ReExport),
+                ("self::writer::enrich".into(), ImportKind::ReExport),
+                ("self::api::Thing".into(), ImportKind::ReExport),
+            ]
+        );
+    }
+
+    #[test]
+    fn mod_items() {
+        let f = extract(b"mod a;\npub mod b;\nmod c { mod d; mod e { pub(crate) mod f; } }\n");
+        let got: Vec<_> = f
+            .imports
+            .iter()
+            .map(|i| (i.spec.as_str(), i.kind, i.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", ImportKind::Mod, 1),
+                ("b", ImportKind::Mod, 2),
+                ("c::d", ImportKind::Mod, 3),
+                ("c::e::f", ImportKind::Mod, 3)
+            ]
+        );
+    }
+
+    #[test]
+    fn path_attribute_mod() {
+        let f = extract(b"#[path = \"impls/real.rs\"]\n#[cfg(unix)]\npub mod sys;\nmod plain;\n");
+        assert_eq!(f.imports.len(), 2);
+        assert_eq!(f.imports[0].spec, "sys");
+        assert_eq!(f.imports[0].names, ["impls/real.rs"]);
+        assert_eq!(f.imports[0].line, 3);
+        assert!(f.imports[1].names.is_empty());
+        let raw = extract(br##"#[path = r#"a\b.rs"#] mod x; #[path = "c\\d.rs"] mod y;"##);
+        assert_eq!(raw.imports[0].names, [r"a\b.rs"]);
+        assert_eq!(raw.imports[1].names, [r"c\d.rs"]);
+        // `#[path]` on something else is forgotten.
+        let other = extract(b"#[path = \"x.rs\"] fn f() {}\nmod z;");
+        assert!(other.imports[0].names.is_empty());
+    }
+
+    #[test]
+    fn extern_crate() {
+        assert_eq!(
+            imports("extern crate serde;"),
+            [("serde".into(), ImportKind::ExternCrate)]
+        );
+        assert_eq!(
+            imports("extern crate foo as bar;\nuse bar::x;"),
+            [
+                ("foo".into(), ImportKind::ExternCrate),
+                ("foo::x".into(), ImportKind::Static)
+            ]
+        );
+        assert_eq!(
+            specs("extern crate self as me;\nuse me::x;"),
+            ["self", "crate::x"]
+        );
+        assert_eq!(
+            specs("extern \"C\" { fn puts(); }\nextern fn g() {}"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn inline_module_paths_are_relative_to_the_file() {
+        let src = "
+            fn f() {}
+            #[cfg(test)]
+            mod tests {
+                use super::*;
+                use super::f;
+                use self::helper::h;
+                mod helper { pub fn h() {} }
+                mod deeper {
+                    use super::super::x;
+                    use super::y;
+                    use self::z;
+                    use super::super::super::up;
+                    use crate::q;
                 }
             }
-            _ => {}
+            use super::top;
+        ";
+        assert_eq!(
+            specs(src),
+            [
+                "self::*",
+                "self::f",
+                "self::tests::helper::h",
+                "self::x",
+                "self::tests::y",
+                "self::tests::deeper::z",
+                "super::up",
+                "crate::q",
+                "super::top"
+            ]
+        );
+    }
+
+    #[test]
+    fn bare_names_of_the_scope() {
+        let src = "
+            mod foo;
+            use foo::Bar;
+            use crate::a::b;
+            use b::C;
+            use crate::x::y as z;
+            use z::W;
+            enum Color { Red }
+            use Color::*;
+            use unknown::Thing;
+            fn f() { struct log; }
+            use log::info;
+            mod inner {
+                mod m {}
+                use m::X;
+                use foo::Y;
+            }
+        ";
+        assert_eq!(
+            specs(src),
+            [
+                "foo",
+                "self::foo::Bar",
+                "crate::a::b",
+                "crate::a::b::C",
+                "crate::x::y",
+                "crate::x::y::W",
+                "self::Color::*",
+                "unknown::Thing",
+                "log::info",
+                "self::inner::m::X",
+                "foo::Y"
+            ]
+        );
+        // A chain and a cycle end.
+        assert_eq!(
+            specs("use a::b as c; use c::d as e; use e::f;"),
+            ["a::b", "a::b::d", "a::b::d::f"]
+        );
+        let cycle = specs("use a::x as b; use b::y as a;");
+        assert_eq!(cycle.len(), 2);
+    }
+
+    #[test]
+    fn traps_never_import() {
+        let src = r###"
+            // use crate::line;
+            /* use crate::block; /* nested */ use crate::still_block; */
+            /// use crate::doc;
+            //! use crate::inner_doc;
+            /** use crate::block_doc; */
+            const A: &str = "use crate::string; \" use crate::escaped;";
+            const B: &str = r#"use crate::raw; "# ;
+            const C: &str = r##"use crate::raw2; "# use crate::still; "##;
+            const D: &[u8] = b"use crate::bytes;";
+            const E: &[u8] = br#"use crate::raw_bytes;"#;
+            const F: char = '"';
+            const G: &str = "mod legacy;";
+            /*
+            use crate::x::y;
+            mod legacy_y;
+            */
+            fn f<'a>(x: &'a str) -> char { let _ = x; '\'' }
+            use crate::real;
+        "###;
+        assert_eq!(specs(src), ["crate::real"]);
+    }
+
+    #[test]
+    fn raw_strings_and_comments_holding_use() {
+        let src =
+            "const S: &str = r#\"\nuse crate::x;\n\"#;\n/* /* */ use crate::y; */\nuse crate::z;\n";
+        assert_eq!(specs(src), ["crate::z"]);
+    }
+
+    #[test]
+    fn lifetime_next_to_a_quote_char() {
+        let src = "fn f<'a>(s: &'a str) -> char { if s.is_empty() { '\"' } else { 'a' } }\n\
+                   struct S<'a>(&'a str);\nuse crate::after;\n";
+        assert_eq!(specs(src), ["crate::after"]);
+        let d = defs(src);
+        assert_eq!(
+            d[0],
+            ("f".into(), DefKind::Function, Visibility::Private, 1, 1)
+        );
+        assert_eq!(
+            d[1],
+            ("S".into(), DefKind::Struct, Visibility::Private, 2, 2)
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let f = extract(b"\xEF\xBB\xBFuse crate::a;\r\nuse crate::b;\r\n\r\npub fn g() {\r\n}\r\n");
+        let got: Vec<_> = f
+            .imports
+            .iter()
+            .map(|i| (i.spec.as_str(), i.line, i.column))
+            .collect();
+        assert_eq!(got, [("crate::a", 1, 5), ("crate::b", 2, 5)]);
+        assert_eq!(f.definitions[0].start_line, 4);
+        assert_eq!(f.definitions[0].end_line, 5);
+    }
+
+    #[test]
+    fn invalid_utf8() {
+        let f = extract(
+            b"use crate::\xff\xfe;\nuse crate::ok;\nfn caf\xc3\xa9() {}\nfn bad\xff() {}\n",
+        );
+        let specs: Vec<_> = f.imports.iter().map(|i| i.spec.as_str()).collect();
+        assert_eq!(specs, ["crate::\u{fffd}\u{fffd}", "crate::ok"]);
+        assert_eq!(f.definitions[0].name, "café");
+        assert_eq!(f.definitions[1].name, "bad\u{fffd}");
+    }
+
+    #[test]
+    fn positions() {
+        let f = extract(b"use crate::{\n    a::b,\n    c,\n};\n  mod m;\nextern crate k;");
+        let got: Vec<_> = f
+            .imports
+            .iter()
+            .map(|i| (i.spec.as_str(), i.line, i.column))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("crate::a::b", 2, 5),
+                ("crate::c", 3, 5),
+                ("m", 5, 7),
+                ("k", 6, 14)
+            ]
+        );
+    }
+
+    #[test]
+    fn not_imports() {
+        // Qualified paths in code, precise capturing, `use` as a field-like word.
+        let src = "
+            fn f() -> impl Sized + use<'a> { other_crate::g(); let x = y::z; }
+            fn g() { let r#use = 1; x.r#use; }
+            struct S { used: u8 }
+        ";
+        assert!(specs(src).is_empty());
+    }
+
+    #[test]
+    fn use_inside_function_bodies_counts() {
+        assert_eq!(
+            specs("fn f() { use crate::a; { use crate::b; } let c = || { use crate::c; }; }"),
+            ["crate::a", "crate::b", "crate::c"]
+        );
+    }
+
+    #[test]
+    fn macros() {
+        let src = r"
+            macro_rules! m { ($x:ident) => { use $crate::a; use crate::b; fn $x() {} mod q; }; }
+            macro_rules! n ( () => { use crate::c; } );
+            fn gen() -> TokenStream { quote! { use crate::d; fn e() {} } }
+            fn gen2() -> TokenStream { quote::quote_spanned!(span=> use crate::e;) }
+            cfg_if::cfg_if! {
+                if #[cfg(unix)] { mod unix; pub use self::unix::*; } else { mod other; }
+            }
+            cfg_rt! { pub(crate) mod blocking; }
+            pub macro mac($x:expr) { use crate::f; }
+            use crate::real;
+        ";
+        assert_eq!(
+            specs(src),
+            ["unix", "self::unix::*", "other", "blocking", "crate::real"]
+        );
+        let names: Vec<_> = defs(src).into_iter().map(|d| d.0).collect();
+        assert_eq!(names, ["gen", "gen2"]);
+    }
+
+    #[test]
+    fn definitions_and_spans() {
+        let src = "\
+/// Doc.
+#[derive(Debug)]
+pub struct A {
+    pub x: fn(u8) -> u8,
+}
+pub(crate) struct T(pub u8, [u8; 3]);
+struct U;
+pub enum E<T> where T: Copy {
+    V { a: T },
+}
+pub trait Tr: Sized {
+    type Item;
+    fn req(&self) -> u8;
+    fn prov(&self) -> u8 { 1 }
+}
+trait Hidden { fn h(); }
+pub type Alias<T> = Vec<T>;
+impl<T: Into<u8>> Tr for Wrap<T> where T: Fn() -> u8 {
+    type Item = u8;
+    pub const fn new() -> Self { Self }
+    fn req(&self) -> u8 {
+        fn nested() {}
+        2
+    }
+}
+#[inline]
+pub async unsafe fn a<const N: usize>(x: [u8; N]) -> impl Iterator<Item = u8> {
+    todo!()
+}
+pub unsafe extern \"C\" fn c_abi() {}
+extern \"C\" {
+    fn foreign(x: i32) -> i32;
+}
+union Un { a: u8 }
+fn f2() -> u8 { let union = 1; union }
+";
+        let d = defs(src);
+        let want: Vec<(String, DefKind, Visibility, u32, u32)> = vec![
+            ("A".into(), DefKind::Struct, Visibility::Public, 3, 5),
+            ("T".into(), DefKind::Struct, Visibility::Private, 6, 6),
+            ("U".into(), DefKind::Struct, Visibility::Private, 7, 7),
+            ("E".into(), DefKind::Enum, Visibility::Public, 8, 10),
+            ("Tr".into(), DefKind::Trait, Visibility::Public, 11, 15),
+            ("req".into(), DefKind::Method, Visibility::Public, 13, 13),
+            ("prov".into(), DefKind::Method, Visibility::Public, 14, 14),
+            ("Hidden".into(), DefKind::Trait, Visibility::Private, 16, 16),
+            ("h".into(), DefKind::Method, Visibility::Private, 16, 16),
+            (
+                "Alias".into(),
+                DefKind::TypeAlias,
+                Visibility::Public,
+                17,
+                17,
+            ),
+            ("new".into(), DefKind::Method, Visibility::Public, 20, 20),
+            ("req".into(), DefKind::Method, Visibility::Private, 21, 24),
+            (
+                "nested".into(),
+                DefKind::Function,
+                Visibility::Private,
+                22,
+                22,
+            ),
+            ("a".into(), DefKind::Function, Visibility::Public, 27, 29),
+            (
+                "c_abi".into(),
+                DefKind::Function,
+                Visibility::Public,
+                30,
+                30,
+            ),
+            (
+                "foreign".into(),
+                DefKind::Function,
+                Visibility::Private,
+                32,
+                32,
+            ),
+            ("Un".into(), DefKind::Struct, Visibility::Private, 34, 34),
+            ("f2".into(), DefKind::Function, Visibility::Private, 35, 35),
+        ];
+        assert_eq!(d, want);
+    }
+
+    #[test]
+    fn definitions_with_generic_braces_and_multiline_signatures() {
+        let src = "\
+fn f<const N: usize = { 1 }>(
+    a: u8,
+) -> u8
+where
+    u8: Copy,
+{
+    a
+}
+impl Foo<{ N + 1 }> for Bar {
+    fn m() {}
+}
+";
+        let d = defs(src);
+        assert_eq!(
+            d[0],
+            ("f".into(), DefKind::Function, Visibility::Private, 1, 8)
+        );
+        assert_eq!(
+            d[1],
+            ("m".into(), DefKind::Method, Visibility::Private, 10, 10)
+        );
+    }
+
+    #[test]
+    fn truncated_input() {
+        assert!(specs("use crate::a").is_empty());
+        // Leaves complete before the input ends are kept.
+        assert_eq!(specs("use crate::{a, b"), ["crate::a"]);
+        let d = defs("fn f() {\n  let x = 1;\n");
+        assert_eq!(
+            d,
+            [("f".into(), DefKind::Function, Visibility::Private, 1, 3)]
+        );
+        let d = defs("struct S");
+        assert_eq!(d[0].3, 1);
+        // Stray closers and openers are survived.
+        assert_eq!(
+            specs("} ) ] ; use crate::a; {{{ use crate::b;"),
+            ["crate::a", "crate::b"]
+        );
+    }
+
+    #[test]
+    fn malformed_use_trees_leave_the_rest_readable() {
+        assert_eq!(specs("use a::{b, c};} use d::e;"), ["a::b", "a::c", "d::e"]);
+        assert_eq!(specs("use a::b = 3; fn f() {} use c::d;"), ["c::d"]);
+        let deep = format!("use a::{}b{};use c::d;", "{".repeat(100), "}".repeat(100));
+        let got = specs(&deep);
+        assert_eq!(got.last().map(String::as_str), Some("c::d"));
+        let long = format!("use {}z;", "a::".repeat(200));
+        assert!(specs(&long).is_empty());
+    }
+
+    #[test]
+    fn never_panics_on_noise() {
+        // A deterministic xorshift stream over fragments that open and close every construct.
+        let fragments: [&[u8]; 32] = [
+            b"use ",
+            b"mod ",
+            b"fn ",
+            b"pub ",
+            b"(crate) ",
+            b"a",
+            b"::",
+            b"{",
+            b"}",
+            b"(",
+            b")",
+            b"[",
+            b"]",
+            b";",
+            b"'",
+            b"\"",
+            b"\\",
+            b"r#",
+            b"#",
+            b"/*",
+            b"*/",
+            b"//",
+            b"\n",
+            b"b'",
+            b"impl ",
+            b"<",
+            b">",
+            b"!",
+            b" as ",
+            b"\xff",
+            b"\xef\xbb\xbf",
+            b"macro_rules",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut buf = Vec::new();
+        for _ in 0..3000 {
+            buf.clear();
+            for _ in 0..40 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let k = usize::try_from(state % 32).unwrap();
+                buf.extend_from_slice(fragments[k]);
+            }
+            let f = extract(&buf);
+            for d in &f.definitions {
+                assert!(d.start_line >= 1 && d.end_line >= d.start_line, "{buf:?}");
+            }
+            for i in &f.imports {
+                assert!(i.line >= 1 && i.column >= 1);
+            }
+        }
+        for src in [
+            &b""[..],
+            b"\xEF\xBB\xBF",
+            b"#!",
+            b"#![",
+            b"#[path =",
+            b"'",
+            b"use",
+            b"mod",
+            b"pub(",
+            b"\0\0",
+        ] {
+            extract(src);
         }
     }
-    Extractor {
-        src,
-        t,
-        close,
-        facts: FileFacts::default(),
-    }
-    .run()
 }
