@@ -88,15 +88,20 @@ impl Baseline {
                 }
             }
         })?;
+        Baseline::parse(path, &text)
+    }
+
+    /// Parse the text of a baseline file. `path` is used in error messages only.
+    pub fn parse(path: &Path, text: &str) -> Result<Baseline, BaselineError> {
         let file: BaselineFile =
-            serde_json::from_str(&text).map_err(|e| BaselineError::Invalid {
+            serde_json::from_str(text).map_err(|e| BaselineError::Invalid {
                 path: path.to_owned(),
                 line: u32::try_from(e.line()).unwrap_or(u32::MAX),
                 column: u32::try_from(e.column()).unwrap_or(u32::MAX),
                 message: e.to_string(),
             })?;
         if file.version != VERSION {
-            let (line, column) = line_col(&text, text.find("\"version\"").unwrap_or(0));
+            let (line, column) = line_col(text, text.find("\"version\"").unwrap_or(0));
             return Err(BaselineError::Invalid {
                 path: path.to_owned(),
                 line,

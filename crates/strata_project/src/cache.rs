@@ -205,6 +205,14 @@ impl Cache {
     }
 }
 
+/// Decode a cache file and encode it again: the bytes strata would write back. For the fuzz
+/// targets, which check that decoding never panics and that the round trip is stable.
+#[doc(hidden)]
+pub fn reencode(buf: &[u8]) -> Result<Vec<u8>, &'static str> {
+    let file = decode(buf)?;
+    Ok(encode(file.rules_key, file.written_ns, &file.entries))
+}
+
 struct CacheFile {
     format: u32,
     strata: String,

@@ -9,6 +9,8 @@
 
 mod baseline;
 mod cache;
+#[doc(hidden)]
+pub use cache::reencode as reencode_cache;
 mod docs;
 mod graph_view;
 

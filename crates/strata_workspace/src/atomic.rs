@@ -16,15 +16,27 @@ pub fn write_atomic_unsynced(path: &Path, contents: &[u8]) -> std::io::Result<()
     replace(path, contents, false)
 }
 
+/// The temporary file gets the permissions of the file it replaces, or those of a newly created
+/// file (`0o666` less the umask) — not the owner-only mode temporary files have by default.
+fn temp_builder(path: &Path) -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".strata-tmp-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    builder
+}
+
 fn replace(path: &Path, contents: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".strata-tmp-")
-        .tempfile_in(dir)?;
+    let mut tmp = temp_builder(path).tempfile_in(dir)?;
     tmp.write_all(contents)?;
     if durable {
         tmp.as_file().sync_all()?;
@@ -44,9 +56,7 @@ pub fn create_atomic(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".strata-tmp-")
-        .tempfile_in(dir)?;
+    let mut tmp = temp_builder(path).tempfile_in(dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     match tmp.persist_noclobber(path) {
@@ -72,5 +82,24 @@ mod tests {
         assert!(create_atomic(&dir.path().join("c.txt"), b"x").unwrap());
         let leftovers = std::fs::read_dir(dir.path().join("a")).unwrap().count();
         assert_eq!(leftovers, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_the_mode_a_plain_write_would_give() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.txt");
+        std::fs::write(&plain, b"x").unwrap();
+        let new = dir.path().join("new.txt");
+        write_atomic(&new, b"x").unwrap();
+        assert_eq!(mode(&new), mode(&plain));
+        assert!(create_atomic(&dir.path().join("created.txt"), b"x").unwrap());
+        assert_eq!(mode(&dir.path().join("created.txt")), mode(&plain));
+        // An existing file keeps its own mode.
+        std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic_unsynced(&new, b"y").unwrap();
+        assert_eq!(mode(&new), 0o640);
     }
 }

@@ -152,6 +152,11 @@ pub fn load_config(path: &Path) -> Result<LoadedConfig, ConfigError> {
         path: path.to_owned(),
         source,
     })?;
+    config_from_bytes(path, bytes)
+}
+
+/// Parse and validate the bytes of `strata.toml`. `path` is used in error messages only.
+pub fn config_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<LoadedConfig, ConfigError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(
             &String::from_utf8_lossy(e.as_bytes()),

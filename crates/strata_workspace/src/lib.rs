@@ -14,8 +14,10 @@ pub mod module_file;
 pub mod schema;
 pub mod walk;
 
-pub use config::{CONFIG_FILE, Config, LoadedConfig, find_config, load_config, parse_config};
+pub use config::{
+    CONFIG_FILE, Config, LoadedConfig, config_from_bytes, find_config, load_config, parse_config,
+};
 pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
 pub use error::ConfigError;
-pub use manifest::{ManifestInfo, ManifestKind};
+pub use manifest::{ManifestInfo, ManifestKind, read_manifest};
 pub use module_file::{MODULE_FILE, ModuleFile, parse_module_file};
