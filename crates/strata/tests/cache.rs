@@ -31,14 +31,22 @@ fn result(root: &Path, cache: bool) -> (Value, Value, String) {
     (check, graph, stderr)
 }
 
-/// (files scanned, files served by the cache).
-fn cached_files(root: &Path) -> (u64, u64) {
+/// (files scanned, files served by the cache, files resolved anew).
+fn cached_files(root: &Path) -> (u64, u64, u64) {
     let out = run_in(BIN.as_ref(), root, &["scan", "--format", "json"]);
     let v = serde_json::from_slice::<Value>(&out.stdout).expect("JSON");
     (
         v["files"].as_u64().expect("files"),
         v["cached"].as_u64().expect("cached"),
+        v["resolved"].as_u64().expect("resolved"),
     )
+}
+
+/// Replace `from` by `to` in a file of the corpus (which must contain it).
+fn edit(root: &Path, path: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    assert!(text.contains(from), "{path} holds no `{from}`");
+    std::fs::write(root.join(path), text.replacen(from, to, 1)).unwrap();
 }
 
 /// A cached run equals a cold one; returns the cached run's stderr.
@@ -79,10 +87,11 @@ fn cached_runs_equal_cold_runs_after_every_kind_of_change() {
         root.join(".strata/cache/index.bin").is_file(),
         "the cache is written"
     );
-    let (files, cached) = cached_files(root);
+    let (files, cached, resolved) = cached_files(root);
     assert_eq!(
-        cached, files,
-        "an unchanged repository is served from the cache"
+        (cached, resolved),
+        (files, 0),
+        "an unchanged repository is served from the cache, resolutions included"
     );
 
     // Edit: a Python file gains an import of another module's internal file.
@@ -110,6 +119,62 @@ fn cached_runs_equal_cold_runs_after_every_kind_of_change() {
     let rs = first(root, ".rs");
     std::fs::rename(root.join(&rs), root.join(format!("{rs}.moved.rs"))).unwrap();
     assert_same(root, "renamed file");
+
+    // What resolution reads besides the file list: each change re-resolves unchanged files.
+    let before = result(root, false);
+    edit(root, "ts/tsconfig.json", "\"@lib/", "\"@gone/");
+    assert_same(root, "tsconfig.json paths changed");
+    assert_ne!(
+        result(root, false).1,
+        before.1,
+        "the tsconfig.json change alters the graph"
+    );
+    let package = corpus.truth["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| {
+            let p = format!("{}/package.json", m["root"].as_str()?);
+            root.join(&p).is_file().then_some(p)
+        })
+        .unwrap();
+    edit(
+        root,
+        &package,
+        "\"name\": \"@mono/",
+        "\"name\": \"@renamed/",
+    );
+    assert_same(root, "package.json name changed");
+    edit(
+        root,
+        "go/go.mod",
+        "module example.com/mono",
+        "module example.com/moved",
+    );
+    assert_same(root, "go.mod module path changed");
+    let lib = corpus.truth["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| {
+            let p = format!("{}/src/lib.rs", m["root"].as_str()?);
+            let text = std::fs::read_to_string(root.join(&p)).ok()?;
+            text.contains("\nmod ").then_some(p)
+        })
+        .unwrap();
+    edit(root, &lib, "\nmod ", "\n// mod ");
+    assert_same(root, "crate root lost a module");
+    // Rewriting an input with the same bytes changes nothing: resolutions stay cached.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    cached_files(root);
+    let text = std::fs::read(root.join("ts/tsconfig.json")).unwrap();
+    std::fs::write(root.join("ts/tsconfig.json"), text).unwrap();
+    assert_eq!(
+        cached_files(root).2,
+        0,
+        "an input rewritten unchanged keeps resolutions"
+    );
+    assert_same(root, "input rewritten unchanged");
 
     // Configuration: rule levels and declarations the file rules depend on.
     let config = root.join("strata.toml");

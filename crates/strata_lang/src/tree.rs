@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Index of a file in a [`SourceTree`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,6 +17,44 @@ pub struct SourceTree {
     ids: HashMap<String, FileId>,
     /// Directory -> its direct child files, sorted.
     dirs: HashMap<String, Vec<FileId>>,
+    /// Every path [`SourceTree::read`] was asked for: what resolution depends on besides the
+    /// file list.
+    reads: Mutex<Vec<FileRead>>,
+}
+
+/// A file as [`SourceTree::read`] read it: its metadata (taken before reading) and a hash of
+/// the bytes read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileRead {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: u64,
+    pub hash: u64,
+}
+
+/// A fast 64-bit content hash (word at a time). Stable across releases because it is ours:
+/// caches compare hashes written by earlier runs.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+/// Modification time in nanoseconds since the epoch (0 when unknown).
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 impl SourceTree {
@@ -35,7 +74,17 @@ impl SourceTree {
             paths,
             ids,
             dirs,
+            reads: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The files read through [`SourceTree::read`] so far, sorted by path, one record per
+    /// path (the first read).
+    pub fn reads(&self) -> Vec<FileRead> {
+        let mut reads = self.reads.lock().map(|r| r.clone()).unwrap_or_default();
+        reads.sort_by(|a, b| a.path.cmp(&b.path));
+        reads.dedup_by(|a, b| a.path == b.path);
+        reads
     }
 
     pub fn root(&self) -> &Path {
@@ -92,7 +141,17 @@ impl SourceTree {
 
     /// Read a file of the tree as text (lossy UTF-8); `None` when it cannot be read.
     pub fn read(&self, path: &str) -> Option<String> {
-        let bytes = std::fs::read(self.root.join(path)).ok()?;
+        let full = self.root.join(path);
+        let mtime = std::fs::metadata(&full).map_or(0, |m| mtime_ns(&m));
+        let bytes = std::fs::read(&full).ok()?;
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(FileRead {
+                path: path.to_owned(),
+                size: bytes.len() as u64,
+                mtime_ns: mtime,
+                hash: content_hash(&bytes),
+            });
+        }
         Some(match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),

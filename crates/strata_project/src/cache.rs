@@ -3,17 +3,28 @@
 //! then by a content hash; the whole cache is tied to strata's version and to the settings
 //! file rules depend on. Anything unexpected — a truncated, corrupt or foreign file — is
 //! reported, discarded and rebuilt: the cache can cost time, never correctness.
+//!
+//! Each entry may also carry the file's resolved imports. Those stay valid while the set of
+//! files is the same and every file the resolvers read (manifests, `tsconfig.json`, crate roots)
+//! is unchanged: the cache records that set with their hashes, and a run that finds it intact
+//! resolves only the files that changed.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use strata_diagnostics::{Diagnostic, Severity};
+use strata_lang::tree::{content_hash, mtime_ns};
 use strata_lang::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
 use strata_workspace::atomic::write_atomic_unsynced;
 
 /// Bumped whenever the layout of the cache file changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// Entries per independently decodable chunk (chunks decode in parallel).
+const CHUNK: usize = 2048;
 
 /// Where the cache lives, relative to the repository root.
 pub const CACHE_FILE: &str = ".strata/cache/index.bin";
@@ -31,8 +42,97 @@ pub(crate) struct Entry {
     pub size: u64,
     pub mtime_ns: u64,
     pub hash: u64,
-    pub facts: FileFacts,
+    pub facts: Facts,
     pub findings: Vec<Finding>,
+    /// The file's resolved imports, when known and still valid.
+    pub resolved: Option<Resolved>,
+}
+
+impl Entry {
+    /// Whether the file's size and modification time still match, at a time far enough from
+    /// the cache's write to be trusted.
+    pub fn fresh(&self, size: u64, mtime: u64, written_ns: u64) -> bool {
+        fresh(self.size, self.mtime_ns, size, mtime, written_ns)
+    }
+}
+
+fn fresh(size: u64, mtime: u64, now_size: u64, now_mtime: u64, written_ns: u64) -> bool {
+    let racy =
+        now_mtime.saturating_add(u64::try_from(RACY.as_nanos()).unwrap_or(u64::MAX)) >= written_ns;
+    size == now_size && mtime == now_mtime && now_mtime != 0 && !racy
+}
+
+/// A file's facts: extracted in this run, or still encoded in the cache file (decoded only
+/// when asked for; a warm `check` with valid resolutions never needs them).
+#[derive(Clone)]
+pub(crate) enum Facts {
+    Owned(FileFacts),
+    Cached {
+        buf: Arc<Vec<u8>>,
+        range: std::ops::Range<usize>,
+    },
+}
+
+impl Facts {
+    /// The facts, decoded if need be. The cache's checksum was verified when it was loaded,
+    /// so decoding only fails if strata wrote something it cannot read; the file then counts
+    /// as having no facts.
+    pub fn decode(&self) -> std::borrow::Cow<'_, FileFacts> {
+        match self {
+            Facts::Owned(f) => std::borrow::Cow::Borrowed(f),
+            Facts::Cached { buf, range } => std::borrow::Cow::Owned(
+                buf.get(range.clone())
+                    .and_then(|b| decode_facts(&mut Reader { buf: b, pos: 0 }).ok())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
+
+/// What resolution made of one file's imports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    /// (target source index, line, column), one per target file, sorted.
+    pub edges: Vec<(u32, u32, u32)>,
+    /// Third-party packages, in import order.
+    pub external: Vec<String>,
+}
+
+/// A file the resolvers read, as it was.
+pub(crate) type Input = strata_lang::tree::FileRead;
+
+/// What cached resolutions depend on: the whole file list (by hash) and the files the
+/// resolvers read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ResolutionKey {
+    pub tree_hash: u64,
+    pub inputs: Vec<Input>,
+}
+
+impl ResolutionKey {
+    /// Whether every input is unchanged (by metadata, else by content).
+    pub fn holds(&self, root: &Path, written_ns: u64) -> bool {
+        self.inputs.par_iter().all(|i| {
+            let full = root.join(&i.path);
+            let Ok(meta) = std::fs::metadata(&full) else {
+                return false;
+            };
+            if fresh(i.size, i.mtime_ns, meta.len(), mtime_ns(&meta), written_ns) {
+                return true;
+            }
+            std::fs::read(&full).is_ok_and(|b| content_hash(&b) == i.hash)
+        })
+    }
+}
+
+/// A hash of the file list.
+pub(crate) fn tree_hash(paths: &[String]) -> u64 {
+    let mut all = Vec::with_capacity(paths.iter().map(|p| p.len() + 1).sum());
+    for p in paths {
+        all.extend_from_slice(p.as_bytes());
+        all.push(b'\n');
+    }
+    content_hash(&all)
 }
 
 /// A file-rule finding as stored (the rule id as a string).
@@ -82,21 +182,17 @@ impl Finding {
     }
 }
 
-/// The cache as loaded: entries by path, and whether file-rule findings may be reused.
+/// The cache as loaded: entries sorted by path, and whether file-rule findings and resolutions
+/// may be reused.
 pub(crate) struct Cache {
     path: PathBuf,
-    entries: HashMap<String, Entry>,
+    entries: Vec<Entry>,
     rules_key: u64,
     findings_valid: bool,
     written_ns: u64,
-}
-
-/// Modification time in nanoseconds since the epoch (0 when unknown).
-pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+    resolution: Option<ResolutionKey>,
+    /// Number of entries the file held.
+    loaded: usize,
 }
 
 fn now_ns() -> u64 {
@@ -105,32 +201,18 @@ fn now_ns() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
-/// A fast 64-bit content hash (word at a time). Stable across releases because it is ours.
-pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    h ^ (h >> 29)
-}
-
 impl Cache {
     /// Load the cache of `root`. Problems are returned as warnings, with an empty cache.
     pub fn load(root: &Path, rules_key: u64, warnings: &mut Vec<String>) -> Cache {
         let path = root.join(CACHE_FILE);
         let mut cache = Cache {
             path: path.clone(),
-            entries: HashMap::new(),
+            entries: Vec::new(),
             rules_key,
             findings_valid: false,
             written_ns: 0,
+            resolution: None,
+            loaded: 0,
         };
         let text = match std::fs::read(&path) {
             Ok(t) => t,
@@ -142,7 +224,7 @@ impl Cache {
                 return cache;
             }
         };
-        let file = match decode(&text) {
+        let file = match decode(&Arc::new(text), false) {
             Ok(f) => f,
             Err(what) => {
                 warnings.push(format!(
@@ -160,31 +242,35 @@ impl Cache {
         }
         cache.findings_valid = file.rules_key == rules_key;
         cache.written_ns = file.written_ns;
-        cache.entries = file
-            .entries
-            .into_iter()
-            .map(|e| (e.path.clone(), e))
-            .collect();
+        cache.resolution = file.resolution;
+        cache.loaded = file.entries.len();
+        cache.entries = file.entries;
         cache
     }
 
-    /// The cached entry for `path` if its size and modification time still match (and the
-    /// time is not too close to the cache's own).
-    pub fn by_metadata(&self, path: &str, size: u64, mtime: u64) -> Option<&Entry> {
-        let e = self.entries.get(path)?;
-        let racy = mtime.saturating_add(u64::try_from(RACY.as_nanos()).unwrap_or(u64::MAX))
-            >= self.written_ns;
-        (e.size == size && e.mtime_ns == mtime && mtime != 0 && !racy).then_some(e)
+    /// The cached entry of each of `paths` (sorted, like the entries), moved out of the cache.
+    pub fn take_aligned(
+        &mut self,
+        paths: impl Iterator<Item = impl AsRef<str>>,
+    ) -> Vec<Option<Entry>> {
+        let mut cached = std::mem::take(&mut self.entries).into_iter().peekable();
+        paths
+            .map(|p| {
+                let p = p.as_ref();
+                while cached.next_if(|e| e.path.as_str() < p).is_some() {}
+                cached.next_if(|e| e.path == p)
+            })
+            .collect()
     }
 
-    /// The cached entry for `path` if its content hash matches.
-    pub fn by_hash(&self, path: &str, hash: u64) -> Option<&Entry> {
-        self.entries.get(path).filter(|e| e.hash == hash)
+    /// Number of entries the cache file held.
+    pub fn loaded(&self) -> usize {
+        self.loaded
     }
 
-    /// Number of cached files.
-    pub fn len(&self) -> usize {
-        self.entries.len()
+    /// When the cache was written (nanoseconds since the epoch).
+    pub fn written_ns(&self) -> u64 {
+        self.written_ns
     }
 
     /// Whether cached findings were made with the current file-rule settings.
@@ -192,10 +278,19 @@ impl Cache {
         self.findings_valid
     }
 
-    /// Write `entries` as the new cache, atomically. Failures are warnings.
-    pub fn save(&self, mut entries: Vec<Entry>, warnings: &mut Vec<String>) {
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
-        let text = encode(self.rules_key, now_ns(), &entries);
+    /// The resolution key the cached resolutions were made under.
+    pub fn resolution(&self) -> Option<&ResolutionKey> {
+        self.resolution.as_ref()
+    }
+
+    /// Write `entries` (sorted by path) as the new cache, atomically. Failures are warnings.
+    pub fn save(
+        &self,
+        entries: &[&Entry],
+        resolution: Option<&ResolutionKey>,
+        warnings: &mut Vec<String>,
+    ) {
+        let text = encode(self.rules_key, now_ns(), resolution, entries);
         // The cache is validated when read, so it need not wait for the disk.
         if let Err(e) = write_atomic_unsynced(&self.path, &text) {
             warnings.push(format!(
@@ -209,8 +304,13 @@ impl Cache {
 /// targets, which check that decoding never panics and that the round trip is stable.
 #[doc(hidden)]
 pub fn reencode(buf: &[u8]) -> Result<Vec<u8>, &'static str> {
-    let file = decode(buf)?;
-    Ok(encode(file.rules_key, file.written_ns, &file.entries))
+    let file = decode(&Arc::new(buf.to_vec()), true)?;
+    Ok(encode(
+        file.rules_key,
+        file.written_ns,
+        file.resolution.as_ref(),
+        &file.entries.iter().collect::<Vec<_>>(),
+    ))
 }
 
 struct CacheFile {
@@ -218,6 +318,7 @@ struct CacheFile {
     strata: String,
     rules_key: u64,
     written_ns: u64,
+    resolution: Option<ResolutionKey>,
     entries: Vec<Entry>,
 }
 
@@ -281,59 +382,127 @@ fn def_kind(k: DefKind) -> u8 {
     u8::try_from(DEF_KINDS.iter().position(|d| *d == k).unwrap_or(0)).unwrap_or(0)
 }
 
-#[allow(clippy::cast_possible_truncation)]
-fn encode(rules_key: u64, written_ns: u64, entries: &[Entry]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(entries.len() * 256);
+fn encode(
+    rules_key: u64,
+    written_ns: u64,
+    resolution: Option<&ResolutionKey>,
+    entries: &[&Entry],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + entries.len() * 256);
     out.extend_from_slice(MAGIC);
     put_u64(&mut out, u64::from(FORMAT));
     put_str(&mut out, env!("CARGO_PKG_VERSION"));
     out.extend_from_slice(&rules_key.to_le_bytes());
     put_u64(&mut out, written_ns);
+    match resolution {
+        Some(key) => {
+            out.push(1);
+            out.extend_from_slice(&key.tree_hash.to_le_bytes());
+            put_u64(&mut out, key.inputs.len() as u64);
+            for i in &key.inputs {
+                put_str(&mut out, &i.path);
+                put_u64(&mut out, i.size);
+                put_u64(&mut out, i.mtime_ns);
+                out.extend_from_slice(&i.hash.to_le_bytes());
+            }
+        }
+        None => out.push(0),
+    }
     put_u64(&mut out, entries.len() as u64);
-    for e in entries {
-        put_str(&mut out, &e.path);
-        put_u64(&mut out, e.size);
-        put_u64(&mut out, e.mtime_ns);
-        out.extend_from_slice(&e.hash.to_le_bytes());
-        put_u64(&mut out, e.facts.imports.len() as u64);
-        for i in &e.facts.imports {
-            put_str(&mut out, &i.spec);
-            put_u64(&mut out, i.names.len() as u64);
-            for n in &i.names {
-                put_str(&mut out, n);
+    let chunks: Vec<Vec<u8>> = entries
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * 256);
+            for e in chunk {
+                encode_entry(&mut out, e);
             }
-            out.push(import_kind(i.kind));
-            put_u64(&mut out, u64::from(i.line));
-            put_u64(&mut out, u64::from(i.column));
+            out
+        })
+        .collect();
+    put_u64(&mut out, chunks.len() as u64);
+    for c in &chunks {
+        put_u64(&mut out, c.len() as u64);
+        out.extend_from_slice(c);
+    }
+    let sum = content_hash(&out);
+    out.extend_from_slice(&sum.to_le_bytes());
+    out
+}
+
+fn encode_facts(out: &mut Vec<u8>, facts: &FileFacts) {
+    put_u64(out, facts.imports.len() as u64);
+    for i in &facts.imports {
+        put_str(out, &i.spec);
+        put_u64(out, i.names.len() as u64);
+        for n in &i.names {
+            put_str(out, n);
         }
-        put_u64(&mut out, e.facts.definitions.len() as u64);
-        for d in &e.facts.definitions {
-            put_str(&mut out, &d.name);
-            out.push(def_kind(d.kind));
-            out.push(u8::from(d.visibility == Visibility::Public));
-            put_u64(&mut out, u64::from(d.start_line));
-            put_u64(&mut out, u64::from(d.end_line));
+        out.push(import_kind(i.kind));
+        put_u64(out, u64::from(i.line));
+        put_u64(out, u64::from(i.column));
+    }
+    put_u64(out, facts.definitions.len() as u64);
+    for d in &facts.definitions {
+        put_str(out, &d.name);
+        out.push(def_kind(d.kind));
+        out.push(u8::from(d.visibility == Visibility::Public));
+        put_u64(out, u64::from(d.start_line));
+        put_u64(out, u64::from(d.end_line));
+    }
+}
+
+fn encode_entry(out: &mut Vec<u8>, e: &Entry) {
+    put_str(out, &e.path);
+    put_u64(out, e.size);
+    put_u64(out, e.mtime_ns);
+    out.extend_from_slice(&e.hash.to_le_bytes());
+    match &e.facts {
+        Facts::Owned(facts) => {
+            let mut bytes = Vec::with_capacity(256);
+            encode_facts(&mut bytes, facts);
+            put_u64(out, bytes.len() as u64);
+            out.extend_from_slice(&bytes);
         }
-        put_u64(&mut out, e.findings.len() as u64);
-        for f in &e.findings {
-            put_str(&mut out, &f.rule);
-            out.push(u8::from(f.error));
-            put_str(&mut out, &f.module);
-            put_u64(&mut out, u64::from(f.line));
-            put_u64(&mut out, u64::from(f.column));
-            match &f.target {
-                Some(t) => {
-                    out.push(1);
-                    put_str(&mut out, t);
-                }
-                None => out.push(0),
-            }
-            put_str(&mut out, &f.message);
-            put_str(&mut out, &f.help);
-            out.push(u8::from(f.sensitive));
+        Facts::Cached { buf, range } => {
+            let bytes = buf.get(range.clone()).unwrap_or_default();
+            put_u64(out, bytes.len() as u64);
+            out.extend_from_slice(bytes);
         }
     }
-    out
+    put_u64(out, e.findings.len() as u64);
+    for f in &e.findings {
+        put_str(out, &f.rule);
+        out.push(u8::from(f.error));
+        put_str(out, &f.module);
+        put_u64(out, u64::from(f.line));
+        put_u64(out, u64::from(f.column));
+        match &f.target {
+            Some(t) => {
+                out.push(1);
+                put_str(out, t);
+            }
+            None => out.push(0),
+        }
+        put_str(out, &f.message);
+        put_str(out, &f.help);
+        out.push(u8::from(f.sensitive));
+    }
+    match &e.resolved {
+        Some(r) => {
+            out.push(1);
+            put_u64(out, r.edges.len() as u64);
+            for &(to, line, column) in &r.edges {
+                put_u64(out, u64::from(to));
+                put_u64(out, u64::from(line));
+                put_u64(out, u64::from(column));
+            }
+            put_u64(out, r.external.len() as u64);
+            for x in &r.external {
+                put_str(out, x);
+            }
+        }
+        None => out.push(0),
+    }
 }
 
 struct Reader<'a> {
@@ -390,9 +559,20 @@ impl Reader<'_> {
     }
 }
 
-fn decode(buf: &[u8]) -> Result<CacheFile, &'static str> {
-    let rest = buf.strip_prefix(MAGIC).ok_or("not a strata cache")?;
-    let mut r = Reader { buf: rest, pos: 0 };
+/// Decode a cache file. Facts stay encoded (ranges into `buf`) unless `eager`.
+fn decode(buf: &Arc<Vec<u8>>, eager: bool) -> Result<CacheFile, &'static str> {
+    let body_end = buf.len().checked_sub(8).ok_or("truncated")?;
+    let mut sum = [0u8; 8];
+    sum.copy_from_slice(&buf[body_end..]);
+    let start = MAGIC.len();
+    if buf.get(..start) != Some(MAGIC) {
+        return Err("not a strata cache");
+    }
+    let body = &buf[..body_end];
+    let mut r = Reader {
+        buf: body,
+        pos: start,
+    };
     let format = r.u32()?;
     let strata = r.str()?;
     if format != FORMAT || strata != env!("CARGO_PKG_VERSION") {
@@ -401,90 +581,174 @@ fn decode(buf: &[u8]) -> Result<CacheFile, &'static str> {
             strata,
             rules_key: 0,
             written_ns: 0,
+            resolution: None,
             entries: Vec::new(),
         });
     }
+    if content_hash(body) != u64::from_le_bytes(sum) {
+        return Err("checksum mismatch");
+    }
     let rules_key = r.fixed64()?;
     let written_ns = r.u64()?;
+    let resolution = match r.byte()? {
+        0 => None,
+        1 => {
+            let tree_hash = r.fixed64()?;
+            let inputs = (0..r.len()?)
+                .map(|_| {
+                    Ok(Input {
+                        path: r.str()?,
+                        size: r.u64()?,
+                        mtime_ns: r.u64()?,
+                        hash: r.fixed64()?,
+                    })
+                })
+                .collect::<Result<Vec<_>, &'static str>>()?;
+            Some(ResolutionKey { tree_hash, inputs })
+        }
+        _ => return Err("bad resolution flag"),
+    };
     let count = r.len()?;
-    let mut entries = Vec::with_capacity(count);
-    for _ in 0..count {
-        let path = r.str()?;
-        let size = r.u64()?;
-        let mtime_ns = r.u64()?;
-        let hash = r.fixed64()?;
-        let mut facts = FileFacts::default();
-        for _ in 0..r.len()? {
-            let spec = r.str()?;
-            let names = (0..r.len()?)
-                .map(|_| r.str())
-                .collect::<Result<Vec<_>, _>>()?;
-            let kind = *IMPORT_KINDS
-                .get(usize::from(r.byte()?))
-                .ok_or("bad import kind")?;
-            facts.imports.push(Import {
-                spec,
-                names,
-                kind,
-                line: r.u32()?,
-                column: r.u32()?,
-            });
-        }
-        for _ in 0..r.len()? {
-            let name = r.str()?;
-            let kind = *DEF_KINDS
-                .get(usize::from(r.byte()?))
-                .ok_or("bad definition kind")?;
-            let visibility = if r.byte()? == 1 {
-                Visibility::Public
-            } else {
-                Visibility::Private
-            };
-            facts.definitions.push(Definition {
-                name,
-                kind,
-                visibility,
-                start_line: r.u32()?,
-                end_line: r.u32()?,
-            });
-        }
-        let mut findings = Vec::new();
-        for _ in 0..r.len()? {
-            let rule = r.str()?;
-            let error = r.byte()? == 1;
-            let module = r.str()?;
-            let (line, column) = (r.u32()?, r.u32()?);
-            let target = if r.byte()? == 1 { Some(r.str()?) } else { None };
-            findings.push(Finding {
-                rule,
-                error,
-                module,
-                line,
-                column,
-                target,
-                message: r.str()?,
-                help: r.str()?,
-                sensitive: r.byte()? == 1,
-            });
-        }
-        entries.push(Entry {
-            path,
-            size,
-            mtime_ns,
-            hash,
-            facts,
-            findings,
-        });
+    let mut chunks = Vec::new();
+    for _ in 0..r.len()? {
+        let n = r.len()?;
+        chunks.push(r.pos..r.pos + n);
+        r.pos += n;
     }
-    if r.pos != rest.len() {
+    if r.pos != body.len() {
         return Err("trailing bytes");
+    }
+    let decoded: Vec<Vec<Entry>> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let mut r = Reader {
+                buf: body.get(..chunk.end).ok_or("truncated")?,
+                pos: chunk.start,
+            };
+            let mut entries = Vec::with_capacity(CHUNK);
+            while r.pos < chunk.end {
+                entries.push(decode_entry(&mut r, buf, eager)?);
+            }
+            Ok(entries)
+        })
+        .collect::<Result<_, &'static str>>()?;
+    let entries: Vec<Entry> = decoded.into_iter().flatten().collect();
+    if entries.len() != count {
+        return Err("wrong number of entries");
     }
     Ok(CacheFile {
         format,
         strata,
         rules_key,
         written_ns,
+        resolution,
         entries,
+    })
+}
+
+fn decode_facts(r: &mut Reader<'_>) -> Result<FileFacts, &'static str> {
+    let mut facts = FileFacts::default();
+    for _ in 0..r.len()? {
+        let spec = r.str()?;
+        let names = (0..r.len()?)
+            .map(|_| r.str())
+            .collect::<Result<Vec<_>, _>>()?;
+        let kind = *IMPORT_KINDS
+            .get(usize::from(r.byte()?))
+            .ok_or("bad import kind")?;
+        facts.imports.push(Import {
+            spec,
+            names,
+            kind,
+            line: r.u32()?,
+            column: r.u32()?,
+        });
+    }
+    for _ in 0..r.len()? {
+        let name = r.str()?;
+        let kind = *DEF_KINDS
+            .get(usize::from(r.byte()?))
+            .ok_or("bad definition kind")?;
+        let visibility = if r.byte()? == 1 {
+            Visibility::Public
+        } else {
+            Visibility::Private
+        };
+        facts.definitions.push(Definition {
+            name,
+            kind,
+            visibility,
+            start_line: r.u32()?,
+            end_line: r.u32()?,
+        });
+    }
+    if r.pos != r.buf.len() {
+        return Err("trailing bytes in facts");
+    }
+    Ok(facts)
+}
+
+fn decode_entry(
+    r: &mut Reader<'_>,
+    whole: &Arc<Vec<u8>>,
+    eager: bool,
+) -> Result<Entry, &'static str> {
+    let path = r.str()?;
+    let size = r.u64()?;
+    let mtime_ns = r.u64()?;
+    let hash = r.fixed64()?;
+    let n = r.len()?;
+    let range = r.pos..r.pos + n;
+    r.pos += n;
+    let facts = if eager {
+        let bytes = r.buf.get(range).ok_or("truncated")?;
+        Facts::Owned(decode_facts(&mut Reader { buf: bytes, pos: 0 })?)
+    } else {
+        Facts::Cached {
+            buf: Arc::clone(whole),
+            range,
+        }
+    };
+    let mut findings = Vec::new();
+    for _ in 0..r.len()? {
+        let rule = r.str()?;
+        let error = r.byte()? == 1;
+        let module = r.str()?;
+        let (line, column) = (r.u32()?, r.u32()?);
+        let target = if r.byte()? == 1 { Some(r.str()?) } else { None };
+        findings.push(Finding {
+            rule,
+            error,
+            module,
+            line,
+            column,
+            target,
+            message: r.str()?,
+            help: r.str()?,
+            sensitive: r.byte()? == 1,
+        });
+    }
+    let resolved = match r.byte()? {
+        0 => None,
+        1 => {
+            let edges = (0..r.len()?)
+                .map(|_| Ok((r.u32()?, r.u32()?, r.u32()?)))
+                .collect::<Result<Vec<_>, &'static str>>()?;
+            let external = (0..r.len()?)
+                .map(|_| r.str())
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(Resolved { edges, external })
+        }
+        _ => return Err("bad resolution flag"),
+    };
+    Ok(Entry {
+        path,
+        size,
+        mtime_ns,
+        hash,
+        facts,
+        findings,
+        resolved,
     })
 }
 
@@ -494,27 +758,28 @@ mod tests {
 
     #[test]
     fn round_trip_and_damage() {
+        let facts = FileFacts {
+            imports: vec![Import {
+                spec: "./x".into(),
+                names: vec!["n".into()],
+                kind: ImportKind::ReExport,
+                line: 3,
+                column: 4,
+            }],
+            definitions: vec![Definition {
+                name: "f".into(),
+                kind: DefKind::Trait,
+                visibility: Visibility::Public,
+                start_line: 1,
+                end_line: 9,
+            }],
+        };
         let entry = Entry {
             path: "a/b.ts".into(),
             size: 10,
             mtime_ns: 7,
             hash: 99,
-            facts: FileFacts {
-                imports: vec![Import {
-                    spec: "./x".into(),
-                    names: vec!["n".into()],
-                    kind: ImportKind::ReExport,
-                    line: 3,
-                    column: 4,
-                }],
-                definitions: vec![Definition {
-                    name: "f".into(),
-                    kind: DefKind::Trait,
-                    visibility: Visibility::Public,
-                    start_line: 1,
-                    end_line: 9,
-                }],
-            },
+            facts: Facts::Owned(facts.clone()),
             findings: vec![Finding {
                 rule: "hardcoded-secret".into(),
                 error: true,
@@ -526,16 +791,38 @@ mod tests {
                 help: "h".into(),
                 sensitive: true,
             }],
+            resolved: Some(Resolved {
+                edges: vec![(3, 1, 8)],
+                external: vec!["react".into()],
+            }),
         };
-        let bytes = encode(42, 1000, std::slice::from_ref(&entry));
-        let file = decode(&bytes).unwrap();
-        assert_eq!(file.rules_key, 42);
+        let key = ResolutionKey {
+            tree_hash: 5,
+            inputs: vec![Input {
+                path: "package.json".into(),
+                size: 2,
+                mtime_ns: 3,
+                hash: 4,
+            }],
+        };
+        let bytes = encode(42, 1000, Some(&key), &[&entry]);
+        let decode = |b: &[u8], eager| decode(&Arc::new(b.to_vec()), eager);
+        for eager in [false, true] {
+            let file = decode(&bytes, eager).unwrap();
+            assert_eq!(file.rules_key, 42);
+            let back = &file.entries[0];
+            assert_eq!(
+                (back.path.as_str(), back.size, back.mtime_ns, back.hash),
+                ("a/b.ts", 10, 7, 99)
+            );
+            assert_eq!(*back.facts.decode(), facts);
+            assert_eq!(back.resolved, entry.resolved);
+            assert_eq!(file.resolution.as_ref(), Some(&key));
+            // Re-encoding facts still encoded copies their bytes as they are.
+            assert_eq!(encode(42, 1000, Some(&key), &[back]), bytes);
+        }
+        let file = decode(&bytes, false).unwrap();
         let back = &file.entries[0];
-        assert_eq!(
-            (back.path.as_str(), back.size, back.mtime_ns, back.hash),
-            ("a/b.ts", 10, 7, 99)
-        );
-        assert_eq!(back.facts, entry.facts);
         assert_eq!(
             back.findings[0]
                 .to_diagnostic("a/b.ts")
@@ -544,15 +831,24 @@ mod tests {
                 .as_deref(),
             Some("k")
         );
-        // Every truncation and a flipped byte are errors, never panics.
+        // Every truncation and every flipped byte is an error (the checksum), never a panic
+        // and never a different cache. A flip in the version string reads as another
+        // strata's cache, which is discarded too.
         for n in 0..bytes.len() {
-            assert!(decode(&bytes[..n]).is_err(), "truncated at {n}");
+            assert!(decode(&bytes[..n], false).is_err(), "truncated at {n}");
         }
-        let mut flipped = bytes.clone();
-        let last = flipped.len() - 3;
-        flipped[last] ^= 0xff;
-        let _ = decode(&flipped);
-        assert!(decode(b"garbage").is_err());
+        for i in 0..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[i] ^= 0x55;
+            match decode(&flipped, false) {
+                Err(_) => {}
+                Ok(f) => assert!(
+                    f.format != FORMAT || f.strata != env!("CARGO_PKG_VERSION"),
+                    "flip at {i} accepted"
+                ),
+            }
+        }
+        assert!(decode(b"garbage", false).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use strata_graph::{FileEdge, Graph};
@@ -11,7 +12,9 @@ use strata_lang::{FileFacts, FileId, Lang, SourceTree, Target, frontend};
 use strata_diagnostics::Diagnostic;
 use strata_rules::{Endpoints, FileContext};
 
-use crate::cache::{Cache, Entry, Finding, content_hash, mtime_ns};
+use strata_lang::tree::{content_hash, mtime_ns};
+
+use crate::cache::{Cache, Entry, Facts, Finding, ResolutionKey, Resolved, tree_hash};
 use crate::{Project, SourceFile};
 
 /// Whether the cache had a file's facts.
@@ -57,6 +60,7 @@ fn read_file(
     project: &Project,
     s: &SourceFile,
     endpoints: &Endpoints,
+    cached: Option<Entry>,
     cache: Option<&Cache>,
 ) -> Read {
     let full = project.root.join(&s.path);
@@ -68,14 +72,13 @@ fn read_file(
     };
     let meta = std::fs::metadata(&full).ok();
     let mtime = meta.as_ref().map_or(0, mtime_ns);
-    if let (Some(cache), Some(meta)) = (cache, &meta) {
-        if let Some(e) = cache
-            .by_metadata(&s.path, meta.len(), mtime)
-            .filter(|_| cache.findings_valid())
-        {
+    let findings_valid = cache.is_some_and(Cache::findings_valid);
+    if let (Some(cache), Some(meta), Some(e)) = (cache, &meta, &cached) {
+        if findings_valid && e.fresh(meta.len(), mtime, cache.written_ns()) {
+            let findings = findings_of(e);
             return Read::Done {
-                findings: findings_of(e),
-                entry: e.clone(),
+                findings,
+                entry: cached.unwrap_or_else(|| unreachable_entry(s)),
                 hit: Hit::Metadata,
             };
         }
@@ -96,13 +99,19 @@ fn read_file(
         strata_rules::run_file(&cx, &project.settings, &mut findings);
         findings
     };
-    let cached = cache.and_then(|c| c.by_hash(&s.path, hash).map(|e| (e, c.findings_valid())));
-    let (facts, findings, hit) = match cached {
-        Some((e, true)) => (e.facts.clone(), findings_of(e), Hit::Content),
-        Some((e, false)) => (e.facts.clone(), run_rules(), Hit::Content),
+    let (facts, findings, resolved, hit) = match cached.filter(|e| e.hash == hash) {
+        Some(e) => {
+            let findings = if findings_valid {
+                findings_of(&e)
+            } else {
+                run_rules()
+            };
+            (e.facts, findings, e.resolved, Hit::Content)
+        }
         None => (
-            frontend(s.lang).extract(&s.path, &bytes),
+            Facts::Owned(frontend(s.lang).extract(&s.path, &bytes)),
             run_rules(),
+            None,
             Hit::Miss,
         ),
     };
@@ -113,6 +122,7 @@ fn read_file(
         hash,
         facts,
         findings: findings.iter().map(Finding::from_diagnostic).collect(),
+        resolved,
     };
     Read::Done {
         entry,
@@ -121,11 +131,26 @@ fn read_file(
     }
 }
 
+/// Never called: the entry is present whenever the metadata check passed.
+fn unreachable_entry(s: &SourceFile) -> Entry {
+    Entry {
+        path: s.path.clone(),
+        size: 0,
+        mtime_ns: 0,
+        hash: 0,
+        facts: Facts::Owned(FileFacts::default()),
+        findings: Vec::new(),
+        resolved: None,
+    }
+}
+
 /// What the scan knows about the repository.
 pub struct Index {
     pub tree: SourceTree,
-    /// Facts per source file (same order as [`Project::sources`]).
-    pub facts: Vec<FileFacts>,
+    /// Facts per source file (same order as [`Project::sources`]), some still encoded in the
+    /// cache; see [`Index::facts`].
+    facts: Vec<Facts>,
+    decoded: OnceLock<Vec<FileFacts>>,
     /// Sorted by (from, to); one edge per pair.
     pub file_edges: Vec<FileEdge>,
     /// Module-level edges: (from, to) -> number of file edges between them.
@@ -138,11 +163,25 @@ pub struct Index {
     pub file_findings: Vec<Diagnostic>,
     /// Files whose facts came from the cache (unchanged metadata or unchanged content).
     pub cache_hits: usize,
+    /// Files whose imports were resolved in this run (the others' resolutions were cached).
+    pub resolved: usize,
     /// Problems with the cache (discarded, not writable); never errors.
     pub warnings: Vec<String>,
 }
 
 impl Index {
+    /// Facts per source file (same order as [`Project::sources`]). Facts served by the cache
+    /// are decoded on the first call (in parallel), not before: checks that need only the
+    /// graph never pay for them.
+    pub fn facts(&self) -> &[FileFacts] {
+        self.decoded.get_or_init(|| {
+            self.facts
+                .par_iter()
+                .map(|f| f.decode().into_owned())
+                .collect()
+        })
+    }
+
     /// The module graph (nodes are indices into [`Project::modules`]).
     pub fn module_graph(&self, modules: usize) -> Graph {
         Graph::new(
@@ -178,73 +217,93 @@ pub(crate) fn build(project: &Project) -> Index {
     let declared: Vec<_> = project.modules.iter().map(|m| m.declared.clone()).collect();
     let endpoints = Endpoints::from_modules(&declared);
     let mut warnings = Vec::new();
-    let cache = project.use_cache.then(|| {
+    let mut cache = project.use_cache.then(|| {
         Cache::load(
             &project.root,
             file_rules_key(project, &endpoints),
             &mut warnings,
         )
     });
+    let aligned = match &mut cache {
+        Some(c) => c.take_aligned(sources.iter().map(|s| s.path.as_str())),
+        None => sources.iter().map(|_| None).collect(),
+    };
     let done = std::sync::atomic::AtomicUsize::new(0);
     let read: Vec<Read> = sources
         .par_iter()
-        .map(|s| {
-            let r = read_file(project, s, &endpoints, cache.as_ref());
+        .zip(aligned.into_par_iter())
+        .map(|(s, cached)| {
+            let r = read_file(project, s, &endpoints, cached, cache.as_ref());
             if let Some(progress) = &project.progress {
                 progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
             }
             r
         })
         .collect();
+
+    // Cached resolutions hold while the file list and every file the resolvers read are as
+    // they were.
+    let tree_hash = tree_hash(&project.discovery.files);
+    let key_holds = cache
+        .as_ref()
+        .and_then(|c| Some((c.resolution()?, c.written_ns())))
+        .is_some_and(|(key, written)| {
+            key.tree_hash == tree_hash && key.holds(&project.root, written)
+        });
+
     let mut unreadable = Vec::new();
-    let mut facts = Vec::with_capacity(read.len());
     let mut file_findings = Vec::new();
-    let mut entries = Vec::with_capacity(read.len());
+    let mut entries: Vec<Option<Entry>> = Vec::with_capacity(read.len());
     let mut cache_hits = 0;
     let mut unread = 0;
     for (s, r) in sources.iter().zip(read) {
         match r {
             Read::Failed(e) => {
                 unreadable.push((s.path.clone(), e));
-                facts.push(FileFacts::default());
+                entries.push(None);
             }
             Read::Done {
-                entry,
+                mut entry,
                 hit,
                 findings,
             } => {
                 cache_hits += usize::from(hit != Hit::Miss);
                 unread += usize::from(hit == Hit::Metadata);
-                facts.push(entry.facts.clone());
+                if !key_holds {
+                    entry.resolved = None;
+                }
                 file_findings.extend(findings);
-                entries.push(entry);
+                entries.push(Some(entry));
             }
         }
     }
-    if let Some(cache) = &cache {
-        // Rewrite unless every file was served by its metadata and none disappeared (files
-        // served by content were too recent to trust their times; a rewrite settles them).
-        if unread != entries.len() || cache.len() != entries.len() {
-            cache.save(entries, &mut warnings);
-        }
-    }
-    let langs: BTreeSet<Lang> = sources.iter().map(|s| s.lang).collect();
+
+    // Resolve what has no valid resolution, with resolvers for those languages only.
+    let pending: Vec<usize> = (0..sources.len())
+        .filter(|&i| entries[i].as_ref().is_some_and(|e| e.resolved.is_none()))
+        .collect();
+    let langs: BTreeSet<Lang> = if key_holds {
+        pending.iter().map(|&i| sources[i].lang).collect()
+    } else {
+        sources.iter().map(|s| s.lang).collect()
+    };
     let resolvers: BTreeMap<Lang, Box<dyn strata_lang::Resolver>> = langs
         .into_iter()
         .map(|l| (l, frontend(l).resolver(&tree)))
         .collect();
-    // Per file: its edges and external packages.
-    let resolved: Vec<(Vec<FileEdge>, Vec<String>)> = (0..sources.len())
-        .into_par_iter()
-        .map(|i| {
-            let (Some(id), Some(resolver)) = (ids[i], resolvers.get(&sources[i].lang)) else {
-                return (Vec::new(), Vec::new());
+    let resolved: Vec<(usize, Resolved)> = pending
+        .par_iter()
+        .map(|&i| {
+            let mut out = Resolved::default();
+            let (Some(id), Some(resolver), Some(entry)) =
+                (ids[i], resolvers.get(&sources[i].lang), &entries[i])
+            else {
+                return (i, out);
             };
             let from = u32::try_from(i).unwrap_or(u32::MAX);
-            let mut edges = Vec::new();
-            let mut external = Vec::new();
             let mut targets = Vec::new();
-            for import in &facts[i].imports {
+            let facts = entry.facts.decode();
+            for import in &facts.imports {
                 targets.clear();
                 resolver.resolve(&tree, id, import, &mut targets);
                 for t in &targets {
@@ -252,36 +311,72 @@ pub(crate) fn build(project: &Project) -> Index {
                         Target::File(f) => {
                             let to = source_of.get(f.0 as usize).copied().unwrap_or(u32::MAX);
                             if to != u32::MAX && to != from {
-                                edges.push(FileEdge {
-                                    from,
-                                    to,
-                                    line: import.line,
-                                    column: import.column,
-                                });
+                                out.edges.push((to, import.line, import.column));
                             }
                         }
-                        Target::External(name) => external.push(name.clone()),
+                        Target::External(name) => out.external.push(name.clone()),
                     }
                 }
             }
-            edges.sort_unstable();
-            edges.dedup_by_key(|e| (e.from, e.to));
-            (edges, external)
+            // One edge per target: the first import that names it.
+            out.edges
+                .sort_by_key(|&(to, line, column)| (to, line, column));
+            out.edges.dedup_by_key(|e| e.0);
+            (i, out)
         })
         .collect();
+    let newly_resolved = resolved.len();
+    for (i, r) in resolved {
+        if let Some(e) = &mut entries[i] {
+            e.resolved = Some(r);
+        }
+    }
+
+    if let Some(cache) = &cache {
+        // Rewrite unless every file was served by its metadata, none disappeared and nothing
+        // was resolved anew (files served by content were too recent to trust their times; a
+        // rewrite settles them).
+        let kept: Vec<&Entry> = entries.iter().flatten().collect();
+        if unread != kept.len() || cache.loaded() != kept.len() || newly_resolved > 0 {
+            let key = if key_holds {
+                cache.resolution().cloned()
+            } else {
+                Some(ResolutionKey {
+                    tree_hash,
+                    inputs: tree.reads(),
+                })
+            };
+            cache.save(&kept, key.as_ref(), &mut warnings);
+        }
+    }
+
+    let mut facts = Vec::with_capacity(entries.len());
     let mut file_edges = Vec::new();
     let mut external = vec![BTreeSet::new(); project.modules.len()];
-    for (i, (edges, ext)) in resolved.into_iter().enumerate() {
-        file_edges.extend(edges);
-        if let Some(m) = sources[i].module {
-            external[m].extend(ext);
+    for (i, e) in entries.into_iter().enumerate() {
+        let Some(e) = e else {
+            facts.push(Facts::Owned(FileFacts::default()));
+            continue;
+        };
+        let from = u32::try_from(i).unwrap_or(u32::MAX);
+        if let Some(r) = e.resolved {
+            file_edges.extend(r.edges.iter().map(|&(to, line, column)| FileEdge {
+                from,
+                to,
+                line,
+                column,
+            }));
+            if let Some(m) = sources[i].module {
+                external[m].extend(r.external);
+            }
         }
+        facts.push(e.facts);
     }
     let mut module_edges = BTreeMap::new();
     for e in &file_edges {
         let (Some(a), Some(b)) = (
-            sources[e.from as usize].module,
-            sources[e.to as usize].module,
+            sources.get(e.from as usize).and_then(|s| s.module),
+            sources.get(e.to as usize).and_then(|s| s.module),
         ) else {
             continue;
         };
@@ -292,12 +387,14 @@ pub(crate) fn build(project: &Project) -> Index {
     Index {
         tree,
         facts,
+        decoded: OnceLock::new(),
         file_edges,
         module_edges,
         external,
         unreadable,
         file_findings,
         cache_hits,
+        resolved: newly_resolved,
         warnings,
     }
 }

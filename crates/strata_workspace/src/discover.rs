@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::LoadedConfig;
 use crate::error::ConfigError;
 use crate::manifest::{ManifestInfo, ManifestKind, read_manifest};
@@ -70,6 +72,14 @@ pub struct Discovery {
     pub warnings: Vec<String>,
 }
 
+/// A `module.yaml` after the parallel read: folder, path, and the parse (or why it could not be
+/// read).
+type Parsed<'a> = (
+    &'a str,
+    &'a str,
+    Result<Result<ModuleFile, ConfigError>, String>,
+);
+
 /// Walk the repository at `root` and find its modules.
 pub fn discover(root: &Path, config: LoadedConfig, threads: usize) -> Discovery {
     let excluded = exclude_set(&config.config.project.exclude);
@@ -89,38 +99,61 @@ pub fn discover(root: &Path, config: LoadedConfig, threads: usize) -> Discovery 
         }
     }
 
-    let read = |rel: &str, warnings: &mut Vec<String>| -> Option<Vec<u8>> {
-        match std::fs::read(root.join(rel)) {
-            Ok(b) => Some(b),
-            Err(e) => {
-                warnings.push(format!("failed to read `{rel}`: {e}"));
-                None
-            }
-        }
+    let read = |rel: &str| -> Result<Vec<u8>, String> {
+        std::fs::read(root.join(rel)).map_err(|e| format!("failed to read `{rel}`: {e}"))
     };
 
+    // Manifests and schemas are read and parsed in parallel, then assembled in order.
+    let manifests: Vec<(&str, Vec<Result<ManifestInfo, String>>)> = manifests
+        .into_par_iter()
+        .map(|(dir, list)| {
+            let infos = list
+                .iter()
+                .map(|(path, kind)| {
+                    let bytes = read(path)?;
+                    Ok(read_manifest(path, *kind, &String::from_utf8_lossy(&bytes)))
+                })
+                .collect();
+            (dir, infos)
+        })
+        .collect();
     let mut folder_manifest: BTreeMap<&str, ManifestInfo> = BTreeMap::new();
-    for (dir, list) in &manifests {
-        let best = list
-            .iter()
-            .filter_map(|(path, kind)| {
-                let bytes = read(path, &mut warnings)?;
-                Some(read_manifest(path, *kind, &String::from_utf8_lossy(&bytes)))
-            })
-            .filter(|m| m.is_package)
-            .min_by_key(|m| m.kind);
+    for (dir, infos) in manifests {
+        let mut best: Option<ManifestInfo> = None;
+        for info in infos {
+            match info {
+                Ok(m) if m.is_package => {
+                    if best.as_ref().is_none_or(|b| m.kind < b.kind) {
+                        best = Some(m);
+                    }
+                }
+                Ok(_) => {}
+                Err(w) => warnings.push(w),
+            }
+        }
         if let Some(m) = best {
             folder_manifest.insert(dir, m);
         }
     }
 
+    let parsed: Vec<Parsed<'_>> = schemas
+        .into_par_iter()
+        .map(|(dir, path)| {
+            let parsed = read(path).map(|bytes| parse_module_file(Path::new(path), &bytes));
+            (dir, path, parsed)
+        })
+        .collect();
     let mut modules = Vec::new();
-    for (dir, path) in &schemas {
+    for (dir, path, parsed) in parsed {
         let manifest = folder_manifest.remove(dir);
-        let Some(bytes) = read(path, &mut warnings) else {
-            continue;
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err(w) => {
+                warnings.push(w);
+                continue;
+            }
         };
-        match parse_module_file(Path::new(path), &bytes) {
+        match parsed {
             Ok(schema) => modules.push(DeclaredModule {
                 name: schema.name.value.clone(),
                 root: (*dir).to_owned(),

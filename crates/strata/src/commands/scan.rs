@@ -16,9 +16,9 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
     for (path, reason) in &index.unreadable {
         printer.warn(&format!("failed to read `{path}`: {reason}"));
     }
+    let imports: usize = index.facts().iter().map(|f| f.imports.len()).sum();
+    let definitions: usize = index.facts().iter().map(|f| f.definitions.len()).sum();
     let elapsed = start.elapsed();
-    let imports: usize = index.facts.iter().map(|f| f.imports.len()).sum();
-    let definitions: usize = index.facts.iter().map(|f| f.definitions.len()).sum();
     match global.format {
         Format::Json => {
             let v = serde_json::json!({
@@ -29,6 +29,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
                 "file_edges": index.file_edges.len(),
                 "module_edges": index.module_edges.len(),
                 "cached": index.cache_hits,
+                "resolved": index.resolved,
                 "elapsed_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
             });
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&v)?))?;

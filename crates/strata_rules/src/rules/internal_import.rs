@@ -40,6 +40,8 @@ const ID: &str = "internal-import";
 
 /// How a module's interface is recognised.
 enum Interface {
+    /// Plain paths (the usual case): compared as strings, no glob compiled.
+    Paths(Vec<String>),
     Globs(GlobSet),
     Default,
 }
@@ -54,6 +56,15 @@ impl Interface {
         if globs.is_empty() {
             return Interface::Default;
         }
+        let plain = |g: &String| !g.contains(['*', '?', '[', ']', '{', '}', '\\']);
+        if globs.iter().all(plain) {
+            return Interface::Paths(
+                globs
+                    .iter()
+                    .map(|g| g.trim_start_matches("./").to_owned())
+                    .collect(),
+            );
+        }
         let mut b = GlobSetBuilder::new();
         for g in globs {
             let g = g.trim_start_matches("./");
@@ -67,6 +78,7 @@ impl Interface {
     /// Whether `rel` (relative to the module root) is part of the interface.
     fn contains(&self, rel: &str) -> bool {
         match self {
+            Interface::Paths(paths) => paths.iter().any(|p| p == rel),
             Interface::Globs(set) => set.is_match(rel),
             Interface::Default => default_entry_point(rel),
         }
@@ -105,7 +117,12 @@ impl Rule for InternalImport {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(graph) = &cx.graph else { return };
-        let interfaces: Vec<Interface> = cx.modules.iter().map(Interface::of).collect();
+        // Built on first use: most modules are never imported across a module boundary.
+        let interfaces: Vec<std::cell::OnceCell<Interface>> = cx
+            .modules
+            .iter()
+            .map(|_| std::cell::OnceCell::new())
+            .collect();
         for edge in graph.edges {
             let Some((a, b)) = graph.edge_modules(edge) else {
                 continue;
@@ -119,7 +136,10 @@ impl Rule for InternalImport {
                     .and_then(|p| p.strip_prefix('/'))
                     .unwrap_or(path)
             };
-            if interfaces[b].contains(rel) {
+            if interfaces[b]
+                .get_or_init(|| Interface::of(target))
+                .contains(rel)
+            {
                 continue;
             }
             out.push(

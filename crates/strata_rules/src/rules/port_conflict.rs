@@ -22,7 +22,7 @@
 //! Give each service its own port (keep a port table in the repository so the next one is
 //! easy to pick) and a base path of its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use strata_diagnostics::{Diagnostic, Level};
 
@@ -34,14 +34,13 @@ pub struct PortConflict;
 const ID: &str = "port-conflict";
 
 /// Whether one base path equals the other or contains it as a leading run of segments.
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+#[cfg(test)]
 fn overlaps(a: &str, b: &str) -> bool {
-    let seg = |p: &str| {
-        p.split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    let (a, b) = (seg(a), seg(b));
+    let (a, b) = (segments(a), segments(b));
     let n = a.len().min(b.len());
     n > 0 && a[..n] == b[..n]
 }
@@ -100,26 +99,38 @@ impl Rule for PortConflict {
                 );
             }
         }
-        for (i, (m, base)) in paths.iter().enumerate() {
-            for (other, other_base) in &paths[..i] {
-                if overlaps(&base.value, &other_base.value) {
-                    out.push(
-                        at_value(
-                            ID,
-                            m,
-                            base,
-                            format!(
-                                "api base path `{}` of `{}` overlaps `{}` of `{}`",
-                                base.value, m.name, other_base.value, other.name
-                            ),
-                        )
-                        .target(&base.value)
-                        .help(
-                            "give each service a base path that no other service's path contains",
-                        ),
-                    );
+        // Two base paths overlap when one's segments are a prefix of the other's: look each
+        // path's prefixes up among the full paths instead of comparing every pair.
+        let segments: Vec<Vec<&str>> = paths.iter().map(|(_, b)| segments(&b.value)).collect();
+        let mut by_segments: HashMap<&[&str], Vec<usize>> = HashMap::new();
+        for (i, s) in segments.iter().enumerate() {
+            by_segments.entry(s.as_slice()).or_default().push(i);
+        }
+        let mut pairs = BTreeSet::new();
+        for (i, s) in segments.iter().enumerate() {
+            for k in 1..=s.len() {
+                for &j in by_segments.get(&s[..k]).map_or(&[][..], Vec::as_slice) {
+                    if j != i {
+                        pairs.insert((i.max(j), i.min(j)));
+                    }
                 }
             }
+        }
+        for (i, j) in pairs {
+            let ((m, base), (other, other_base)) = (paths[i], paths[j]);
+            out.push(
+                at_value(
+                    ID,
+                    m,
+                    base,
+                    format!(
+                        "api base path `{}` of `{}` overlaps `{}` of `{}`",
+                        base.value, m.name, other_base.value, other.name
+                    ),
+                )
+                .target(&base.value)
+                .help("give each service a base path that no other service's path contains"),
+            );
         }
     }
 }
