@@ -12,7 +12,8 @@ use strata_lang::{FileFacts, FileId, Lang, SourceTree, Target, frontend};
 use strata_diagnostics::Diagnostic;
 use strata_rules::{Endpoints, FileContext};
 
-use strata_lang::tree::{content_hash, mtime_ns};
+use strata_lang::tree::content_hash;
+use strata_workspace::walk::FileMeta;
 
 use crate::cache::{Cache, Entry, Facts, Finding, ResolutionKey, Resolved, tree_hash};
 use crate::{Project, SourceFile};
@@ -60,6 +61,7 @@ fn read_file(
     project: &Project,
     s: &SourceFile,
     endpoints: &Endpoints,
+    walked: Option<FileMeta>,
     cached: Option<Entry>,
     cache: Option<&Cache>,
 ) -> Read {
@@ -70,11 +72,12 @@ fn read_file(
             .filter_map(|f| f.to_diagnostic(&s.path))
             .collect::<Vec<_>>()
     };
-    let meta = std::fs::metadata(&full).ok();
-    let mtime = meta.as_ref().map_or(0, mtime_ns);
+    // The walk saw the file's metadata already; stat only what it did not.
+    let meta = walked.or_else(|| std::fs::metadata(&full).ok().map(|m| FileMeta::of(&m)));
+    let mtime = meta.map_or(0, |m| m.mtime_ns);
     let findings_valid = cache.is_some_and(Cache::findings_valid);
-    if let (Some(cache), Some(meta), Some(e)) = (cache, &meta, &cached) {
-        if findings_valid && e.fresh(meta.len(), mtime, cache.written_ns()) {
+    if let (Some(cache), Some(meta), Some(e)) = (cache, meta, &cached) {
+        if findings_valid && e.fresh(meta.size, mtime, cache.written_ns()) {
             let findings = findings_of(e);
             return Read::Done {
                 findings,
@@ -228,12 +231,27 @@ pub(crate) fn build(project: &Project) -> Index {
         Some(c) => c.take_aligned(sources.iter().map(|s| s.path.as_str())),
         None => sources.iter().map(|_| None).collect(),
     };
+    // Sources are a subsequence of the walked files, in the same order.
+    let discovery = &project.discovery;
+    let mut walked = Vec::with_capacity(sources.len());
+    let mut k = 0;
+    for s in sources {
+        while k < discovery.files.len() && discovery.files[k] < s.path {
+            k += 1;
+        }
+        walked.push(
+            (discovery.files.get(k) == Some(&s.path))
+                .then(|| discovery.file_meta.get(k).copied())
+                .flatten(),
+        );
+    }
     let done = std::sync::atomic::AtomicUsize::new(0);
     let read: Vec<Read> = sources
         .par_iter()
+        .zip(walked.into_par_iter())
         .zip(aligned.into_par_iter())
-        .map(|(s, cached)| {
-            let r = read_file(project, s, &endpoints, cached, cache.as_ref());
+        .map(|((s, walked), cached)| {
+            let r = read_file(project, s, &endpoints, walked, cached, cache.as_ref());
             if let Some(progress) = &project.progress {
                 progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
             }

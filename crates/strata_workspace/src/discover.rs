@@ -10,7 +10,7 @@ use crate::config::LoadedConfig;
 use crate::error::ConfigError;
 use crate::manifest::{ManifestInfo, ManifestKind, read_manifest};
 use crate::module_file::{MODULE_FILE, ModuleFile, parse_module_file};
-use crate::walk::{exclude_set, walk};
+use crate::walk::{FileMeta, exclude_set, walk};
 
 /// Where a module's declaration comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +64,8 @@ pub struct Discovery {
     pub config: LoadedConfig,
     /// Every walked file, repository-relative, sorted.
     pub files: Vec<String>,
+    /// Size and modification time of each file as walked (same order as `files`).
+    pub file_meta: Vec<FileMeta>,
     /// Modules sorted by root.
     pub modules: Vec<DeclaredModule>,
     /// `module.yaml` files that did not parse (reported as `schema-invalid`).
@@ -198,6 +200,7 @@ pub fn discover(root: &Path, config: LoadedConfig, threads: usize) -> Discovery 
         root: root.to_owned(),
         config,
         files: walked.files,
+        file_meta: walked.meta,
         modules,
         invalid_schemas,
         warnings,

@@ -17,7 +17,31 @@ pub const ALWAYS_SKIPPED: &[&str] = &[".git", ".hg", ".svn", ".strata", "node_mo
 #[derive(Debug, Default)]
 pub struct Walk {
     pub files: Vec<String>,
+    /// Size and modification time of each file (same order as `files`), read from the
+    /// folder listing's entries while walking.
+    pub meta: Vec<FileMeta>,
     pub warnings: Vec<String>,
+}
+
+/// What the walk saw of a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileMeta {
+    pub size: u64,
+    /// Nanoseconds since the epoch; 0 when unknown.
+    pub mtime_ns: u64,
+}
+
+impl FileMeta {
+    pub fn of(meta: &std::fs::Metadata) -> FileMeta {
+        FileMeta {
+            size: meta.len(),
+            mtime_ns: meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
+        }
+    }
 }
 
 /// Compile `[project] exclude` globs. Globs were validated when the config was loaded; an
@@ -147,7 +171,7 @@ fn ancestor_rules(root: &Path, warnings: &Mutex<Vec<String>>) -> Option<Arc<Rule
 struct Walker<'a> {
     root: &'a Path,
     exclude: &'a GlobSet,
-    files: Mutex<Vec<Vec<String>>>,
+    files: Mutex<Vec<Vec<(String, FileMeta)>>>,
     warnings: Mutex<Vec<String>>,
 }
 
@@ -194,7 +218,7 @@ impl Walker<'_> {
             if file_type.is_dir() && ALWAYS_SKIPPED.contains(&name.as_ref()) {
                 continue;
             }
-            names.push((name.into_owned(), file_type.is_dir()));
+            names.push((name.into_owned(), file_type.is_dir(), entry));
         }
         has_rules.sort_unstable_by_key(|n| IGNORE_FILES.iter().position(|f| f == n));
         let rules = match read_rules(dir, &has_rules, &self.warnings) {
@@ -205,7 +229,7 @@ impl Walker<'_> {
             None => inherited,
         };
         let mut files = Vec::new();
-        for (name, is_dir) in names {
+        for (name, is_dir, entry) in names {
             let child_rel = if rel.is_empty() {
                 name.clone()
             } else {
@@ -222,7 +246,13 @@ impl Walker<'_> {
                 let rules = rules.clone();
                 scope.spawn(move |s| self.dir(s, &child, &child_rel, rules));
             } else {
-                files.push(child_rel);
+                // `DirEntry::metadata` asks relative to the open folder: cheaper than a stat
+                // of the full path later.
+                let meta = entry
+                    .metadata()
+                    .map(|m| FileMeta::of(&m))
+                    .unwrap_or_default();
+                files.push((child_rel, meta));
             }
         }
         if !files.is_empty()
@@ -245,17 +275,22 @@ pub fn walk(root: &Path, exclude: &GlobSet, threads: usize) -> Walk {
     };
     let inherited = ancestor_rules(walker.root, &walker.warnings);
     rayon::scope(|s| walker.dir(s, root, "", inherited));
-    let mut files: Vec<String> = walker
+    let mut found: Vec<(String, FileMeta)> = walker
         .files
         .into_inner()
         .unwrap_or_default()
         .into_iter()
         .flatten()
         .collect();
-    files.sort_unstable();
+    found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (files, meta) = found.into_iter().unzip();
     let mut warnings = walker.warnings.into_inner().unwrap_or_default();
     warnings.sort();
-    Walk { files, warnings }
+    Walk {
+        files,
+        meta,
+        warnings,
+    }
 }
 
 #[cfg(test)]
@@ -280,5 +315,66 @@ mod tests {
         std::fs::write(root.join(".gitignore"), "b/\n").unwrap();
         let w = walk(root, &exclude_set(&["vendor/**".into()]), 2);
         assert_eq!(w.files, ["a/x.rs", "keep/ok.ts"]);
+    }
+
+    /// The walk keeps what git keeps: compared with `git ls-files --others --exclude-standard`
+    /// on nested ignore files, negations, anchored and directory patterns, and
+    /// `.git/info/exclude` (hidden paths, which strata skips, left out of git's list).
+    #[test]
+    fn agrees_with_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        let files = [
+            "src/a.rs",
+            "src/gen/b.rs",
+            "src/gen/keep.rs",
+            "src/deep/x/build/out.js",
+            "build/top.js",
+            "docs/build/page.md",
+            "logs/app.log",
+            "logs/important.log",
+            "web/dist/app.js",
+            "web/src/app.ts",
+            "web/src/app.test.ts",
+            "notes.tmp",
+            "private/key.txt",
+            ".hidden/file.rs",
+            "src/.env",
+        ];
+        for f in files {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .args(args)
+                .current_dir(&root)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        git(&["init", "-q"]);
+        std::fs::write(
+            root.join(".gitignore"),
+            "/build/\n*.log\n!important.log\n*.tmp\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("src/.gitignore"), "gen/*\n!gen/keep.rs\nbuild\n").unwrap();
+        std::fs::write(root.join("web/.gitignore"), "dist/\n*.test.ts\n").unwrap();
+        std::fs::write(root.join(".git/info/exclude"), "private/\n").unwrap();
+        let mut expected: Vec<String> = git(&["ls-files", "--others", "--exclude-standard"])
+            .lines()
+            .filter(|p| !p.split('/').any(|s| s.starts_with('.')))
+            .map(str::to_owned)
+            .collect();
+        expected.sort();
+        let w = walk(&root, &GlobSet::empty(), 2);
+        assert_eq!(w.files, expected);
+        assert!(w.warnings.is_empty(), "{:?}", w.warnings);
+        // Walking a subfolder still honours the ignore files above it.
+        let sub = walk(&root.join("src"), &GlobSet::empty(), 2);
+        assert_eq!(sub.files, ["a.rs", "gen/keep.rs"]);
     }
 }

@@ -17,13 +17,16 @@ use crate::args::GlobalArgs;
 use crate::printer::Printer;
 
 /// Load the repository the global flags name, and report problems of the walk.
-pub fn load(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<Project> {
+///
+/// The project lives as long as the process: it is leaked, so that exiting does not spend
+/// time freeing tens of thousands of paths one by one.
+pub fn load(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<&'static Project> {
     let mut project = Project::load(&load_options(global))?;
     attach_progress(global, &mut project);
     for w in &project.discovery.warnings {
         printer.warn(w);
     }
-    Ok(project)
+    Ok(Box::leak(Box::new(project)))
 }
 
 /// How the global flags say to load the repository.
