@@ -32,7 +32,11 @@ CORPORA = REPO / "target" / "bench-corpora"
 STRATA = REPO / "target" / "release" / "strata"
 GENREPO = Path(os.environ.get("GENREPO", REPO.parent / "shared" / "bench" / "genrepo.py"))
 
-PY_PEERS = ["grimp==3.*", "import-linter==2.*"]
+PY_PEERS = ["grimp==3.*", "import-linter==2.*", "tach==0.35.*"]
+# Real packages, fetched from their registries: a PyPI sdist and an npm package that ships its
+# TypeScript sources.
+REAL_PY = "django==5.1.4"
+REAL_TS = "rxjs@7.8.1"
 NODE_PEERS = ["dependency-cruiser@16", "madge@8", "typescript@5"]
 
 
@@ -42,7 +46,7 @@ def sh(cmd, **kw):
 
 def install() -> None:
     venv = TOOLS / "venv"
-    if not (venv / "bin" / "lint-imports").exists():
+    if not (venv / "bin" / "tach").exists():
         sh([sys.executable, "-m", "venv", str(venv)])
         sh([str(venv / "bin" / "pip"), "install", "-q", *PY_PEERS])
     node = TOOLS / "node"
@@ -68,7 +72,7 @@ def timed(cmd, runs: int, **kw) -> float:
 
 
 def strata_edges(root: Path, ext: tuple[str, ...]) -> set[tuple[str, str]]:
-    out = sh([str(STRATA), "--no-cache", "graph", "--level", "file", "--format", "json"], cwd=root)
+    out = sh([str(STRATA), "--no-cache", "--root", str(root), "graph", "--level", "file", "--format", "json"])
     return {(e["from"], e["to"]) for e in json.loads(out.stdout)["edges"] if e["from"].endswith(ext)}
 
 
@@ -77,7 +81,7 @@ def strata_edges(root: Path, ext: tuple[str, ...]) -> set[tuple[str, str]]:
 def py_roots(root: Path) -> dict[str, Path]:
     """Top-level package name -> its source root, from the corpus's pyproject folders."""
     roots = {}
-    for pyproject in sorted((root / "py").glob("*/pyproject.toml")):
+    for pyproject in sorted([*(root / "py").glob("*/pyproject.toml"), *root.glob("pyproject.toml")]):
         base = pyproject.parent / "src" if (pyproject.parent / "src").is_dir() else pyproject.parent
         for pkg in sorted(base.iterdir()):
             if (pkg / "__init__.py").exists():
@@ -107,8 +111,34 @@ def module_file(name: str, roots: dict[str, Path], root: Path) -> str | None:
     return None
 
 
+TACH_TOML = """source_roots = [{roots}]
+exclude = []
+ignore_type_checking_imports = false
+{modules}"""
+
+
+def tach_edges(root: Path, roots: dict[str, Path], runs: int) -> tuple[float, set[tuple[str, str]]]:
+    """`tach map` (its file-level dependency map) on the corpus: median time and edges."""
+    sources = sorted({str(p.relative_to(root)) for p in roots.values()})
+    modules = "".join(f'\n[[modules]]\npath = "{m}"\ndepends_on = []\n' for m in sorted(roots))
+    (root / "tach.toml").write_text(TACH_TOML.format(roots=", ".join(f'"{s}"' for s in sources), modules=modules))
+    tach = str(TOOLS / "venv" / "bin" / "tach")
+    try:
+        t = timed([tach, "map", "-o", "-"], runs, cwd=root)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "map.json"
+            sh([tach, "map", "-o", str(out)], cwd=root)
+            deps = json.loads(out.read_text())
+    finally:
+        (root / "tach.toml").unlink()
+    return t, {(a, b) for a, bs in deps.items() for b in bs if a != b}
+
+
 def python(files: int, seed: int, runs: int) -> list[str]:
-    root = corpus("py", files, seed)
+    return python_on(corpus("py", files, seed), f"{files}", runs)
+
+
+def python_on(root: Path, label: str, runs: int) -> list[str]:
     roots = py_roots(root)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sorted({str(p) for p in roots.values()})))
     py = str(TOOLS / "venv" / "bin" / "python")
@@ -136,10 +166,14 @@ def python(files: int, seed: int, runs: int) -> list[str]:
             else:
                 unmapped += 1
     ours = strata_edges(root, (".py",))
-    lines.append(f"| Python | {files} | grimp | {grimp_t:.2f} | {strata_t:.2f} | {grimp_t / strata_t:.1f}x | "
+    tach_t, tach = tach_edges(root, roots, runs)
+    lines.append(f"| Python | {label} | grimp | {grimp_t:.2f} | {strata_t:.2f} | {grimp_t / strata_t:.1f}x | "
                  f"{agreement(ours, grimp_edges)} |")
-    lines.append(f"| Python | {files} | import-linter | {linter_t:.2f} | {strata_t:.2f} | {linter_t / strata_t:.1f}x | (grimp's graph) |")
-    diff_note("grimp", ours, grimp_edges)
+    lines.append(f"| Python | {label} | import-linter | {linter_t:.2f} | {strata_t:.2f} | {linter_t / strata_t:.1f}x | (grimp's graph) |")
+    lines.append(f"| Python | {label} | tach map | {tach_t:.2f} | {strata_t:.2f} | {tach_t / strata_t:.1f}x | "
+                 f"{agreement(ours, tach)} |")
+    diff_note(f"grimp ({label})", ours, grimp_edges)
+    diff_note(f"tach ({label})", ours, tach)
     return lines
 
 
@@ -172,38 +206,82 @@ DEPCRUISE_CONFIG = {
 
 def typescript(files: int, seed: int, runs: int) -> list[str]:
     root = corpus("ts", files, seed)
-    ts = root / "ts"
-    link_workspaces(ts)
+    link_workspaces(root / "ts")
+    return typescript_on(root, root / "ts", "packages", f"{files}", runs)
+
+
+def typescript_on(root: Path, ts: Path, src: str, label: str, runs: int) -> list[str]:
+    """The peers in `ts` (the folder with tsconfig.json) on the sources under `ts/src`."""
     bin_ = TOOLS / "node" / "node_modules" / ".bin"
     (ts / ".dependency-cruiser.json").write_text(json.dumps(DEPCRUISE_CONFIG))
-    depcruise = [str(bin_ / "depcruise"), "--config", ".dependency-cruiser.json", "--output-type", "json", "packages"]
-    madge = [str(bin_ / "madge"), "--json", "--ts-config", "tsconfig.json", "--extensions", "ts", "packages"]
+    depcruise = [str(bin_ / "depcruise"), "--config", ".dependency-cruiser.json", "--output-type", "json", src]
+    madge = [str(bin_ / "madge"), "--json", "--ts-config", "tsconfig.json", "--extensions", "ts", src]
+    prefix = "" if ts == root else f"{ts.relative_to(root)}/"
     strata_t = timed([str(STRATA), "--no-cache", "scan", "--root", str(root)], runs)
     dc_t = timed(depcruise, runs, cwd=ts)
     madge_t = timed(madge, runs, cwd=ts)
-    ours = strata_edges(root, (".ts",))
+    # The peers see only `src`; strata sees the whole package (rxjs ships .d.ts files too).
+    scope = f"{prefix}{src}/"
+    ours = {(a, b) for a, b in strata_edges(root, (".ts",)) if a.startswith(scope) and b.startswith(scope)}
     with tempfile.TemporaryFile("w+") as out:
         subprocess.run(depcruise, cwd=ts, check=False, stdout=out, stderr=subprocess.DEVNULL)
         out.seek(0)
         dc = json.load(out)
     dc_edges = {
-        (f"ts/{m['source']}", f"ts/{d['resolved']}")
+        (f"{prefix}{m['source']}", f"{prefix}{d['resolved']}")
         for m in dc["modules"]
         for d in m["dependencies"]
-        if d["resolved"].startswith("packages/") and not d.get("couldNotResolve")
+        if d["resolved"].startswith(f"{src}/") and not d.get("couldNotResolve")
     }
     # Node cuts long output to a pipe short when it exits; a file gets all of it.
     with tempfile.TemporaryFile("w+") as out:
         subprocess.run(madge, cwd=ts, check=True, stdout=out, stderr=subprocess.DEVNULL)
         out.seek(0)
         md = json.load(out)
-    madge_edges = {(f"ts/packages/{a}", f"ts/packages/{b}") for a, deps in md.items() for b in deps}
-    diff_note("dependency-cruiser", ours, dc_edges)
-    diff_note("madge", ours, madge_edges)
+    madge_edges = {(f"{prefix}{src}/{a}", f"{prefix}{src}/{b}") for a, deps in md.items() for b in deps}
+    diff_note(f"dependency-cruiser ({label})", ours, dc_edges)
+    diff_note(f"madge ({label})", ours, madge_edges)
     return [
-        f"| TypeScript | {files} | dependency-cruiser | {dc_t:.2f} | {strata_t:.2f} | {dc_t / strata_t:.1f}x | {agreement(ours, dc_edges)} |",
-        f"| TypeScript | {files} | madge | {madge_t:.2f} | {strata_t:.2f} | {madge_t / strata_t:.1f}x | {agreement(ours, madge_edges)} |",
+        f"| TypeScript | {label} | dependency-cruiser | {dc_t:.2f} | {strata_t:.2f} | {dc_t / strata_t:.1f}x | {agreement(ours, dc_edges)} |",
+        f"| TypeScript | {label} | madge | {madge_t:.2f} | {strata_t:.2f} | {madge_t / strata_t:.1f}x | {agreement(ours, madge_edges)} |",
     ]
+
+
+# --- real packages ----------------------------------------------------------------------------
+
+def real_python(runs: int) -> list[str]:
+    """Django's sdist from PyPI: the `django` package with its pyproject.toml."""
+    name, version = REAL_PY.split("==")
+    root = CORPORA / f"real-{name}-{version}"
+    if not (root / name).is_dir():
+        with tempfile.TemporaryDirectory() as tmp:
+            sh([str(TOOLS / "venv" / "bin" / "pip"), "download", "-q", "--no-binary", ":all:", "--no-deps", REAL_PY, "-d", tmp])
+            archive = next(Path(tmp).glob("*.tar.gz"))
+            sh(["tar", "xzf", str(archive), "-C", tmp])
+            top = next(p for p in Path(tmp).iterdir() if p.is_dir())
+            root.mkdir(parents=True, exist_ok=True)
+            sh(["cp", "-r", str(top / name), str(top / "pyproject.toml"), str(root)])
+    return python_on(root, f"{name} {version} (PyPI)", runs)
+
+
+def real_typescript(runs: int) -> list[str]:
+    """rxjs from npm, which ships its TypeScript sources under src/."""
+    name, version = REAL_TS.rsplit("@", 1)
+    root = CORPORA / f"real-{name}-{version}"
+    if not (root / "src").is_dir():
+        with tempfile.TemporaryDirectory() as tmp:
+            sh(["npm", "pack", "--silent", REAL_TS], cwd=tmp)
+            archive = next(Path(tmp).glob("*.tgz"))
+            sh(["tar", "xzf", str(archive), "-C", tmp])
+            sh(["cp", "-r", str(Path(tmp) / "package"), str(root)])
+    # The package ships src/tsconfig.base.json, which extends a root tsconfig.json left out of
+    # the package: write that one, with the base's `paths` (rxjs imports itself as `rxjs/...`).
+    (root / "tsconfig.json").write_text(json.dumps({
+        "compilerOptions": {"strict": True, "target": "es2015", "module": "esnext", "moduleResolution": "node",
+                            "baseUrl": "src", "paths": {"rxjs": ["./"], "rxjs/*": ["./*"]}},
+        "include": ["src/**/*.ts"],
+    }))
+    return typescript_on(root, root, "src", f"{name} {version} (npm)", runs)
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -233,12 +311,15 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-real", action="store_true", help="skip the real packages (no download)")
     args = ap.parse_args()
     sh(["cargo", "build", "--release", "--quiet", "-p", "strata"], cwd=REPO)
     install()
     rows = python(args.files, args.seed, args.runs) + typescript(args.files, args.seed, args.runs)
+    if not args.no_real:
+        rows += real_python(args.runs) + real_typescript(args.runs)
     print(f"{os.cpu_count()} cores; median of {args.runs} cold runs; generated corpora of one language each "
-          f"(genrepo.py --files {args.files} --seed {args.seed} --langs py|ts)\n")
+          f"(genrepo.py --files {args.files} --seed {args.seed} --langs py|ts) and real packages from PyPI and npm\n")
     print("| language | files | peer | peer (s) | strata (s) | peer / strata | edges (file level) |")
     print("|---|---:|---|---:|---:|---:|---|")
     print("\n".join(rows))

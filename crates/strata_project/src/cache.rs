@@ -20,8 +20,8 @@ use strata_lang::tree::{content_hash, mtime_ns};
 use strata_lang::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
 use strata_workspace::atomic::write_atomic_unsynced;
 
-/// Bumped whenever the layout of the cache file changes.
-const FORMAT: u32 = 2;
+/// Bumped whenever the layout of the cache file or what extraction produces changes.
+const FORMAT: u32 = 3;
 
 /// Entries per independently decodable chunk (chunks decode in parallel).
 const CHUNK: usize = 2048;

@@ -65,6 +65,19 @@ mod tests {
     }
 
     #[test]
+    fn triple_slash_references_before_the_first_statement() {
+        let src = "\u{feff}// header\n/* licence */\n/// <reference path=\"./operators/index.ts\" />\n///<reference path='testing/index.ts'/>\n/// <reference types=\"node\" />\nexport * from './a';\n/// <reference path=\"late.ts\" />\n";
+        assert_eq!(
+            imports(src),
+            [
+                ("./operators/index.ts".into(), ImportKind::Static, 3, 22),
+                ("./testing/index.ts".into(), ImportKind::Static, 4, 21),
+                ("./a".into(), ImportKind::ReExport, 6, 16),
+            ]
+        );
+    }
+
+    #[test]
     fn comments_strings_templates_and_regexes_are_not_imports() {
         let src = r#"// import a from 'no1';
 /* import b from 'no2'; */

@@ -848,9 +848,83 @@ fn is_modifier(word: &[u8]) -> bool {
 /// Extract the imports and definitions of one TypeScript or JavaScript file.
 pub fn scan(src: &[u8]) -> FileFacts {
     let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
-    Extractor {
+    let mut facts = FileFacts {
+        imports: references(src),
+        definitions: Vec::new(),
+    };
+    let rest = Extractor {
         tk: Tokens::new(src),
         facts: FileFacts::default(),
     }
-    .run()
+    .run();
+    facts.imports.extend(rest.imports);
+    facts.definitions = rest.definitions;
+    facts
+}
+
+/// Triple-slash `/// <reference path="x" />` directives: files the compiler adds to the
+/// program. Like `tsc`, only those in the comments before the first statement count, and the
+/// path is relative to the file even without `./`.
+fn references(src: &[u8]) -> Vec<Import> {
+    let mut out = Vec::new();
+    let (mut i, mut line, mut line_start) = (0, 1u32, 0);
+    while i < src.len() {
+        match src[i] {
+            b'\n' => {
+                i += 1;
+                line += 1;
+                line_start = i;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'/' if src.get(i + 1) == Some(&b'*') => {
+                let end =
+                    memchr::memmem::find(&src[i + 2..], b"*/").map_or(src.len(), |n| i + n + 4);
+                for (k, &c) in src[i..end].iter().enumerate() {
+                    if c == b'\n' {
+                        line += 1;
+                        line_start = i + k + 1;
+                    }
+                }
+                i = end;
+            }
+            b'/' if src.get(i + 1) == Some(&b'/') => {
+                let end = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n);
+                if let Some((start, path)) = reference_path(src, i, end) {
+                    let spec = if path.starts_with('.') || path.starts_with('/') {
+                        path.to_owned()
+                    } else {
+                        format!("./{path}")
+                    };
+                    out.push(Import {
+                        spec,
+                        names: Vec::new(),
+                        kind: ImportKind::Static,
+                        line,
+                        column: u32::try_from(start - line_start + 1).unwrap_or(u32::MAX),
+                    });
+                }
+                i = end;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// In the comment `src[at..end]`: the offset and text of `path` in
+/// `/// <reference path="…" />`.
+fn reference_path(src: &[u8], at: usize, end: usize) -> Option<(usize, &str)> {
+    let text = std::str::from_utf8(&src[at..end]).ok()?;
+    let rest = text.strip_prefix("///")?.trim_start();
+    let rest = rest.strip_prefix("<reference")?;
+    let after = rest.trim_start();
+    let after = after
+        .strip_prefix("path")?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let body = &after[1..];
+    let close = body.find(quote)?;
+    Some((at + text.len() - body.len(), &body[..close]))
 }
