@@ -63,6 +63,8 @@ pub enum Format {
     Mermaid,
     /// A Graphviz DOT graph (graph only)
     Dot,
+    /// An SVG picture drawn by strata (graph)
+    Svg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +198,7 @@ impl Format {
             Format::Github => "github",
             Format::Mermaid => "mermaid",
             Format::Dot => "dot",
+            Format::Svg => "svg",
         }
     }
 }

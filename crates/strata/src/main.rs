@@ -57,7 +57,13 @@ fn main() -> ExitCode {
         ],
         Command::Impact(_) => &[Format::Text, Format::Json, Format::Markdown],
         Command::Waves(_) => &[Format::Text, Format::Json, Format::Mermaid],
-        Command::Graph(_) => &[Format::Text, Format::Json, Format::Mermaid, Format::Dot],
+        Command::Graph(_) => &[
+            Format::Text,
+            Format::Json,
+            Format::Mermaid,
+            Format::Dot,
+            Format::Svg,
+        ],
         _ => &[Format::Text, Format::Json],
     };
     if !supported.contains(&args.global.format) {

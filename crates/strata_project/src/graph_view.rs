@@ -196,7 +196,7 @@ impl Problems {
         p
     }
 
-    fn on_cycle(&self, a: &str, b: &str) -> bool {
+    pub(crate) fn on_cycle(&self, a: &str, b: &str) -> bool {
         self.cycles.iter().any(|c| c.contains(a) && c.contains(b))
     }
 }
@@ -212,12 +212,12 @@ fn node_id(name: &str) -> String {
 }
 
 /// Colours for lanes (or layers), assigned in sorted order.
-const PALETTE: [&str; 8] = [
+pub(crate) const PALETTE: [&str; 8] = [
     "#dbeafe", "#dcfce7", "#fef9c3", "#fce7f3", "#ede9fe", "#ffedd5", "#e0f2fe", "#f1f5f9",
 ];
 
 impl GraphDoc<'_> {
-    fn groups(&self) -> Vec<String> {
+    pub(crate) fn groups(&self) -> Vec<String> {
         let mut g: Vec<String> = self
             .modules
             .iter()
@@ -234,7 +234,7 @@ impl GraphDoc<'_> {
         g
     }
 
-    fn group_of(module: &GraphModule) -> String {
+    pub(crate) fn group_of(module: &GraphModule) -> String {
         module
             .record
             .lane

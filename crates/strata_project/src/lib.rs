@@ -18,6 +18,7 @@ pub use baseline::{Baseline, BaselineError};
 mod index;
 mod module;
 mod plan;
+mod svg;
 
 pub use docs::{Page, page_name};
 pub use graph_view::{GraphDoc, GraphError, Level, Problems};

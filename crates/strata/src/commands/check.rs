@@ -96,7 +96,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, printer: &Printer) -> anyhow::
             ))?;
         }
         Format::Github => printer.out(&render_github(&report.diagnostics))?,
-        Format::Mermaid | Format::Dot => unreachable!("rejected before the command runs"),
+        Format::Mermaid | Format::Dot | Format::Svg => {
+            unreachable!("rejected before the command runs")
+        }
         Format::Text => {
             let text = render_text(&report.diagnostics, &report.summary, &|file, line| {
                 project.source_line(file, line)

@@ -40,12 +40,12 @@ pub fn run(global: &GlobalArgs, args: &GraphArgs, printer: &Printer) -> anyhow::
     )?;
     match global.format {
         Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
-        Format::Mermaid | Format::Dot => {
+        Format::Mermaid | Format::Dot | Format::Svg => {
             let problems = Problems::from_findings(&project.check_with(&index).diagnostics);
-            let text = if global.format == Format::Mermaid {
-                doc.mermaid(&problems)
-            } else {
-                doc.dot(&problems)
+            let text = match global.format {
+                Format::Mermaid => doc.mermaid(&problems),
+                Format::Dot => doc.dot(&problems),
+                _ => doc.svg(&problems),
             };
             printer.out(&text)?;
         }
