@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import statistics
 import subprocess
@@ -71,9 +72,48 @@ def timed(cmd, runs: int, **kw) -> float:
     return statistics.median(times)
 
 
+# The line of each strata edge, to explain differences: (root, from, to) -> line.
+LINES: dict[tuple[str, str, str], int] = {}
+
+
 def strata_edges(root: Path, ext: tuple[str, ...]) -> set[tuple[str, str]]:
     out = sh([str(STRATA), "--no-cache", "--root", str(root), "graph", "--level", "file", "--format", "json"])
-    return {(e["from"], e["to"]) for e in json.loads(out.stdout)["edges"] if e["from"].endswith(ext)}
+    edges = set()
+    for e in json.loads(out.stdout)["edges"]:
+        if e["from"].endswith(ext):
+            edges.add((e["from"], e["to"]))
+            LINES[(str(root), e["from"], e["to"])] = e["line"]
+    return edges
+
+
+def why_strata_only(root: Path, edges: list[tuple[str, str]]) -> str:
+    """Classify edges only strata finds by the import statement that makes them."""
+    kinds: dict[str, int] = {}
+    for a, b in edges:
+        line = LINES.get((str(root), a, b), 0)
+        text = (root / a).read_text(errors="replace").splitlines()[line - 1] if line else ""
+        if "require(" in text:
+            kind = "`require()` calls in TypeScript files"
+        elif "/// <reference" in text:
+            kind = "`/// <reference path>` directives"
+        elif re.search(r"""from\s+['"]@[^/'"]+/[^/'"]+/""", text):
+            kind = "`package.json` `exports` subpaths (`@scope/pkg/sub`)"
+        else:
+            kind = "other imports"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
+def why_peer_only(root: Path, edges: list[tuple[str, str]]) -> str:
+    """Classify edges only a Python peer finds: is the target named in a string literal?"""
+    strings = 0
+    for a, b in edges:
+        dotted = b.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        text = (root / a).read_text(errors="replace")
+        if re.search(r"""['"]""" + re.escape(dotted) + r"""[.'"]""", text):
+            strings += 1
+    return (f"{strings} of {len(edges)} name their target only in a string literal (a dotted path such as "
+            "Django's settings lists), which is not an import")
 
 
 # --- Python --------------------------------------------------------------------------------
@@ -172,8 +212,8 @@ def python_on(root: Path, label: str, runs: int) -> list[str]:
     lines.append(f"| Python | {label} | import-linter | {linter_t:.2f} | {strata_t:.2f} | {linter_t / strata_t:.1f}x | (grimp's graph) |")
     lines.append(f"| Python | {label} | tach map | {tach_t:.2f} | {strata_t:.2f} | {tach_t / strata_t:.1f}x | "
                  f"{agreement(ours, tach)} |")
-    diff_note(f"grimp ({label})", ours, grimp_edges)
-    diff_note(f"tach ({label})", ours, tach)
+    diff_note(f"grimp ({label})", ours, grimp_edges, root)
+    diff_note(f"tach ({label})", ours, tach, root)
     return lines
 
 
@@ -239,8 +279,8 @@ def typescript_on(root: Path, ts: Path, src: str, label: str, runs: int) -> list
         out.seek(0)
         md = json.load(out)
     madge_edges = {(f"{prefix}{src}/{a}", f"{prefix}{src}/{b}") for a, deps in md.items() for b in deps}
-    diff_note(f"dependency-cruiser ({label})", ours, dc_edges)
-    diff_note(f"madge ({label})", ours, madge_edges)
+    diff_note(f"dependency-cruiser ({label})", ours, dc_edges, root)
+    diff_note(f"madge ({label})", ours, madge_edges, root)
     return [
         f"| TypeScript | {label} | dependency-cruiser | {dc_t:.2f} | {strata_t:.2f} | {dc_t / strata_t:.1f}x | {agreement(ours, dc_edges)} |",
         f"| TypeScript | {label} | madge | {madge_t:.2f} | {strata_t:.2f} | {madge_t / strata_t:.1f}x | {agreement(ours, madge_edges)} |",
@@ -294,16 +334,21 @@ def agreement(ours: set, theirs: set) -> str:
     return f"{both} shared, {len(ours - theirs)} only strata, {len(theirs - ours)} only peer"
 
 
-def diff_note(peer: str, ours: set, theirs: set) -> None:
+def diff_note(peer: str, ours: set, theirs: set, root: Path | None = None) -> None:
     only_ours, only_theirs = sorted(ours - theirs), sorted(theirs - ours)
     if not only_ours and not only_theirs:
         NOTES.append(f"- {peer}: identical edges ({len(ours)}).")
         return
-    NOTES.append(f"- {peer}: {len(only_ours)} edges only strata finds, {len(only_theirs)} only {peer} finds; first ones:")
+    NOTES.append(f"- {peer}: {len(only_ours)} edges only strata finds, {len(only_theirs)} only the peer finds.")
+    if root is not None and only_ours:
+        NOTES.append(f"  Only strata: {why_strata_only(root, only_ours)}.")
+    if root is not None and only_theirs:
+        NOTES.append(f"  Only the peer: {why_peer_only(root, only_theirs)}.")
+    NOTES.append("  First ones:")
     for a, b in only_ours[:3]:
-        NOTES.append(f"  - strata only: `{a}` -> `{b}`")
+        NOTES.append(f"  - only strata: `{a}` -> `{b}`")
     for a, b in only_theirs[:3]:
-        NOTES.append(f"  - {peer} only: `{a}` -> `{b}`")
+        NOTES.append(f"  - only the peer: `{a}` -> `{b}`")
 
 
 def main() -> None:
