@@ -1,5 +1,6 @@
 //! Atomic file writes: a temporary file in the same folder, flushed to disk, then renamed over
-//! the target, so readers see the old file or the new one, never a part.
+//! the target, so readers see the old file or the new one, never a part. A temporary file left
+//! by a run killed mid-write is removed by a later write to the same folder.
 
 use std::io::Write;
 use std::path::Path;
@@ -42,7 +43,33 @@ fn replace(path: &Path, contents: &[u8], durable: bool) -> std::io::Result<()> {
         tmp.as_file().sync_all()?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
+    sweep(dir);
     Ok(())
+}
+
+/// Temporary files older than this were left by a strata that was killed mid-write.
+const STALE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Remove temporary files of ours that a killed run left in `dir` (best effort).
+fn sweep(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(".strata-tmp-"))
+            && entry
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > STALE);
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Write `contents` to `path` only if nothing is there yet; `Ok(false)` when it exists. The
@@ -60,7 +87,10 @@ pub fn create_atomic(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(true),
+        Ok(_) => {
+            sweep(dir);
+            Ok(true)
+        }
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(e.error),
     }
@@ -82,6 +112,30 @@ mod tests {
         assert!(create_atomic(&dir.path().join("c.txt"), b"x").unwrap());
         let leftovers = std::fs::read_dir(dir.path().join("a")).unwrap().count();
         assert_eq!(leftovers, 1);
+    }
+
+    #[test]
+    fn leftovers_of_killed_writes_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".strata-tmp-old");
+        let fresh = dir.path().join(".strata-tmp-fresh");
+        let other = dir.path().join("notes.txt");
+        for p in [&old, &fresh, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for p in [&old, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(hour_ago)
+                .unwrap();
+        }
+        write_atomic(&dir.path().join("out.json"), b"{}").unwrap();
+        assert!(!old.exists(), "a stale temporary file is removed");
+        assert!(fresh.exists(), "a temporary file being written is kept");
+        assert!(other.exists(), "other files are never touched");
     }
 
     #[cfg(unix)]
