@@ -1,5 +1,6 @@
 //! Repositories nobody cleaned: every one gives findings or a clear error — never a panic,
 //! never a hang, never a file written outside `.strata/`.
+#![allow(clippy::print_stdout)]
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -177,4 +178,141 @@ fn config_errors_are_exit_2_never_panics() {
             "{what}: names the file"
         );
     }
+}
+
+#[test]
+fn a_yaml_alias_bomb_is_a_finding_in_bounded_time() {
+    let t = CliTest::new(BIN);
+    let mut bomb = String::from(
+        "name: bomb\na0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    for i in 1..10 {
+        let p = i - 1;
+        let _ = writeln!(
+            bomb,
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]"
+        );
+    }
+    t.write("bomb/module.yaml", &bomb)
+        .write("bomb/x.py", "import os\n");
+    let start = std::time::Instant::now();
+    let out = t.run(&["check", "--format", "json"]);
+    assert_no_panic(&out, "alias bomb");
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let finding = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "schema-invalid")
+        .expect("the bomb is reported");
+    assert_eq!(finding["file"], "bomb/module.yaml");
+}
+
+#[test]
+fn files_changing_during_the_scan() {
+    let t = CliTest::new(BIN);
+    for i in 0..200 {
+        t.write(
+            &format!("app/src/f{i}.py"),
+            format!("import app.f{}\n", (i + 1) % 200),
+        );
+    }
+    t.write("app/pyproject.toml", "[project]\nname = \"app\"\n");
+    let root = t.root().to_path_buf();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let churn = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let p = root.join(format!("app/src/f{}.py", n % 200));
+                if n.is_multiple_of(3) {
+                    let _ = std::fs::remove_file(&p);
+                } else {
+                    let _ = std::fs::write(&p, "x".repeat((n % 5000) as usize));
+                }
+                n += 1;
+            }
+        })
+    };
+    for _ in 0..15 {
+        for args in [&["check"][..], &["scan"], &["--no-cache", "check"]] {
+            let out = t.run(args);
+            assert_no_panic(&out, &format!("{args:?} while files change"));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    churn.join().unwrap();
+    // Once things settle, a cached run agrees with a cold one.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let json = |args: &[&str]| {
+        let mut v: serde_json::Value = serde_json::from_slice(&t.run(args).stdout).expect("JSON");
+        v["summary"]["elapsed_ms"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(
+        json(&["check", "--format", "json"]),
+        json(&["--no-cache", "check", "--format", "json"])
+    );
+}
+
+/// Unreadable files and folders are warnings naming them, never a failure. Needs a user
+/// permissions apply to: as root, strata runs as `nobody` through `setpriv`.
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = CliTest::new(BIN);
+    t.write("app/pyproject.toml", "[project]\nname = \"app\"\n")
+        .write("app/src/ok.py", "import os\n")
+        .write("app/src/locked.py", "import os\n")
+        .write("app/secret/inner.py", "import os\n");
+    let mode = |p: &str, m: u32| {
+        std::fs::set_permissions(t.root().join(p), std::fs::Permissions::from_mode(m)).unwrap();
+    };
+    // Every folder traversable by others (the temporary root is owner-only).
+    for p in ["", "app", "app/src"] {
+        mode(p, 0o777);
+    }
+    mode("app/src/ok.py", 0o644);
+    mode("app/pyproject.toml", 0o644);
+    mode("app/src/locked.py", 0o000);
+    mode("app/secret", 0o000);
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let out = if is_root {
+        let Ok(out) = std::process::Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                BIN,
+                "--no-cache",
+                "check",
+            ])
+            .current_dir(t.root())
+            .output()
+        else {
+            println!("skipped: running as root without setpriv");
+            return;
+        };
+        out
+    } else {
+        t.run(&["--no-cache", "check"])
+    };
+    mode("app/secret", 0o755);
+    assert_no_panic(&out, "unreadable entries");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{stderr}");
+    assert!(
+        stderr.contains("locked.py"),
+        "the unreadable file is named: {stderr}"
+    );
+    assert!(
+        stderr.contains("secret"),
+        "the unreadable folder is named: {stderr}"
+    );
 }
