@@ -1,6 +1,8 @@
 //! SARIF 2.1.0, for code-scanning services: one run, one rule entry per rule, and a stable
 //! fingerprint per result so alerts survive unrelated edits.
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 
 use crate::{Diagnostic, Severity};
@@ -47,16 +49,21 @@ pub fn render_sarif(diagnostics: &[Diagnostic], rules: &[RuleMeta], tool_version
                 result["ruleIndex"] = json!(i);
             }
             if !d.file.is_empty() {
-                let mut physical = json!({ "artifactLocation": { "uri": d.file, "uriBaseId": "%SRCROOT%" } });
+                let mut physical = json!({ "artifactLocation": { "uri": uri(&d.file), "uriBaseId": "%SRCROOT%" } });
                 if d.line > 0 {
-                    physical["region"] = json!({ "startLine": d.line, "startColumn": d.column.max(1) });
+                    // Column 0 means "unknown": SARIF then has no startColumn at all.
+                    physical["region"] = if d.column > 0 {
+                        json!({ "startLine": d.line, "startColumn": d.column })
+                    } else {
+                        json!({ "startLine": d.line })
+                    };
                 }
                 result["locations"] = json!([{ "physicalLocation": physical }]);
             }
             if let Some(t) = &d.target_file {
                 result["relatedLocations"] = json!([{
                     "id": 1,
-                    "physicalLocation": { "artifactLocation": { "uri": t, "uriBaseId": "%SRCROOT%" } },
+                    "physicalLocation": { "artifactLocation": { "uri": uri(t), "uriBaseId": "%SRCROOT%" } },
                     "message": { "text": "the imported file" },
                 }]);
             }
@@ -101,6 +108,21 @@ pub fn render_sarif(diagnostics: &[Diagnostic], rules: &[RuleMeta], tool_version
     s
 }
 
+/// A repository path as a relative URI reference: `/`-separated segments with every byte
+/// outside RFC 3986's unreserved set (and `/`) percent-encoded, so spaces, `%`, `#` and `?` in
+/// file names survive.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &b in path.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +134,18 @@ mod tests {
             help: "## Why".into(),
             default_level: "error",
         }]
+    }
+
+    #[test]
+    fn uris_are_percent_encoded_and_unknown_columns_left_out() {
+        assert_eq!(uri("a b/c%d#e?f.rs"), "a%20b/c%25d%23e%3Ff.rs");
+        assert_eq!(uri("src/caf\u{e9}.py"), "src/caf%C3%A9.py");
+        assert_eq!(uri("plain/path-1_2~x.ts"), "plain/path-1_2~x.ts");
+        let d = vec![Diagnostic::new("internal-import", "m").at("my dir/x.rs", 4, 0)];
+        let v: Value = serde_json::from_str(&render_sarif(&d, &rules(), "0.1.0")).unwrap();
+        let location = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], "my%20dir/x.rs");
+        assert_eq!(location["region"], serde_json::json!({ "startLine": 4 }));
     }
 
     #[test]
@@ -142,6 +176,7 @@ mod tests {
                 .is_none()
         );
         assert!(results[2].get("locations").is_none());
+        assert!(results[0]["locations"][0]["physicalLocation"]["region"]["startColumn"] == 5);
         assert_eq!(
             results[0]["partialFingerprints"]["strataFingerprint/v1"],
             d[0].fingerprint()
