@@ -10,16 +10,34 @@ use crate::{Diagnostic, Severity};
 /// Findings beyond this many are folded into a `<details>` block.
 const FOLD_AFTER: usize = 50;
 
-/// Escape text for a Markdown table cell or list item.
+/// GitHub refuses comments longer than 65,536 characters; findings past this are cut.
+const MAX_LEN: usize = 60_000;
+
+/// Escape a message for one line of Markdown: characters that would format text are escaped
+/// outside `code spans` and left alone inside them (where a backslash would show); line breaks
+/// become spaces.
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let spans = s.matches('`').count();
+    let mut in_code = false;
+    let mut ticks = 0;
     for c in s.chars() {
         match c {
-            '|' | '<' | '>' | '\\' => {
+            '\n' | '\r' => out.push(' '),
+            '`' => {
+                ticks += 1;
+                // An unpaired last backtick opens nothing.
+                if in_code || ticks < spans || spans.is_multiple_of(2) {
+                    in_code = !in_code;
+                    out.push('`');
+                } else {
+                    out.push_str("\\`");
+                }
+            }
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' if !in_code => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -35,11 +53,15 @@ pub fn render_markdown(
     let mut out = String::from("## strata check\n\n");
     let _ = writeln!(
         out,
-        "**{} errors**, **{} warnings** in {} modules ({} files){}\n",
+        "**{} {}**, **{} {}** in {} {} ({} {}){}\n",
         summary.errors,
+        super::plural(summary.errors, "error", "errors"),
         summary.warnings,
+        super::plural(summary.warnings, "warning", "warnings"),
         summary.modules,
+        super::plural(summary.modules, "module", "modules"),
         summary.files,
+        super::plural(summary.files, "file", "files"),
         if summary.suppressed > 0 {
             format!("; {} hidden by the baseline", summary.suppressed)
         } else {
@@ -75,7 +97,8 @@ pub fn render_markdown(
     for d in diagnostics {
         by_module.entry(d.module.as_str()).or_default().push(d);
     }
-    for (module, list) in by_module {
+    let mut shown = 0;
+    'modules: for (module, list) in by_module {
         let heading = if module.is_empty() {
             "repository".to_owned()
         } else {
@@ -86,6 +109,15 @@ pub fn render_markdown(
             .unwrap_or_default();
         let _ = writeln!(out, "### {heading}{owner}\n");
         for d in list {
+            if out.len() > MAX_LEN {
+                let _ = writeln!(
+                    out,
+                    "\n… and {} more not shown here (a comment holds 65,536 characters); `strata check` lists them all.\n",
+                    diagnostics.len() - shown
+                );
+                break 'modules;
+            }
+            shown += 1;
             let place = match (d.file.is_empty(), d.line) {
                 (true, _) => String::new(),
                 (false, 0) => format!(" `{}`", d.file),
@@ -127,7 +159,7 @@ mod tests {
         let s = Summary::count(&d, 2, 10);
         let md = render_markdown(&d, &s, &|m| (m == "a").then(|| "team:payments".to_owned()));
         assert!(
-            md.contains("**1 errors**, **1 warnings** in 2 modules (10 files)"),
+            md.contains("**1 error**, **1 warning** in 2 modules (10 files)"),
             "{md}"
         );
         assert!(md.contains("| `port-conflict` | 1 | 0 |"));
@@ -135,6 +167,33 @@ mod tests {
         assert!(md.contains("- **error** `port-conflict` `a/module.yaml:2:9` — port \\| 1 x"));
         assert!(md.contains("- **warning** `orphan-event` `b/module.yaml` — e"));
         assert!(render_markdown(&[], &Summary::default(), &|_| None).contains("No findings."));
+    }
+
+    #[test]
+    fn escaping_spares_code_spans() {
+        assert_eq!(
+            escape("`a<b>` imports `x_y.rs`, *not* [this] <tag>"),
+            "`a<b>` imports `x_y.rs`, \\*not\\* \\[this\\] \\<tag\\>"
+        );
+        assert_eq!(escape("odd ` tick"), "odd \\` tick");
+        assert_eq!(escape("`ok` and ` lone"), "`ok` and \\` lone");
+    }
+
+    #[test]
+    fn long_reports_fit_in_a_comment() {
+        let d: Vec<Diagnostic> = (0..3000)
+            .map(|i| {
+                Diagnostic::new(
+                    "r",
+                    format!("a rather long message number {i} {}", "x".repeat(40)),
+                )
+                .module("a")
+            })
+            .collect();
+        let md = render_markdown(&d, &Summary::count(&d, 1, 1), &|_| None);
+        assert!(md.len() < 65_536, "{} characters", md.len());
+        assert!(md.contains("more not shown here"));
+        assert!(md.trim_end().ends_with("</details>"));
     }
 
     #[test]
