@@ -16,7 +16,7 @@ pub mod rust;
 pub mod tree;
 pub mod ts;
 
-pub use tree::{FileId, SourceTree};
+pub use tree::{FileId, FileRead, SourceTree, content_hash, mtime_ns};
 
 use serde::{Deserialize, Serialize};
 

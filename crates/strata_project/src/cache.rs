@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use strata_diagnostics::{Diagnostic, Severity};
-use strata_lang::tree::{content_hash, mtime_ns};
 use strata_lang::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
+use strata_lang::{content_hash, mtime_ns};
 use strata_workspace::atomic::write_atomic_unsynced;
 
 /// Bumped whenever the layout of the cache file or what extraction produces changes.
@@ -99,7 +99,7 @@ pub(crate) struct Resolved {
 }
 
 /// A file the resolvers read, as it was.
-pub(crate) type Input = strata_lang::tree::FileRead;
+pub(crate) type Input = strata_lang::FileRead;
 
 /// What cached resolutions depend on: the whole file list (by hash) and the files the
 /// resolvers read.

@@ -12,8 +12,8 @@ use strata_lang::{FileFacts, FileId, Lang, SourceTree, Target, frontend};
 use strata_diagnostics::Diagnostic;
 use strata_rules::{Endpoints, FileContext};
 
-use strata_lang::tree::content_hash;
-use strata_workspace::walk::FileMeta;
+use strata_lang::content_hash;
+use strata_workspace::FileMeta;
 
 use crate::cache::{Cache, Entry, Facts, Finding, ResolutionKey, Resolved, tree_hash};
 use crate::{Project, SourceFile};

@@ -21,3 +21,4 @@ pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
 pub use error::ConfigError;
 pub use manifest::{ManifestInfo, ManifestKind, read_manifest};
 pub use module_file::{MODULE_FILE, ModuleFile, parse_module_file};
+pub use walk::FileMeta;
