@@ -220,12 +220,17 @@ const PRIVATE_KEY: &str = "-----BEGIN ";
 fn automaton() -> Option<&'static (AhoCorasick, usize)> {
     static AC: OnceLock<Option<(AhoCorasick, usize)>> = OnceLock::new();
     AC.get_or_init(|| {
-        let mut patterns: Vec<&str> = SHAPES.iter().map(|s| s.prefix).collect();
+        // Searched in a lowercased copy of the text: a case-sensitive automaton keeps its fast
+        // SIMD prefilter, which case-insensitive matching loses (profiled: the search was a
+        // fifth of a cold scan).
+        let mut patterns: Vec<String> = SHAPES
+            .iter()
+            .map(|s| s.prefix.to_ascii_lowercase())
+            .collect();
         let names_at = patterns.len();
-        patterns.extend(NAMES);
-        patterns.push(PRIVATE_KEY);
+        patterns.extend(NAMES.iter().map(|n| n.to_ascii_lowercase()));
+        patterns.push(PRIVATE_KEY.to_ascii_lowercase());
         let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .ok()?;
@@ -240,7 +245,8 @@ pub fn find_secrets(text: &[u8]) -> Vec<SecretHit> {
     let Some((ac, names_at)) = automaton() else {
         return hits;
     };
-    for m in ac.find_iter(text) {
+    let lower = text.to_ascii_lowercase();
+    for m in ac.find_iter(&lower) {
         let i = m.pattern().as_usize();
         let (start, end) = (m.start(), m.end());
         if i < *names_at {
