@@ -1,5 +1,5 @@
 //! Atomic file writes: a temporary file in the same folder, flushed to disk, then renamed over
-//! the target, so readers see the old file or the new one, never a part. A temporary file left
+//! the target (and the folder flushed), so readers see the old file or the new one, never a part. A temporary file left
 //! by a run killed mid-write is removed by a later write to the same folder.
 
 use std::io::Write;
@@ -43,8 +43,22 @@ fn replace(path: &Path, contents: &[u8], durable: bool) -> std::io::Result<()> {
         tmp.as_file().sync_all()?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
+    if durable {
+        sync_dir(dir);
+    }
     sweep(dir);
     Ok(())
+}
+
+/// Flush the folder's entry for the renamed file, so the rename itself survives a power cut.
+/// Best effort: some file systems refuse to sync a folder, and the file is already complete.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Temporary files older than this were left by a strata that was killed mid-write.
@@ -88,6 +102,7 @@ pub fn create_atomic(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
     tmp.as_file().sync_all()?;
     match tmp.persist_noclobber(path) {
         Ok(_) => {
+            sync_dir(dir);
             sweep(dir);
             Ok(true)
         }
