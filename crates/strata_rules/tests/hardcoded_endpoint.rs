@@ -31,6 +31,30 @@ fn finds_urls_and_local_addresses_in_code() {
 }
 
 #[test]
+fn every_scheme_and_local_address_in_order() {
+    let text = "a('wss://q.io/s'); b('ws://w:81'); c('grpc://g:9000/x'); d('https://h/p'); \
+                e(\"localhost:5000\"); f(\"127.0.0.1:6000\"); g('http://localhost:7000/z')";
+    assert_eq!(
+        hosts(text),
+        [
+            ("q.io".into(), None, "/s".into()),
+            ("w".into(), Some(81), String::new()),
+            ("g".into(), Some(9000), "/x".into()),
+            ("h".into(), None, "/p".into()),
+            ("localhost".into(), Some(5000), String::new()),
+            ("127.0.0.1".into(), Some(6000), String::new()),
+            ("localhost".into(), Some(7000), "/z".into()),
+        ]
+    );
+    // A look-alike scheme is skipped, and the local address after it still counts.
+    assert_eq!(
+        hosts("u = 'xhttp://localhost:9'"),
+        [("localhost".into(), Some(9), String::new())]
+    );
+    assert!(hosts("ftp://host/x and :// alone").is_empty());
+}
+
+#[test]
 fn comments_and_look_alikes_are_skipped() {
     assert!(hosts("// see http://localhost:3000").is_empty());
     assert!(hosts("# docs: https://example.com/api").is_empty());
