@@ -153,6 +153,8 @@ pub struct Index {
     /// Facts per source file (same order as [`Project::sources`]), some still encoded in the
     /// cache; see [`Index::facts`].
     facts: Vec<Facts>,
+    /// The number of source files.
+    files: usize,
     decoded: OnceLock<Vec<FileFacts>>,
     /// Sorted by (from, to); one edge per pair.
     pub file_edges: Vec<FileEdge>,
@@ -197,10 +199,7 @@ impl Index {
 
     /// The file graph (nodes are indices into [`Project::sources`]).
     pub fn file_graph(&self) -> Graph {
-        Graph::new(
-            self.facts.len(),
-            self.file_edges.iter().map(|e| (e.from, e.to)),
-        )
+        Graph::new(self.files, self.file_edges.iter().map(|e| (e.from, e.to)))
     }
 }
 
@@ -402,10 +401,28 @@ pub(crate) fn build(project: &Project) -> Index {
             *module_edges.entry((a, b)).or_insert(0) += 1;
         }
     }
+    // When every file was read (a cold scan), the facts are already decoded: keep them as they
+    // are instead of copying them on the first `facts()` call.
+    let decoded = OnceLock::new();
+    let files = facts.len();
+    let facts = if facts.iter().all(|f| matches!(f, Facts::Owned(_))) {
+        let owned = facts
+            .into_iter()
+            .map(|f| match f {
+                Facts::Owned(f) => f,
+                Facts::Cached { .. } => FileFacts::default(),
+            })
+            .collect();
+        let _ = decoded.set(owned);
+        Vec::new()
+    } else {
+        facts
+    };
     Index {
         tree,
         facts,
-        decoded: OnceLock::new(),
+        files,
+        decoded,
         file_edges,
         module_edges,
         external,

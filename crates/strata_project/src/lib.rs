@@ -31,6 +31,7 @@ pub use module::{DependencyView, Module, ModuleRecord};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use strata_diagnostics::{Diagnostic, Summary};
@@ -91,6 +92,8 @@ pub struct Project {
     pub use_cache: bool,
     /// Called with the number of files read so far during a scan (for progress bars).
     pub progress: Option<Progress>,
+    /// The scan [`Project::index`] made and keeps.
+    index: OnceLock<Index>,
 }
 
 /// A progress callback: the number of source files read so far.
@@ -149,13 +152,20 @@ impl Project {
             sources,
             use_cache: !options.no_cache,
             progress: None,
+            index: OnceLock::new(),
         })
     }
 
     /// Read every source file once and build the import graph (parallel; `jobs` threads as
-    /// loaded).
+    /// loaded). Each call scans again; [`Project::index`] scans once and keeps the result.
     pub fn scan(&self) -> Index {
         index::build(self)
+    }
+
+    /// The project's scan, made on the first call and kept for the project's lifetime (a
+    /// project is a snapshot of the repository as loaded).
+    pub fn index(&self) -> &Index {
+        self.index.get_or_init(|| self.scan())
     }
 
     /// The module named `name`.
@@ -163,11 +173,12 @@ impl Project {
         self.modules.iter().find(|m| m.declared.name == name)
     }
 
-    /// Scan the repository and run every enabled rule; findings sorted.
+    /// Scan the repository (once: see [`Project::index`]) and run every enabled rule;
+    /// findings sorted.
     pub fn check(&self) -> CheckReport {
         let start = Instant::now();
-        let index = self.scan();
-        let mut report = self.check_with(&index);
+        let index = self.index();
+        let mut report = self.check_with(index);
         report.warnings.extend(index.warnings.iter().cloned());
         report.warnings.extend(
             index

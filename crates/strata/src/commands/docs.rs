@@ -9,12 +9,12 @@ use crate::printer::Printer;
 
 pub fn run(global: &GlobalArgs, args: &DocsArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
-    let index = project.scan();
+    let index = project.index();
     for w in &index.warnings {
         printer.warn(w);
     }
-    let report = project.check_with(&index);
-    let pages = project.docs(&index, &report.diagnostics);
+    let report = project.check_with(index);
+    let pages = project.docs(index, &report.diagnostics);
     for page in &pages {
         let path = args.out.join(&page.file);
         write_atomic(&path, page.text.as_bytes())

@@ -25,7 +25,7 @@ pub fn run(global: &GlobalArgs, args: &GraphArgs, printer: &Printer) -> anyhow::
         }
         .into());
     }
-    let index = project.scan();
+    let index = project.index();
     for w in &index.warnings {
         printer.warn(w);
     }
@@ -33,15 +33,11 @@ pub fn run(global: &GlobalArgs, args: &GraphArgs, printer: &Printer) -> anyhow::
         GraphLevel::File => Level::File,
         GraphLevel::Module => Level::Module,
     };
-    let doc = project.graph_doc(
-        &index,
-        level,
-        args.focus.as_deref().map(|f| (f, args.depth)),
-    )?;
+    let doc = project.graph_doc(index, level, args.focus.as_deref().map(|f| (f, args.depth)))?;
     match global.format {
         Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
         Format::Mermaid | Format::Dot | Format::Svg => {
-            let problems = Problems::from_findings(&project.check_with(&index).diagnostics);
+            let problems = Problems::from_findings(&project.check_with(index).diagnostics);
             let text = match global.format {
                 Format::Mermaid => doc.mermaid(&problems),
                 Format::Dot => doc.dot(&problems),

@@ -18,11 +18,11 @@ pub fn run(
             .map(|f| f.trim_start_matches("./").replace('\\', "/"))
             .collect()
     };
-    let index = project.scan();
+    let index = project.index();
     for w in &index.warnings {
         printer.warn(w);
     }
-    let doc = project.impact(&index, &changed);
+    let doc = project.impact(index, &changed);
     match global.format {
         Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
         Format::Markdown => printer.out(&doc.text(true))?,

@@ -19,7 +19,8 @@ use crate::printer::Printer;
 /// Load the repository the global flags name, and report problems of the walk.
 ///
 /// The project lives as long as the process: it is leaked, so that exiting does not spend
-/// time freeing tens of thousands of paths one by one.
+/// time freeing tens of thousands of paths, and the scan it keeps ([`Project::index`]), one by
+/// one.
 pub fn load(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<&'static Project> {
     let mut project = Project::load(&load_options(global))?;
     attach_progress(global, &mut project);

@@ -9,7 +9,7 @@ use crate::printer::Printer;
 pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let start = Instant::now();
     let project = super::load(global, printer)?;
-    let index = project.scan();
+    let index = project.index();
     for w in &index.warnings {
         printer.warn(w);
     }

@@ -8,7 +8,7 @@ use crate::printer::Printer;
 
 pub fn run(global: &GlobalArgs, args: &WavesArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
-    let index = project.scan();
+    let index = project.index();
     for w in &index.warnings {
         printer.warn(w);
     }
@@ -16,7 +16,7 @@ pub fn run(global: &GlobalArgs, args: &WavesArgs, printer: &Printer) -> anyhow::
         None => None,
         Some(rev) => {
             let changed = project.changed_files(Some(rev), None)?;
-            let impact = project.impact(&index, &changed);
+            let impact = project.impact(index, &changed);
             let names: BTreeSet<&str> = impact
                 .changed_modules
                 .iter()
@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &WavesArgs, printer: &Printer) -> anyhow::
             )
         }
     };
-    let doc = project.waves(&index, only.as_ref());
+    let doc = project.waves(index, only.as_ref());
     match global.format {
         Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
         Format::Mermaid => printer.out(&doc.mermaid())?,
