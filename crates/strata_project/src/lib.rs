@@ -140,7 +140,9 @@ impl Project {
             .as_deref()
             .map(|p| relative(&root, p))
             .unwrap_or_default();
-        let discovery = strata_workspace::discover(&root, config.clone(), options.jobs);
+        let discovery = strata_workspace::discover(&root, config.clone(), options.jobs, |name| {
+            Lang::from_path(name).is_some()
+        });
         let (modules, sources) = module::assign(&discovery);
         Ok(Project {
             root,

@@ -64,7 +64,8 @@ pub struct Discovery {
     pub config: LoadedConfig,
     /// Every walked file, repository-relative, sorted.
     pub files: Vec<String>,
-    /// Size and modification time of each file as walked (same order as `files`).
+    /// Size and modification time of each file as walked (same order as `files`); zero for
+    /// files the caller did not ask about.
     pub file_meta: Vec<FileMeta>,
     /// Modules sorted by root.
     pub modules: Vec<DeclaredModule>,
@@ -82,10 +83,16 @@ type Parsed<'a> = (
     Result<Result<ModuleFile, ConfigError>, String>,
 );
 
-/// Walk the repository at `root` and find its modules.
-pub fn discover(root: &Path, config: LoadedConfig, threads: usize) -> Discovery {
+/// Walk the repository at `root` and find its modules. `wants_meta` names (by file name) the
+/// files whose size and modification time the walk records in [`Discovery::file_meta`].
+pub fn discover(
+    root: &Path,
+    config: LoadedConfig,
+    threads: usize,
+    wants_meta: fn(&str) -> bool,
+) -> Discovery {
     let excluded = exclude_set(&config.config.project.exclude);
-    let walked = walk(root, &excluded, threads);
+    let walked = walk(root, &excluded, threads, wants_meta);
     let mut warnings = walked.warnings;
     let mut invalid_schemas = Vec::new();
 

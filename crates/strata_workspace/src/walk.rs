@@ -17,8 +17,8 @@ pub const ALWAYS_SKIPPED: &[&str] = &[".git", ".hg", ".svn", ".strata", "node_mo
 #[derive(Debug, Default)]
 pub struct Walk {
     pub files: Vec<String>,
-    /// Size and modification time of each file (same order as `files`), read from the
-    /// folder listing's entries while walking.
+    /// Size and modification time of each file (same order as `files`), read while walking
+    /// for the files the caller asked about; zero for the others.
     pub meta: Vec<FileMeta>,
     pub warnings: Vec<String>,
 }
@@ -171,6 +171,7 @@ fn ancestor_rules(root: &Path, warnings: &Mutex<Vec<String>>) -> Option<Arc<Rule
 struct Walker<'a> {
     root: &'a Path,
     exclude: &'a GlobSet,
+    wants_meta: fn(&str) -> bool,
     files: Mutex<Vec<Vec<(String, FileMeta)>>>,
     warnings: Mutex<Vec<String>>,
 }
@@ -247,11 +248,16 @@ impl Walker<'_> {
                 scope.spawn(move |s| self.dir(s, &child, &child_rel, rules));
             } else {
                 // `DirEntry::metadata` asks relative to the open folder: cheaper than a stat
-                // of the full path later.
-                let meta = entry
-                    .metadata()
-                    .map(|m| FileMeta::of(&m))
-                    .unwrap_or_default();
+                // of the full path later. Only for the files the caller will read: in real
+                // repositories most files (docs, images, data) are never opened.
+                let meta = if (self.wants_meta)(&name) {
+                    entry
+                        .metadata()
+                        .map(|m| FileMeta::of(&m))
+                        .unwrap_or_default()
+                } else {
+                    FileMeta::default()
+                };
                 files.push((child_rel, meta));
             }
         }
@@ -264,12 +270,14 @@ impl Walker<'_> {
 }
 
 /// Walk `root` in parallel on the current rayon pool (`threads` is kept for callers that
-/// size it; 0 = one thread per core).
-pub fn walk(root: &Path, exclude: &GlobSet, threads: usize) -> Walk {
+/// size it; 0 = one thread per core). `wants_meta` names (by file name) the files whose size
+/// and modification time to record.
+pub fn walk(root: &Path, exclude: &GlobSet, threads: usize, wants_meta: fn(&str) -> bool) -> Walk {
     let _ = threads;
     let walker = Walker {
         root,
         exclude,
+        wants_meta,
         files: Mutex::new(Vec::new()),
         warnings: Mutex::new(Vec::new()),
     };
@@ -313,7 +321,7 @@ mod tests {
             std::fs::write(p, "").unwrap();
         }
         std::fs::write(root.join(".gitignore"), "b/\n").unwrap();
-        let w = walk(root, &exclude_set(&["vendor/**".into()]), 2);
+        let w = walk(root, &exclude_set(&["vendor/**".into()]), 2, |_| true);
         assert_eq!(w.files, ["a/x.rs", "keep/ok.ts"]);
     }
 
@@ -370,11 +378,11 @@ mod tests {
             .map(str::to_owned)
             .collect();
         expected.sort();
-        let w = walk(&root, &GlobSet::empty(), 2);
+        let w = walk(&root, &GlobSet::empty(), 2, |_| true);
         assert_eq!(w.files, expected);
         assert!(w.warnings.is_empty(), "{:?}", w.warnings);
         // Walking a subfolder still honours the ignore files above it.
-        let sub = walk(&root.join("src"), &GlobSet::empty(), 2);
+        let sub = walk(&root.join("src"), &GlobSet::empty(), 2, |_| true);
         assert_eq!(sub.files, ["a.rs", "gen/keep.rs"]);
     }
 }
