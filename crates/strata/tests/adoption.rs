@@ -1,28 +1,9 @@
 //! Adoption on real git repositories made in the test: a baseline hides accepted findings
 //! (even after their lines move), and `--diff-base` reports only what a later commit added.
 
-use std::process::Command;
-
 use strata_test::CliTest;
 
 const BIN: &str = env!("CARGO_BIN_EXE_strata");
-
-fn git(t: &CliTest, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(t.root())
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Three Python modules; `billing` already imports `users` without declaring it.
 fn repo() -> CliTest {
@@ -154,12 +135,12 @@ fn missing_or_broken_baseline_is_exit_2() {
 #[test]
 fn diff_base_reports_only_what_the_commit_added() {
     let t = repo();
-    git(&t, &["init", "-q", "-b", "main"]);
-    git(&t, &["add", "-A"]);
-    git(&t, &["commit", "-q", "-m", "start"]);
+    t.git(&["init", "-q", "-b", "main"]);
+    t.git(&["add", "-A"]);
+    t.git(&["commit", "-q", "-m", "start"]);
     t.write("ledger/ledger/book.py", "import users\n");
-    git(&t, &["add", "-A"]);
-    git(&t, &["commit", "-q", "-m", "ledger uses users"]);
+    t.git(&["add", "-A"]);
+    t.git(&["commit", "-q", "-m", "ledger uses users"]);
 
     let out = t.run(&["check", "--diff-base", "HEAD~1", "--format", "json"]);
     assert_eq!(

@@ -3,7 +3,6 @@
 //! impact on a real git history with changed, renamed and deleted files.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::process::Command;
 
 use serde_json::Value;
 use strata_test::{CliTest, generate, run_in};
@@ -193,23 +192,6 @@ fn impact_equals_reverse_reachability_over_the_truth() {
     }
 }
 
-fn git(t: &CliTest, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(t.root())
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn impact_of_commits_that_change_rename_and_delete_files() {
     let t = CliTest::new(BIN);
@@ -236,13 +218,13 @@ fn impact_of_commits_that_change_rename_and_delete_files() {
         .write("shop/shop/cart.py", "import billing.pay\n")
         .write("shop/tests/test_cart.py", "import shop.cart\n")
         .write("docs/docs/page.py", "Z = 1\n");
-    git(&t, &["init", "-q", "-b", "main"]);
-    git(&t, &["add", "-A"]);
-    git(&t, &["commit", "-q", "-m", "start"]);
+    t.git(&["init", "-q", "-b", "main"]);
+    t.git(&["add", "-A"]);
+    t.git(&["commit", "-q", "-m", "start"]);
     t.write("ledger/ledger/book.py", "X = 2\n");
-    git(&t, &["mv", "docs/docs/page.py", "docs/docs/moved.py"]);
-    git(&t, &["rm", "-q", "ledger/ledger/old.py"]);
-    git(&t, &["commit", "-q", "-am", "change, rename, delete"]);
+    t.git(&["mv", "docs/docs/page.py", "docs/docs/moved.py"]);
+    t.git(&["rm", "-q", "ledger/ledger/old.py"]);
+    t.git(&["commit", "-q", "-am", "change, rename, delete"]);
 
     let doc = json(
         t.root(),

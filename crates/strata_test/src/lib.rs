@@ -46,6 +46,25 @@ impl CliTest {
     pub fn snapshot(&self, args: &[&str]) -> String {
         format_output(&self.run(args), self.dir.path())
     }
+
+    /// Run `git args…` in the repository as a fixed author; panics when git fails.
+    pub fn git(&self, args: &[&str]) -> &CliTest {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self
+    }
 }
 
 /// Run the binary in `dir` with a fixed environment (no colour, fixed width).
