@@ -163,6 +163,28 @@ impl Baseline {
 }
 
 impl Project {
+    /// Run `git args…` in the project's root; its standard output, or an error about `rev`
+    /// with git's message.
+    pub(crate) fn git(&self, rev: &str, args: &[&str]) -> Result<String, BaselineError> {
+        let git_err = |message: String| BaselineError::Git {
+            rev: rev.to_owned(),
+            message,
+        };
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(args)
+            .output()
+            .map_err(|e| git_err(format!("cannot run git: {e}")))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(git_err(
+                String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+            ))
+        }
+    }
+
     /// The findings the repository had at git revision `rev`: its tree is exported to a
     /// temporary folder (`git archive`) and checked with the same options.
     pub fn findings_at_revision(
@@ -174,33 +196,23 @@ impl Project {
             rev: rev.to_owned(),
             message,
         };
-        let git = |args: &[&str]| -> Result<Vec<u8>, BaselineError> {
-            let out = Command::new("git")
-                .arg("-C")
-                .arg(&self.root)
-                .args(args)
-                .output()
-                .map_err(|e| git_err(format!("cannot run git: {e}")))?;
-            if out.status.success() {
-                Ok(out.stdout)
-            } else {
-                Err(git_err(
-                    String::from_utf8_lossy(&out.stderr).trim().to_owned(),
-                ))
-            }
-        };
-        let top = String::from_utf8_lossy(&git(&["rev-parse", "--show-toplevel"])?)
+        let top = self
+            .git(rev, &["rev-parse", "--show-toplevel"])?
             .trim()
             .to_owned();
-        let prefix = String::from_utf8_lossy(&git(&["rev-parse", "--show-prefix"])?)
+        let prefix = self
+            .git(rev, &["rev-parse", "--show-prefix"])?
             .trim()
             .to_owned();
-        git(&[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ])?;
+        self.git(
+            rev,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{rev}^{{commit}}"),
+            ],
+        )?;
         let tmp = tempfile::tempdir()
             .map_err(|e| git_err(format!("cannot create a temporary folder: {e}")))?;
         let mut archive = Command::new("git")

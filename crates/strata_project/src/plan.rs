@@ -178,25 +178,7 @@ impl Project {
         base: Option<&str>,
         head: Option<&str>,
     ) -> Result<Vec<String>, crate::BaselineError> {
-        let git = |args: &[&str]| -> Result<String, crate::BaselineError> {
-            let out = std::process::Command::new("git")
-                .arg("-C")
-                .arg(&self.root)
-                .args(args)
-                .output()
-                .map_err(|e| crate::BaselineError::Git {
-                    rev: base.unwrap_or("HEAD").to_owned(),
-                    message: format!("cannot run git: {e}"),
-                })?;
-            if out.status.success() {
-                Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-            } else {
-                Err(crate::BaselineError::Git {
-                    rev: base.unwrap_or("HEAD").to_owned(),
-                    message: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
-                })
-            }
-        };
+        let git = |args: &[&str]| self.git(base.unwrap_or("HEAD"), args);
         let prefix = git(&["rev-parse", "--show-prefix"])?.trim().to_owned();
         let mut args = vec!["diff", "--name-status", "-M", "--no-color"];
         let range;
