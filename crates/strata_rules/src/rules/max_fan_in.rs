@@ -21,7 +21,7 @@
 
 use strata_diagnostics::{Diagnostic, Level};
 
-use super::at_module;
+use super::{at_module, over_coupled};
 use crate::{Context, Phase, Rule};
 
 pub struct MaxFanIn;
@@ -43,25 +43,21 @@ impl Rule for MaxFanIn {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(graph) = &cx.graph else { return };
-        let max = cx
-            .settings
-            .option(ID, "max")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(20);
-        let mut users: Vec<Vec<&str>> = vec![Vec::new(); cx.modules.len()];
-        for &(a, b) in graph.module_edges.keys() {
-            users[b].push(cx.modules[a].name.as_str());
-        }
-        for (i, u) in users.iter_mut().enumerate() {
-            if u.len() as u64 > max {
-                u.sort_unstable();
-                let m = &cx.modules[i];
-                out.push(
-                    at_module(ID, m, format!("`{}` is imported by {} modules (max {max}): {}", m.name, u.len(), u.join(", ")))
-                        .help("split it into focused parts, or raise `max` for a deliberate foundation module"),
-                );
-            }
+        let (max, over) = over_coupled(cx, ID, 20, false);
+        for (m, users) in over {
+            out.push(
+                at_module(
+                    ID,
+                    m,
+                    format!(
+                        "`{}` is imported by {} modules (max {max}): {}",
+                        m.name,
+                        users.len(),
+                        users.join(", ")
+                    ),
+                )
+                .help("split it into focused parts, or raise `max` for a deliberate foundation module"),
+            );
         }
     }
 }

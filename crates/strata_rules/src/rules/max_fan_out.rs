@@ -20,7 +20,7 @@
 
 use strata_diagnostics::{Diagnostic, Level};
 
-use super::at_module;
+use super::{at_module, over_coupled};
 use crate::{Context, Phase, Rule};
 
 pub struct MaxFanOut;
@@ -42,36 +42,21 @@ impl Rule for MaxFanOut {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(graph) = &cx.graph else { return };
-        let max = cx
-            .settings
-            .option(ID, "max")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(10);
-        let mut deps: Vec<Vec<&str>> = vec![Vec::new(); cx.modules.len()];
-        for &(a, b) in graph.module_edges.keys() {
-            deps[a].push(cx.modules[b].name.as_str());
-        }
-        for (i, d) in deps.iter_mut().enumerate() {
-            if d.len() as u64 > max {
-                d.sort_unstable();
-                let m = &cx.modules[i];
-                out.push(
-                    at_module(
-                        ID,
-                        m,
-                        format!(
-                            "`{}` depends on {} modules (max {max}): {}",
-                            m.name,
-                            d.len(),
-                            d.join(", ")
-                        ),
-                    )
-                    .help(
-                        "split the module, or group dependencies it uses together behind a facade",
+        let (max, over) = over_coupled(cx, ID, 10, true);
+        for (m, deps) in over {
+            out.push(
+                at_module(
+                    ID,
+                    m,
+                    format!(
+                        "`{}` depends on {} modules (max {max}): {}",
+                        m.name,
+                        deps.len(),
+                        deps.join(", ")
                     ),
-                );
-            }
+                )
+                .help("split the module, or group dependencies it uses together behind a facade"),
+            );
         }
     }
 }

@@ -27,7 +27,7 @@ use serde_saphyr::Spanned;
 use strata_diagnostics::Diagnostic;
 use strata_graph::FileEdge;
 
-use crate::GraphInput;
+use crate::{Context, GraphInput};
 use strata_workspace::DeclaredModule;
 use strata_workspace::module_file::pos;
 
@@ -53,6 +53,39 @@ pub(crate) fn at_value<T>(
 }
 
 /// A finding about module `m` as a whole (pointing at its `name:` when it has a schema).
+/// The modules over `rule`'s `max` option (or `default_max`) in one direction of the module
+/// graph: each with the names of its dependencies (`outgoing`) or of its dependants, sorted.
+pub(crate) fn over_coupled<'a>(
+    cx: &Context<'a>,
+    rule: &'static str,
+    default_max: u64,
+    outgoing: bool,
+) -> (u64, Vec<(&'a DeclaredModule, Vec<&'a str>)>) {
+    let max = cx
+        .settings
+        .option(rule, "max")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(default_max);
+    let Some(graph) = &cx.graph else {
+        return (max, Vec::new());
+    };
+    let mut neighbours: Vec<Vec<&str>> = vec![Vec::new(); cx.modules.len()];
+    for &(a, b) in graph.module_edges.keys() {
+        let (of, other) = if outgoing { (a, b) } else { (b, a) };
+        neighbours[of].push(cx.modules[other].name.as_str());
+    }
+    let over = neighbours
+        .into_iter()
+        .enumerate()
+        .filter(|(_, n)| n.len() as u64 > max)
+        .map(|(i, mut n)| {
+            n.sort_unstable();
+            (&cx.modules[i], n)
+        })
+        .collect();
+    (max, over)
+}
+
 pub(crate) fn at_module(rule: &'static str, m: &DeclaredModule, message: String) -> Diagnostic {
     match &m.schema {
         Some(s) => at_value(rule, m, &s.name, message),
