@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::time::Instant;
-
-use strata_lang::{DefKind, Lang, frontend};
+use strata_lang::Lang;
 
 #[test]
 fn ts_edges_match_the_truth() {
@@ -24,60 +22,13 @@ fn ts_edges_match_the_truth() {
 /// definitions extracted from its file.
 #[test]
 fn ts_definitions_match_truth_clone_spans() {
-    let corpus = common::generate(1500, 4, "ts");
-    let mut checked = 0;
-    for clone in corpus.truth["clones"].as_array().expect("clones") {
-        for side in ["a", "b"] {
-            let at = &clone[side];
-            let path = at["path"].as_str().expect("path");
-            let (start, end) = (at["start_line"].as_u64(), at["end_line"].as_u64());
-            let bytes = std::fs::read(corpus.root().join(path)).expect("clone file");
-            let facts = frontend(Lang::Ts).extract(path, &bytes);
-            assert!(
-                facts.definitions.iter().any(|d| {
-                    matches!(d.kind, DefKind::Function | DefKind::Method)
-                        && Some(u64::from(d.start_line)) == start
-                        && Some(u64::from(d.end_line)) == end
-                }),
-                "no definition spans {path}:{start:?}-{end:?}: {:?}",
-                facts.definitions
-            );
-            checked += 1;
-        }
-    }
-    assert!(checked > 0, "the corpus has clones");
+    common::check_clone_spans(Lang::Ts, 1500, 4);
 }
 
-/// Single-threaded extraction speed over a generated corpus's TypeScript files (run in
-/// release: `cargo test --release -p strata_lang --test ts_truth -- --ignored --nocapture`).
+/// Single-threaded extraction speed (run in release:
+/// `cargo test --release -p strata_lang --test ts_truth -- --ignored --nocapture`).
 #[test]
 #[ignore = "a measurement, not a check"]
 fn ts_extraction_throughput() {
-    let corpus = common::generate(3000, 1, "ts");
-    let files: Vec<(String, Vec<u8>)> = common::walk(corpus.root())
-        .into_iter()
-        .filter(|p| Lang::from_path(p) == Some(Lang::Ts))
-        .map(|p| {
-            let bytes = std::fs::read(corpus.root().join(&p)).expect("read");
-            (p, bytes)
-        })
-        .collect();
-    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
-    let fe = frontend(Lang::Ts);
-    let mut best = f64::INFINITY;
-    for _ in 0..10 {
-        let start = Instant::now();
-        for (path, src) in &files {
-            std::hint::black_box(fe.extract(path, src));
-        }
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let mb = bytes as f64 / 1e6;
-    println!(
-        "ts extract: {} files, {mb:.1} MB, best of 10 {:.1} ms = {:.0} MB/s",
-        files.len(),
-        best * 1e3,
-        mb / best
-    );
+    common::measure_throughput(Lang::Ts);
 }

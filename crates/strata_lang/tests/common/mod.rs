@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use strata_lang::{FileId, Lang, SourceTree, Target, frontend};
+use strata_lang::{DefKind, FileId, Lang, SourceTree, Target, frontend};
 
 /// `shared/bench/genrepo.py`, found beside the repository (or through `STRATA_GENREPO`).
 pub fn genrepo() -> PathBuf {
@@ -192,4 +192,69 @@ pub fn check_lang(lang: Lang, langs: &str, files: usize, seed: u64) -> Score {
         }
     }
     s
+}
+
+/// The truth's planted clones are whole functions or methods, first line to last: each clone
+/// side in `lang` must be exactly the span of a function or method the front-end extracts.
+pub fn check_clone_spans(lang: Lang, files: usize, seed: u64) {
+    let corpus = generate(files, seed, lang.as_str());
+    let fe = frontend(lang);
+    let mut checked = 0;
+    for clone in corpus.truth["clones"].as_array().expect("clones") {
+        for side in [&clone["a"], &clone["b"]] {
+            let path = side["path"].as_str().expect("path");
+            if Lang::from_path(path) != Some(lang) {
+                continue;
+            }
+            let span = (side["start_line"].as_u64(), side["end_line"].as_u64());
+            let src = std::fs::read(corpus.root().join(path)).expect("read source");
+            let facts = fe.extract(path, &src);
+            assert!(
+                facts.definitions.iter().any(|d| {
+                    matches!(d.kind, DefKind::Function | DefKind::Method)
+                        && (Some(u64::from(d.start_line)), Some(u64::from(d.end_line))) == span
+                }),
+                "{path}: no function or method spans {span:?}: {:?}",
+                facts.definitions
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the corpus has no {} clones", lang.as_str());
+}
+
+/// Single-threaded extraction speed over a generated corpus's files of `lang`, best of ten
+/// rounds (a measurement for `--ignored --nocapture` runs in release, not a check).
+#[allow(clippy::cast_precision_loss)]
+pub fn measure_throughput(lang: Lang) {
+    let corpus = generate(3000, 1, lang.as_str());
+    let files: Vec<(String, Vec<u8>)> = walk(corpus.root())
+        .into_iter()
+        .filter(|p| Lang::from_path(p) == Some(lang))
+        .map(|p| {
+            let bytes = std::fs::read(corpus.root().join(&p)).expect("read source");
+            (p, bytes)
+        })
+        .collect();
+    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let fe = frontend(lang);
+    let mut best = f64::INFINITY;
+    let mut facts = 0;
+    for _ in 0..10 {
+        let start = std::time::Instant::now();
+        facts = 0;
+        for (path, src) in &files {
+            let f = std::hint::black_box(fe.extract(path, src));
+            facts += f.imports.len() + f.definitions.len();
+        }
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{} extraction: {} files, {mb:.1} MB, {facts} facts, best of 10 {:.1} ms = {:.0} MB/s",
+        lang.as_str(),
+        files.len(),
+        best * 1e3,
+        mb / best
+    );
 }
