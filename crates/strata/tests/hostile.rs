@@ -49,7 +49,7 @@ fn listing(root: &Path) -> Vec<String> {
 
 fn hostile_repo() -> CliTest {
     let t = CliTest::new(BIN);
-    t.write("strata.toml", "[project]\nexclude = [\"../../**\", \"strata.toml\"]\n")
+    t.write("strata.toml", "[project]\nexclude = [\"strata.toml\"]\n")
         .write("app/module.yaml", "name: app\ninterfaces: [\"../../etc/**\"]\npaths: [\"../..\"]\n")
         .write("app/package.json", "{\"name\": \"app\"}")
         // Binary data, invalid UTF-8, UTF-16, BOM + CRLF, all with source extensions.
@@ -106,6 +106,16 @@ fn hostile_files_and_declarations() {
     assert!(
         invalid >= 1,
         "the wrongly typed module.yaml is a finding: {v}"
+    );
+    let climbs = v["findings"].as_array().unwrap().iter().any(|f| {
+        f["rule"] == "schema-invalid"
+            && f["file"] == "app/module.yaml"
+            && f["line"] == 2
+            && f["message"].as_str().unwrap().contains("`../../etc/**`")
+    });
+    assert!(
+        climbs,
+        "a glob climbing out of the module is a finding: {v}"
     );
     assert_eq!(
         listing(t.root()),
@@ -168,6 +178,8 @@ fn config_errors_are_exit_2_never_panics() {
         ("wrong types", "layers = 3\n[lanes]\ncore = \"x\"\n"),
         ("binary", "\u{0}\u{1}\u{2}"),
         ("bad glob", "[project]\nexclude = [\"a/[\"]\n"),
+        ("climbing glob", "[project]\nexclude = [\"../../**\"]\n"),
+        ("absolute glob", "[project]\nexclude = [\"/etc/**\"]\n"),
     ] {
         t.write("strata.toml", toml);
         let out = t.run(&["check"]);

@@ -41,7 +41,8 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct ProjectConfig {
     pub name: Option<String>,
-    /// Globs (repository-relative) of paths to leave out; `.gitignore` is always honoured.
+    /// Globs (repository-relative: no `..`, no absolute paths) of paths to leave out;
+    /// `.gitignore` is always honoured.
     #[serde(default)]
     pub exclude: Vec<String>,
 }
@@ -216,11 +217,11 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
         }
     }
     for glob in &config.project.exclude {
-        if let Err(e) = globset::Glob::new(glob) {
+        if let Some(problem) = crate::error::glob_problem(glob) {
             return Err(invalid(
                 glob,
-                format!("invalid glob `{glob}` in `[project] exclude`: {}", e.kind()),
-                None,
+                format!("`[project] exclude` entry `{glob}` cannot be used: {problem}"),
+                Some("write globs relative to the repository root, e.g. `vendor/**`".into()),
             ));
         }
     }

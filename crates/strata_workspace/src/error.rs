@@ -89,6 +89,25 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Why a glob of a configuration file cannot be used: not a glob, or one that reaches outside
+/// the folder it is relative to (an absolute path, a drive, or a `..` segment), which no file
+/// of the walk can match.
+pub fn glob_problem(glob: &str) -> Option<String> {
+    if let Err(e) = globset::Glob::new(glob) {
+        return Some(format!("not a valid glob: {}", e.kind()));
+    }
+    let absolute = glob.starts_with('/')
+        || glob.starts_with('\\')
+        || glob.as_bytes().get(1) == Some(&b':') && glob.as_bytes()[0].is_ascii_alphabetic();
+    if absolute {
+        return Some("an absolute path".into());
+    }
+    if glob.split(['/', '\\']).any(|seg| seg == "..") {
+        return Some("it climbs out with `..`".into());
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

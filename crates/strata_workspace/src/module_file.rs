@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::error::{ConfigError, did_you_mean, to_u32};
+use crate::error::{ConfigError, did_you_mean, glob_problem, to_u32};
 
 /// The schema file's name.
 pub const MODULE_FILE: &str = "module.yaml";
@@ -46,15 +46,16 @@ pub struct ModuleFile {
     /// Criticality: 1 is the most critical.
     #[schemars(with = "Option<u32>", range(min = 1))]
     pub tier: Option<Spanned<u32>>,
-    /// Globs relative to this file selecting the module's files; default `.` (everything
-    /// below this folder).
+    /// Globs relative to this file selecting the module's files (below this folder: no `..`,
+    /// no absolute paths); default `.` (everything below this folder).
     #[serde(default)]
     pub paths: Vec<String>,
     /// Modules this one may depend on.
     #[serde(default)]
     #[schemars(with = "Vec<Dependency>")]
     pub depends_on: Vec<Spanned<Dependency>>,
-    /// Globs relative to this file naming the public surface other modules may import.
+    /// Globs relative to this file naming the public surface other modules may import (below
+    /// this folder: no `..`, no absolute paths).
     #[serde(default)]
     pub interfaces: Vec<String>,
     pub api: Option<Api>,
@@ -287,17 +288,40 @@ pub fn parse_module_file(path: &Path, bytes: &[u8]) -> Result<ModuleFile, Config
             Some("write `name: <module>` (see `strata schema module`)".into()),
         ));
     }
-    serde_saphyr::from_str_with_options::<ModuleFile>(text, options()).map_err(|e| {
-        let e = e.without_snippet();
-        let (line, column) = e.location().map_or((1, 1), |l| {
-            (
-                to_u32(usize::try_from(l.line()).unwrap_or(1)).max(1),
-                to_u32(usize::try_from(l.column()).unwrap_or(1)).max(1),
-            )
-        });
-        let message = plain_message(e);
-        invalid(line, column, message.clone(), did_you_mean(&message))
-    })
+    let module =
+        serde_saphyr::from_str_with_options::<ModuleFile>(text, options()).map_err(|e| {
+            let e = e.without_snippet();
+            let (line, column) = e.location().map_or((1, 1), |l| {
+                (
+                    to_u32(usize::try_from(l.line()).unwrap_or(1)).max(1),
+                    to_u32(usize::try_from(l.column()).unwrap_or(1)).max(1),
+                )
+            });
+            let message = plain_message(e);
+            invalid(line, column, message.clone(), did_you_mean(&message))
+        })?;
+    // Globs that cannot select files; the first in the file is reported.
+    let first_bad = [("paths", &module.paths), ("interfaces", &module.interfaces)]
+        .into_iter()
+        .flat_map(|(key, globs)| globs.iter().map(move |g| (key, g)))
+        .filter_map(|(key, glob)| {
+            let problem = glob_problem(glob)?;
+            // The entry's position: its first occurrence after the key.
+            let from = text.find(&format!("{key}:")).unwrap_or(0);
+            let at = text[from..].find(glob.as_str()).map_or(from, |i| from + i);
+            Some((at, key, glob, problem))
+        })
+        .min_by_key(|&(at, ..)| at);
+    if let Some((at, key, glob, problem)) = first_bad {
+        let (line, column) = crate::error::line_col(text, at);
+        return Err(invalid(
+            line,
+            column,
+            format!("`{key}` entry `{glob}` cannot be used: {problem}"),
+            Some("write globs relative to this module's folder, e.g. `src/api/**`".into()),
+        ));
+    }
+    Ok(module)
 }
 
 /// The error's text without the "at line X column Y" suffix the renderer appends (positions
@@ -334,6 +358,30 @@ mod tests {
             }) => (line, column, message, hint),
             other => panic!("expected an error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn globs_that_cannot_select_files_are_errors_at_their_position() {
+        let (line, column, message, hint) =
+            err("name: a\ninterfaces: [\"src/api/**\", \"../../etc/**\"]\npaths: [\"/abs\"]\n");
+        assert_eq!((line, column), (2, 29), "{message}");
+        assert!(
+            message.contains("`interfaces` entry `../../etc/**`"),
+            "{message}"
+        );
+        assert!(message.contains("`..`"), "{message}");
+        assert!(hint.is_some_and(|h| h.contains("relative to this module's folder")));
+        let (line, _, message, _) = err("name: a\npaths:\n  - src/**\n  - /etc/**\n");
+        assert_eq!(line, 4, "{message}");
+        assert!(message.contains("an absolute path"), "{message}");
+        let (line, _, message, _) = err("name: a\ninterfaces: [\"src/[\"]\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("not a valid glob"), "{message}");
+        // Dots that do not climb are fine.
+        let m =
+            parse("name: a\npaths: [\".\", \"./src/**\", \"a..b/**\"]\ninterfaces: [\"..x/y\"]\n")
+                .unwrap();
+        assert_eq!(m.paths.len(), 3);
     }
 
     #[test]

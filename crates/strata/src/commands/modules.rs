@@ -60,7 +60,12 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
             }
             printer.out(&out)?;
             let files: usize = records.iter().map(|r| r.files).sum();
-            printer.note(&format!("{} modules, {files} files", records.len()));
+            let n = records.len();
+            printer.note(&format!(
+                "{n} {}, {files} {}",
+                if n == 1 { "module" } else { "modules" },
+                if files == 1 { "file" } else { "files" }
+            ));
         }
     }
     Ok(ExitStatus::Success)
