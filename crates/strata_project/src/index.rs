@@ -40,8 +40,8 @@ enum Read {
     },
 }
 
-/// What file-phase rules depend on besides the file itself: their levels and the declared
-/// endpoints. Cached findings are reused only while it is unchanged.
+/// What file-phase rules depend on besides the file itself: their code, their levels and the
+/// declared endpoints. Cached findings are reused only while it is unchanged.
 fn file_rules_key(project: &Project, endpoints: &Endpoints) -> u64 {
     let mut key = String::new();
     for rule in strata_rules::RULES
@@ -50,6 +50,8 @@ fn file_rules_key(project: &Project, endpoints: &Endpoints) -> u64 {
     {
         key.push_str(rule.id());
         key.push_str(project.settings.level(*rule).as_str());
+        // The rule's own code: a strata whose file rules changed does not trust old findings.
+        key.push_str(rule.source());
     }
     let mut ports: Vec<_> = endpoints.ports.iter().collect();
     ports.sort();

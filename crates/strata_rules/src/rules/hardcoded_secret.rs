@@ -407,7 +407,7 @@ fn looks_secret(value: &[u8]) -> bool {
             return false;
         }
     }
-    if is_uuid(value) {
+    if is_uuid(value) || is_identifier_like(value) {
         return false;
     }
     let classes = [
@@ -417,6 +417,14 @@ fn looks_secret(value: &[u8]) -> bool {
         value.iter().any(u8::is_ascii_punctuation),
     ];
     classes.iter().filter(|&&c| c).count() >= 2 && entropy(value) >= 3.0
+}
+
+/// Words of one case joined by `_ - . : /`, without digits: a name, key or label
+/// (`"_password_reset_token"`, `"set-password"`, `"django-insecure-"`), not a secret.
+fn is_identifier_like(v: &[u8]) -> bool {
+    let separator = |b: &u8| matches!(b, b'_' | b'-' | b'.' | b':' | b'/');
+    v.iter().all(|b| b.is_ascii_alphabetic() || separator(b))
+        && (!v.iter().any(u8::is_ascii_uppercase) || !v.iter().any(u8::is_ascii_lowercase))
 }
 
 fn is_uuid(v: &[u8]) -> bool {
@@ -550,6 +558,15 @@ mod tests {
                 "secret-like value",
             ),
             (
+                // Words and separators, but with digits: not a name.
+                join(&["client_secret = \"", "k3y-f0r-pr0d-db9", "\""]),
+                "secret-like value",
+            ),
+            (
+                join(&["SESSION_SECRET = \"", "hQ7-mZpLw_xRt2.Kv", "\""]),
+                "secret-like value",
+            ),
+            (
                 join(&["\"client_secret\": \"", "Zk3v9QpL2mW8xR4t", "\""]),
                 "secret-like value",
             ),
@@ -577,6 +594,12 @@ mod tests {
             "secret = \"${SECRET_FROM_ENV}\"",
             "password = \"Enter your password\"",
             "token = \"aaaaaaaaaaaaaaaa\"",
+            // Names, keys and labels assigned to secret-like names (seen in Django).
+            "usable_password_field_name=\"usable_password\",",
+            "INTERNAL_RESET_SESSION_TOKEN = \"_password_reset_token\"",
+            "reset_url_token = \"set-password\"",
+            "SECRET_KEY_INSECURE_PREFIX = \"django-insecure-\"",
+            "API_TOKEN_HEADER = \"X-API-TOKEN\"",
             // Not assignments of literals.
             "if password == \"hunter2hunter2\":",
             "password = os.environ[\"DB_PASSWORD\"]",
