@@ -16,6 +16,7 @@ pub mod rust;
 pub mod tree;
 pub mod ts;
 
+pub use rust::test_code as rust_test_code;
 pub use tree::{FileId, FileRead, SourceTree, content_hash, mtime_ns};
 
 use serde::{Deserialize, Serialize};

@@ -5,6 +5,9 @@
 mod lex;
 mod resolve;
 mod scan;
+mod tests_code;
+
+pub use tests_code::test_code;
 
 use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree};
 

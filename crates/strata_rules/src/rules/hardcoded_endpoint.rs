@@ -5,9 +5,10 @@
 //! Looks at URLs (`http://`, `https://`, `ws://`, `wss://`, `grpc://`) and bare
 //! `localhost:PORT` / `127.0.0.1:PORT` addresses in source files. Reports those whose host is
 //! localhost, whose port is one a `module.yaml` declares (`api.port`) for another module, or
-//! whose path starts with another module's `api.base_path`. Lines that are comments and test
-//! files (`tests/`, `test_*.py`, `*_test.go`, `*.test.ts`, `*.spec.ts`, `src/test/`) are
-//! skipped: they document and exercise addresses rather than depend on them.
+//! whose path starts with another module's `api.base_path`. Lines that are comments, test
+//! files (`tests/`, `test_*.py`, `*_test.go`, `*.test.ts`, `*.spec.ts`, `src/test/`) and Rust
+//! test code (`#[cfg(test)]` modules, `#[test]` functions) are skipped: they document and
+//! exercise addresses rather than depend on them.
 //!
 //! ## Why
 //! An address written into code bypasses service discovery and configuration: it works on
@@ -188,7 +189,17 @@ impl Rule for HardcodedEndpoint {
         if is_test_file(cx.path) {
             return;
         }
-        for a in addresses(cx.bytes) {
+        let addresses = addresses(cx.bytes);
+        // Rust keeps unit tests beside the code (`#[cfg(test)] mod tests`, `#[test] fn`).
+        let tests = if cx.path.ends_with(".rs") && !addresses.is_empty() {
+            strata_lang::rust_test_code(cx.bytes)
+        } else {
+            Vec::new()
+        };
+        for a in addresses {
+            if tests.iter().any(|t| t.contains(&a.offset)) {
+                continue;
+            }
             let local = matches!(a.host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[::1]");
             let by_port = a
                 .port
