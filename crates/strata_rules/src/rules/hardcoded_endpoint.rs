@@ -26,6 +26,7 @@
 
 use memchr::memmem;
 use strata_diagnostics::{Diagnostic, Level};
+use strata_lang::rust_test_code;
 
 use crate::{Context, FileContext, Phase, Rule};
 
@@ -192,7 +193,7 @@ impl Rule for HardcodedEndpoint {
         let addresses = addresses(cx.bytes);
         // Rust keeps unit tests beside the code (`#[cfg(test)] mod tests`, `#[test] fn`).
         let tests = if cx.path.ends_with(".rs") && !addresses.is_empty() {
-            strata_lang::rust_test_code(cx.bytes)
+            rust_test_code(cx.bytes)
         } else {
             Vec::new()
         };
