@@ -96,6 +96,9 @@ pub enum ImportKind {
     StaticMember,
     /// Java `import a.b.*;`, Python `from a import *`.
     Wildcard,
+    /// Rust: a path written in code without a `use` (`other_crate::f()`, `x: other::Type`);
+    /// spec = its first two segments. Resolved only when it names another crate of the tree.
+    Qualified,
 }
 
 /// One import as written in a file.

@@ -21,7 +21,12 @@ use strata_lang::{content_hash, mtime_ns};
 use strata_workspace::atomic::write_atomic_unsynced;
 
 /// Bumped whenever the layout of the cache file or what extraction produces changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
+
+/// The strata that writes and trusts a cache: its version and a fingerprint of the sources
+/// that decide what the cache holds (see `build.rs`), so a rebuilt strata never reads facts
+/// an older build extracted.
+const STRATA: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("STRATA_SOURCES_ID"));
 
 /// Entries per independently decodable chunk (chunks decode in parallel).
 const CHUNK: usize = 2048;
@@ -233,7 +238,7 @@ impl Cache {
                 return cache;
             }
         };
-        if file.format != FORMAT || file.strata != env!("CARGO_PKG_VERSION") {
+        if file.format != FORMAT || file.strata != STRATA {
             warnings.push(format!(
                 "the cache `{CACHE_FILE}` was written by another strata ({}, format {}); rebuilding it",
                 file.strata, file.format
@@ -304,13 +309,37 @@ impl Cache {
 /// targets, which check that decoding never panics and that the round trip is stable.
 #[doc(hidden)]
 pub fn reencode(buf: &[u8]) -> Result<Vec<u8>, &'static str> {
-    let file = decode(&Arc::new(buf.to_vec()), true)?;
+    let buf = as_written_here(buf).unwrap_or_else(|| buf.to_vec());
+    let file = decode(&Arc::new(buf), true)?;
     Ok(encode(
         file.rules_key,
         file.written_ns,
         file.resolution.as_ref(),
         &file.entries.iter().collect::<Vec<_>>(),
     ))
+}
+
+/// The cache as if this strata had written it: its own version string and a fresh checksum.
+/// Fuzz inputs then reach the body whichever build wrote the seeds; `None` when the header
+/// does not parse.
+fn as_written_here(buf: &[u8]) -> Option<Vec<u8>> {
+    let body_end = buf.len().checked_sub(8)?;
+    if buf.get(..MAGIC.len()) != Some(MAGIC) {
+        return None;
+    }
+    let mut r = Reader {
+        buf: buf.get(..body_end)?,
+        pos: MAGIC.len(),
+    };
+    let format = r.u32().ok()?;
+    r.str().ok()?;
+    let mut out = MAGIC.to_vec();
+    put_u64(&mut out, u64::from(format));
+    put_str(&mut out, STRATA);
+    out.extend_from_slice(buf.get(r.pos..body_end)?);
+    let sum = content_hash(&out);
+    out.extend_from_slice(&sum.to_le_bytes());
+    Some(out)
 }
 
 struct CacheFile {
@@ -351,10 +380,11 @@ fn import_kind(k: ImportKind) -> u8 {
         ImportKind::ExternCrate => 7,
         ImportKind::StaticMember => 8,
         ImportKind::Wildcard => 9,
+        ImportKind::Qualified => 10,
     }
 }
 
-const IMPORT_KINDS: [ImportKind; 10] = [
+const IMPORT_KINDS: [ImportKind; 11] = [
     ImportKind::Static,
     ImportKind::TypeOnly,
     ImportKind::ReExport,
@@ -365,6 +395,7 @@ const IMPORT_KINDS: [ImportKind; 10] = [
     ImportKind::ExternCrate,
     ImportKind::StaticMember,
     ImportKind::Wildcard,
+    ImportKind::Qualified,
 ];
 
 const DEF_KINDS: [DefKind; 8] = [
@@ -391,7 +422,7 @@ fn encode(
     let mut out = Vec::with_capacity(64 + entries.len() * 256);
     out.extend_from_slice(MAGIC);
     put_u64(&mut out, u64::from(FORMAT));
-    put_str(&mut out, env!("CARGO_PKG_VERSION"));
+    put_str(&mut out, STRATA);
     out.extend_from_slice(&rules_key.to_le_bytes());
     put_u64(&mut out, written_ns);
     match resolution {
@@ -575,7 +606,7 @@ fn decode(buf: &Arc<Vec<u8>>, eager: bool) -> Result<CacheFile, &'static str> {
     };
     let format = r.u32()?;
     let strata = r.str()?;
-    if format != FORMAT || strata != env!("CARGO_PKG_VERSION") {
+    if format != FORMAT || strata != STRATA {
         return Ok(CacheFile {
             format,
             strata,
@@ -843,12 +874,36 @@ mod tests {
             match decode(&flipped, false) {
                 Err(_) => {}
                 Ok(f) => assert!(
-                    f.format != FORMAT || f.strata != env!("CARGO_PKG_VERSION"),
+                    f.format != FORMAT || f.strata != STRATA,
                     "flip at {i} accepted"
                 ),
             }
         }
         assert!(decode(b"garbage", false).is_err());
+
+        // Another build's cache (same version number, other sources) is not trusted; the fuzz
+        // entry point reads it as if written here.
+        let mut other = MAGIC.to_vec();
+        put_u64(&mut other, u64::from(FORMAT));
+        put_str(
+            &mut other,
+            concat!(env!("CARGO_PKG_VERSION"), "+0000000000000000"),
+        );
+        let header_len = {
+            let mut r = Reader {
+                buf: &bytes,
+                pos: MAGIC.len(),
+            };
+            r.u32().unwrap();
+            r.str().unwrap();
+            r.pos
+        };
+        other.extend_from_slice(&bytes[header_len..bytes.len() - 8]);
+        let sum = content_hash(&other);
+        other.extend_from_slice(&sum.to_le_bytes());
+        let file = decode(&other, true).unwrap();
+        assert!(file.entries.is_empty() && file.strata != STRATA);
+        assert_eq!(reencode(&other).unwrap(), reencode(&bytes).unwrap());
     }
 
     #[test]

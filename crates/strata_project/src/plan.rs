@@ -284,9 +284,7 @@ impl Project {
             .sources
             .iter()
             .zip(&seen)
-            .filter(|(s, hit)| {
-                **hit && strata_rules::rules::hardcoded_endpoint::is_test_file(&s.path)
-            })
+            .filter(|(s, hit)| **hit && strata_rules::is_test_file(&s.path))
             .map(|(s, _)| s.path.clone())
             .collect();
 

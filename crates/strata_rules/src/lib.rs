@@ -14,6 +14,7 @@ mod settings;
 
 pub use context::{Context, Endpoints, FileContext, GraphInput};
 pub use doc::{RuleDoc, SECTIONS};
+pub use rules::hardcoded_endpoint::is_test_file;
 pub use settings::{RuleSettings, resolve_settings};
 
 use strata_diagnostics::{Diagnostic, Level};

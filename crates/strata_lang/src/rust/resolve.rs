@@ -420,6 +420,7 @@ impl RustResolver {
         let Some(info) = self.files.get(&from) else {
             // A file outside every package: only external names can be told.
             if !global
+                && import.kind != ImportKind::Qualified
                 && !matches!(first, "crate" | "self" | "super" | "*")
                 && !STD_CRATES.contains(&first)
             {
@@ -457,6 +458,23 @@ impl RustResolver {
                 self.longest_module(info.space, info.root, base, rest, from, out);
             }
             "*" | "" => {}
+            _ if import.kind == ImportKind::Qualified => {
+                // A path in code counts only as another crate of the tree; a child module of
+                // that name shadows the crate.
+                let mut key = info.module.clone();
+                if !key.is_empty() {
+                    key.push_str("::");
+                }
+                key.push_str(first);
+                if global || sp.modules.contains_key(key.as_str()) {
+                    return;
+                }
+                if let Some(&dep) = pkg.deps.get(first) {
+                    self.through_crate(dep, rest, from, out);
+                } else if first == pkg.lib_ident && pkg.lib.is_some() {
+                    self.through_crate(sp.package, rest, from, out);
+                }
+            }
             _ => {
                 if !global && !pkg.edition_2015 && import.kind != ImportKind::ExternCrate {
                     // 2018+: a name of the current module (a child module) before a crate.
@@ -950,6 +968,45 @@ mod tests {
                 ("crates/app/src/lib.rs", "serde"),
             ])
         );
+    }
+
+    #[test]
+    fn paths_in_code_count_only_as_crates_of_the_tree() {
+        let (edges, externals) = run(&[
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n"),
+            (
+                "crates/app/Cargo.toml",
+                "[package]\nname = \"app\"\nedition = \"2021\"\n[dependencies]\nengine = { path = \"../engine\" }\nstore = { path = \"../store\" }\nlog = \"0.4\"\n",
+            ),
+            (
+                "crates/app/src/lib.rs",
+                "mod store;\npub fn f(x: engine::api::Job) {\n    log::info!(\"x\");\n    let v = Vec::<u8>::new();\n    store::put(v);\n    unknown::call();\n}\n",
+            ),
+            ("crates/app/src/store.rs", "pub fn put(_: Vec<u8>) {}"),
+            (
+                "crates/engine/Cargo.toml",
+                "[package]\nname = \"engine\"\nedition = \"2021\"\n",
+            ),
+            ("crates/engine/src/lib.rs", "pub mod api;"),
+            ("crates/engine/src/api.rs", "pub struct Job;"),
+            (
+                "crates/store/Cargo.toml",
+                "[package]\nname = \"store\"\nedition = \"2021\"\n",
+            ),
+            ("crates/store/src/lib.rs", "pub fn put(_: Vec<u8>) {}"),
+        ]);
+        // `engine::api::Job` reaches the engine crate's `api` module; `store::put` is the child
+        // module, which shadows the crate of that name; `log`, `Vec` and `unknown` name nothing
+        // of the tree and, written in code, are not even external packages.
+        assert_eq!(
+            edges,
+            pairs(&[
+                ("crates/app/src/lib.rs", "crates/app/src/store.rs"),
+                ("crates/app/src/lib.rs", "crates/engine/src/api.rs"),
+                ("crates/engine/src/lib.rs", "crates/engine/src/api.rs"),
+            ])
+        );
+        assert!(externals.is_empty(), "{externals:?}");
     }
 
     #[test]

@@ -24,9 +24,23 @@
 //!   entry of `names`.
 //! - `extern crate foo (as bar);` gives [`ImportKind::ExternCrate`] with spec `foo` (`self` for
 //!   `extern crate self as x`).
+//! - A path written in code without a `use` (`other::api::run()`, `x: other::Type`,
+//!   `log::info!`) gives one [`ImportKind::Qualified`] import per file and path, spec = its
+//!   module part: the segments before the last and before the first capitalised one
+//!   (`other::api`, `other`, `log`). The resolver counts it only when it names another crate of
+//!   the tree, so `Vec::new()` or a local module's `m::f()` adds nothing.
+
+use std::collections::HashSet;
 
 use super::lex::{Lexer, Lines, Tok, Token};
 use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
+
+/// Lower-case first segments of paths that never name a crate of the tree.
+const NOT_CRATES: &[&[u8]] = &[
+    b"self", b"super", b"crate", b"std", b"core", b"alloc", b"bool", b"char", b"str", b"f32",
+    b"f64", b"i8", b"i16", b"i32", b"i64", b"i128", b"isize", b"u8", b"u16", b"u32", b"u64",
+    b"u128", b"usize", b"use", b"pub", b"in", b"as", b"dyn", b"impl", b"return",
+];
 
 /// No definition: a frame or item that does not close one.
 const NONE: usize = usize::MAX;
@@ -128,6 +142,8 @@ pub(super) fn extract(src: &[u8]) -> FileFacts {
         facts: FileFacts::default(),
         import_scope: Vec::new(),
         names: Vec::new(),
+        prev: Tok::Eof,
+        qualified: HashSet::new(),
     };
     p.run();
     p.finish()
@@ -159,6 +175,10 @@ struct Parser<'a> {
     /// bare name (nothing to look up).
     import_scope: Vec<u32>,
     names: Vec<Name>,
+    /// The kind of the token the main loop saw last.
+    prev: Tok,
+    /// Specs of the qualified paths already recorded (one import per path).
+    qualified: HashSet<String>,
 }
 
 impl Parser<'_> {
@@ -197,9 +217,15 @@ impl Parser<'_> {
             let t = self.next();
             let prev_ident = self.last_ident.take();
             let macro_body = std::mem::take(&mut self.macro_body);
+            let prev = std::mem::replace(&mut self.prev, t.kind);
             match t.kind {
                 Tok::Eof => break,
-                Tok::Ident => self.ident(t),
+                Tok::Ident => {
+                    if !matches!(prev, Tok::PathSep | Tok::Punct(b'.')) {
+                        self.qualified_path(t);
+                    }
+                    self.ident(t);
+                }
                 Tok::RawIdent => {
                     self.not_item();
                     self.last_ident = Some(t);
@@ -630,6 +656,49 @@ impl Parser<'_> {
             });
         }
         self.push_import(spec, Vec::new(), kind, pos, scope);
+    }
+
+    /// `name::…::item` in code, where `name` may be a crate (lower case, not a keyword, a
+    /// primitive or `std`): a [`ImportKind::Qualified`] import of its module path — the
+    /// segments before the last (the item) and before the first capitalised one (a type, whose
+    /// associated items follow) — once per file. The tokens stay for the main loop.
+    fn qualified_path(&mut self, t: Token) {
+        let name = t.name(self.src);
+        if self.src.get(t.end..t.end + 2) != Some(b"::")
+            || self.back.is_some()
+            || !name.first().is_some_and(u8::is_ascii_lowercase)
+            || NOT_CRATES.contains(&name)
+        {
+            return;
+        }
+        let save = self.lx.pos;
+        let mut segs: Vec<&[u8]> = vec![name];
+        let mut end = t.end;
+        loop {
+            let sep = self.lx.next();
+            let next = self.lx.next();
+            // `name::` written together: `use ::std` is a keyword before a global path.
+            if sep.kind != Tok::PathSep || sep.start != end || !next.is_name() {
+                break;
+            }
+            segs.push(next.name(self.src));
+            end = next.end;
+        }
+        self.lx.pos = save;
+        if segs.len() < 2 {
+            return;
+        }
+        segs.pop();
+        let modules = segs
+            .iter()
+            .take_while(|s| !s.first().is_some_and(u8::is_ascii_uppercase));
+        let mut spec = String::new();
+        for seg in modules {
+            push_seg(&mut spec, seg);
+        }
+        if self.qualified.insert(spec.clone()) {
+            self.push_import(spec, Vec::new(), ImportKind::Qualified, t.start, u32::MAX);
+        }
     }
 
     fn push_import(
@@ -1121,18 +1190,26 @@ fn literal_text(src: &[u8], lit: Token) -> String {
 mod tests {
     use super::*;
 
+    /// The imports written as items (`use`, `mod`, `extern crate`).
     fn imports(src: &str) -> Vec<(String, ImportKind)> {
         extract(src.as_bytes())
             .imports
             .into_iter()
+            .filter(|i| i.kind != ImportKind::Qualified)
             .map(|i| (i.spec, i.kind))
             .collect()
     }
 
     fn specs(src: &str) -> Vec<String> {
+        imports(src).into_iter().map(|(spec, _)| spec).collect()
+    }
+
+    /// The paths used in code without `use`.
+    fn qualified(src: &str) -> Vec<String> {
         extract(src.as_bytes())
             .imports
             .into_iter()
+            .filter(|i| i.kind == ImportKind::Qualified)
             .map(|i| i.spec)
             .collect()
     }
@@ -1455,13 +1532,42 @@ mod tests {
 
     #[test]
     fn not_imports() {
-        // Qualified paths in code, precise capturing, `use` as a field-like word.
+        // Precise capturing, `use` as a field-like word.
         let src = "
-            fn f() -> impl Sized + use<'a> { other_crate::g(); let x = y::z; }
+            fn f() -> impl Sized + use<'a> { let x = 1; }
             fn g() { let r#use = 1; x.r#use; }
             struct S { used: u8 }
         ";
         assert!(specs(src).is_empty());
+    }
+
+    #[test]
+    fn qualified_paths_in_code() {
+        let src = "
+            fn f(t: other::Type) -> other::Type {
+                other_crate::g(); other_crate::g(); let x = y::z::w;
+                let a = Vec::<u8>::new(); let b = u32::MAX; let c = std::mem::take(&mut v);
+                self::h(); super::h(); crate::h(); x.iter::<u8>(); a::b::c::d();
+                let s = \"fake::path\"; // also::not
+                m::<u8>();
+            }
+        ";
+        assert_eq!(qualified(src), ["other", "other_crate", "y::z", "a::b::c"]);
+        // A type's associated items and a crate-root function.
+        assert_eq!(
+            qualified("fn f() { engine::Job::new(); strata::discover(x); }"),
+            ["engine", "strata"]
+        );
+        // Inside `use` items and attributes' paths written apart: not qualified paths.
+        assert!(
+            qualified("use ::std::fmt;\nuse other::{a, b::c};\npub(in crate::x) fn f() {}")
+                .is_empty()
+        );
+        // Macro paths name their crate.
+        assert_eq!(
+            qualified("fn f() { log::debug!(\"x\"); a::b::m!(); }"),
+            ["log", "a::b"]
+        );
     }
 
     #[test]
