@@ -74,11 +74,7 @@ impl GraphDoc<'_> {
                             on_cycle: on_cycle(&m.record.name),
                         })
                         .collect();
-                    let index: BTreeMap<&str, usize> = nodes
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (n.label, i))
-                        .collect();
+                    let index = index_by_label(&nodes);
                     let edges = self
                         .module_edges
                         .iter()
@@ -111,11 +107,7 @@ impl GraphDoc<'_> {
                             on_cycle: false,
                         })
                         .collect();
-                    let index: BTreeMap<&str, usize> = nodes
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (n.label, i))
-                        .collect();
+                    let index = index_by_label(&nodes);
                     let edges = file_edges
                         .iter()
                         .filter_map(|e| Some((*index.get(e.from)?, *index.get(e.to)?, false)))
@@ -128,6 +120,15 @@ impl GraphDoc<'_> {
         let placed = layout(&nodes, &edges);
         render(&nodes, &edges, &placed, &groups, &title)
     }
+}
+
+/// Each node's position in `nodes`, by label.
+fn index_by_label<'a>(nodes: &[Node<'a>]) -> BTreeMap<&'a str, usize> {
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.label, i))
+        .collect()
 }
 
 /// Rows by dependency depth (dependencies below), wrapped and ordered by barycentre.
