@@ -31,7 +31,15 @@ REPO = HERE.parent
 TOOLS = REPO / "target" / "bench-tools"
 CORPORA = REPO / "target" / "bench-corpora"
 STRATA = REPO / "target" / "release" / "strata"
-GENREPO = Path(os.environ.get("GENREPO", REPO.parent / "shared" / "bench" / "genrepo.py"))
+# The corpus generator: STRATA_GENREPO, or shared/bench/genrepo.py beside the repository.
+GENREPO = Path(os.environ.get("STRATA_GENREPO", REPO.parent / "shared" / "bench" / "genrepo.py"))
+
+
+def need_genrepo() -> None:
+    """Stop with one clear line when the generator the benchmarks' corpora come from is missing."""
+    if not GENREPO.is_file():
+        sys.exit(f"error: the corpus generator {GENREPO} is missing: put the `shared/` folder beside the "
+                 "repository or set STRATA_GENREPO=/path/to/genrepo.py")
 
 PY_PEERS = ["grimp==3.*", "import-linter==2.*", "tach==0.35.*"]
 # Real packages, fetched from their registries: a PyPI sdist and an npm package that ships its
@@ -358,6 +366,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-real", action="store_true", help="skip the real packages (no download)")
     args = ap.parse_args()
+    need_genrepo()
     sh(["cargo", "build", "--release", "--quiet", "-p", "strata"], cwd=REPO)
     install()
     rows = python(args.files, args.seed, args.runs) + typescript(args.files, args.seed, args.runs)

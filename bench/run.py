@@ -94,6 +94,7 @@ def main() -> None:
     ap.add_argument("--no-real", action="store_true", help="skip the real packages (no download)")
     ap.add_argument("--out", default=str(REPO / "BENCHMARKS.md"))
     args = ap.parse_args()
+    peers.need_genrepo()
     peers.sh(["cargo", "build", "--release", "--quiet", "-p", "strata"], cwd=REPO)
     peers.install()
     sizes = [int(s) for s in args.sizes.split(",") if s]

@@ -1,17 +1,59 @@
 //! Killed mid-write, strata leaves the old file or the new one, never a part: the baseline
 //! and the cache are written to a temporary file and renamed into place.
 
+use std::fmt::Write as _;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use strata_test::generate;
-
 const BIN: &str = env!("CARGO_BIN_EXE_strata");
+
+/// A fleet of `modules` Python modules of `files` files each, large enough that a run lasts
+/// long enough to be killed mid-write: every file imports the next one of its module, and
+/// every tenth file the first file of the next module without declaring it (an
+/// `undeclared-dependency` finding for the baseline).
+fn fleet(root: &Path, modules: usize, files: usize) {
+    let write = |path: String, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "strata.toml".into(),
+        "[lanes]\nmain = []\n[teams.t]\ncontact = \"t@example.com\"\n",
+    );
+    for m in 0..modules {
+        let next = (m + 1) % modules;
+        write(
+            format!("m{m}/module.yaml"),
+            &format!("name: m{m}\nowner: team:t\nlifecycle: production\nlane: main\n"),
+        );
+        write(
+            format!("m{m}/pyproject.toml"),
+            &format!("[project]\nname = \"m{m}\"\nversion = \"1.0.0\"\n"),
+        );
+        write(format!("m{m}/m{m}/__init__.py"), "");
+        for f in 0..files {
+            let mut text = format!("from m{m} import f{} as _next\n", (f + 1) % files);
+            if f % 10 == 0 {
+                writeln!(text, "import m{next}.f0").unwrap();
+            }
+            writeln!(
+                text,
+                "\n\ndef run_{f}(x):\n    return _next.run_{}(x) + {f}",
+                (f + 1) % files
+            )
+            .unwrap();
+            write(format!("m{m}/m{m}/f{f}.py"), &text);
+        }
+    }
+}
 
 #[test]
 fn sigkill_never_leaves_a_partial_baseline_or_cache() {
-    let corpus = generate(1500, 9, &["--violations-rate", "0.1"]);
-    let root = corpus.root();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fleet(root, 30, 50);
     let baseline = root.join("baseline.json");
     let cache = root.join(".strata/cache/index.bin");
     // A first complete baseline: the "old" file.

@@ -3,64 +3,15 @@
 #![allow(dead_code, clippy::print_stdout)]
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use strata_lang::{DefKind, FileId, Lang, SourceTree, Target, frontend};
+use strata_test::Corpus;
 
-/// `shared/bench/genrepo.py`, found beside the repository (or through `STRATA_GENREPO`).
-pub fn genrepo() -> PathBuf {
-    if let Ok(p) = std::env::var("STRATA_GENREPO") {
-        return PathBuf::from(p);
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in manifest.ancestors() {
-        let candidate = dir.join("shared/bench/genrepo.py");
-        if candidate.exists() {
-            return candidate;
-        }
-    }
-    panic!(
-        "shared/bench/genrepo.py not found above {}; set STRATA_GENREPO",
-        manifest.display()
-    );
-}
-
-pub struct Corpus {
-    pub dir: tempfile::TempDir,
-    pub truth: serde_json::Value,
-}
-
-impl Corpus {
-    pub fn root(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-/// Generate a corpus of about `files` source files of the given languages (`rust,ts,...`).
-pub fn generate(files: usize, seed: u64, langs: &str) -> Corpus {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let status = Command::new("python3")
-        .arg(genrepo())
-        .arg("--out")
-        .arg(dir.path())
-        .args([
-            "--files",
-            &files.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "--langs",
-            langs,
-        ])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "genrepo.py failed");
-    let truth = std::fs::read_to_string(dir.path().join(".truth/truth.json")).expect("truth");
-    Corpus {
-        dir,
-        truth: serde_json::from_str(&truth).expect("truth is JSON"),
-    }
+/// A generated corpus of about `files` source files of the given languages (`rust,ts,...`);
+/// `None` when the generator is missing (the test is skipped, see `strata_test::generate`).
+pub fn generate(files: usize, seed: u64, langs: &str) -> Option<Corpus> {
+    strata_test::generate(files, seed, &["--langs", langs])
 }
 
 /// Every file under `root` except `.truth/` and `.git/`, repository-relative.
@@ -154,9 +105,9 @@ pub fn score(found: &BTreeSet<(String, String)>, truth: &BTreeSet<(String, Strin
 }
 
 /// Generate, extract, resolve and score one language on one seed; prints a table row and the
-/// first misses so a failure explains itself.
-pub fn check_lang(lang: Lang, langs: &str, files: usize, seed: u64) -> Score {
-    let corpus = generate(files, seed, langs);
+/// first misses so a failure explains itself. `None` when the generator is missing.
+pub fn check_lang(lang: Lang, langs: &str, files: usize, seed: u64) -> Option<Score> {
+    let corpus = generate(files, seed, langs)?;
     let tree = SourceTree::new(corpus.root(), walk(corpus.root()));
     let found = edges(&tree, lang);
     let truth = truth_edges(&corpus.truth, lang);
@@ -191,13 +142,15 @@ pub fn check_lang(lang: Lang, langs: &str, files: usize, seed: u64) -> Score {
             }
         }
     }
-    s
+    Some(s)
 }
 
 /// The truth's planted clones are whole functions or methods, first line to last: each clone
 /// side in `lang` must be exactly the span of a function or method the front-end extracts.
 pub fn check_clone_spans(lang: Lang, files: usize, seed: u64) {
-    let corpus = generate(files, seed, lang.as_str());
+    let Some(corpus) = generate(files, seed, lang.as_str()) else {
+        return;
+    };
     let fe = frontend(lang);
     let mut checked = 0;
     for clone in corpus.truth["clones"].as_array().expect("clones") {
@@ -227,7 +180,9 @@ pub fn check_clone_spans(lang: Lang, files: usize, seed: u64) {
 /// rounds (a measurement for `--ignored --nocapture` runs in release, not a check).
 #[allow(clippy::cast_precision_loss)]
 pub fn measure_throughput(lang: Lang) {
-    let corpus = generate(3000, 1, lang.as_str());
+    let Some(corpus) = generate(3000, 1, lang.as_str()) else {
+        return;
+    };
     let files: Vec<(String, Vec<u8>)> = walk(corpus.root())
         .into_iter()
         .filter(|p| Lang::from_path(p) == Some(lang))
