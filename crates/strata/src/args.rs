@@ -83,6 +83,14 @@ pub enum Command {
     Impact(ImpactArgs),
     /// Deployment waves: modules in dependency order, cycles together, health gates, rollback
     Waves(WavesArgs),
+    /// Duplicated functions and methods (type 1 and 2 clones), cross-module first
+    Dupes(DupesArgs),
+    /// Find functions, types and constants by name: its words, their prefixes or initials
+    Find(FindArgs),
+    /// Functions and methods like a span of code or like a snippet that exists nowhere yet
+    Similar(SimilarArgs),
+    /// What to read for a task or for files, ranked, within a token budget, with the rules
+    Context(ContextArgs),
     /// Write a Markdown page per module and an index, from declarations, graph and findings
     Docs(DocsArgs),
     /// Print a rule's documentation
@@ -146,6 +154,90 @@ pub struct WavesArgs {
     /// Plan only the modules changed since this git revision and those they affect
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct DupesArgs {
+    /// Smallest clone reported, in tokens
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_tokens: u32,
+    /// Only clones whose two sides are in different modules
+    #[arg(long)]
+    pub cross_module: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct FindArgs {
+    /// A name, part of one, words (`user id`) or initials (`gcu` for getCurrentUser)
+    pub query: String,
+    /// Only this kind of definition
+    #[arg(long, value_enum)]
+    pub kind: Option<FindKind>,
+    /// Only definitions of this module
+    #[arg(long, value_name = "MODULE")]
+    pub module: Option<String>,
+    /// Say whether a file at this path (existing or planned) may import each hit under the
+    /// rules, and why not
+    #[arg(long, value_name = "PATH")]
+    pub from: Option<String>,
+    /// At most this many hits
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct SimilarArgs {
+    /// A span of a repository file: `path:START-END` (1-based, inclusive), or `path` for all
+    /// of it
+    #[arg(
+        value_name = "FILE[:START-END]",
+        required_unless_present = "code",
+        conflicts_with = "code"
+    )]
+    pub span: Option<String>,
+    /// Code that exists nowhere yet: `-` reads it from stdin, anything else is the code
+    #[arg(long, value_name = "CODE|-")]
+    pub code: Option<String>,
+    /// The language of --code (default: from --at)
+    #[arg(long, value_name = "LANG", requires = "code")]
+    pub lang: Option<String>,
+    /// With --code: the file the code would go in, to say whether each match may be imported
+    /// from there
+    #[arg(long, value_name = "PATH", requires = "code")]
+    pub at: Option<String>,
+    /// Smallest similarity reported, from 0 to 1
+    #[arg(long, value_name = "S", default_value_t = 0.8)]
+    pub min: f64,
+    /// At most this many matches
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub limit: usize,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ContextArgs {
+    /// Files to work on (repository-relative)
+    #[arg(
+        value_name = "PATH",
+        required_unless_present = "task",
+        conflicts_with = "task"
+    )]
+    pub paths: Vec<String>,
+    /// The task, in words (e.g. "add a refund to invoices")
+    #[arg(long, value_name = "TEXT")]
+    pub task: Option<String>,
+    /// At most this many tokens of context (estimated from above)
+    #[arg(long, value_name = "TOKENS", default_value_t = 8000)]
+    pub budget: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FindKind {
+    /// Functions and methods
+    Fn,
+    /// Classes, structs, enums, traits, interfaces, type aliases
+    Type,
+    /// Constants
+    Const,
 }
 
 #[derive(Debug, ClapArgs)]

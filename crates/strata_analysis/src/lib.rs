@@ -1,10 +1,12 @@
-//! Analyses on the module graph: deployment waves and the reach of a change. Pure functions
-//! over dense indices; the project maps them to modules and files.
+//! Analyses on the module graph and the definitions: deployment waves, the reach of a change,
+//! clones. Pure functions over dense indices; the project maps them to modules and files.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod clones;
 mod layering;
 
+pub use clones::{ClonePair, MAX_GROUP_PAIRS, Unit, clones, similarity};
 pub use layering::{Waves, waves};

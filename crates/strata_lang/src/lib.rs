@@ -13,6 +13,7 @@ pub mod go;
 pub mod java;
 pub mod python;
 pub mod rust;
+pub mod tokens;
 pub mod tree;
 pub mod ts;
 
@@ -117,9 +118,10 @@ pub struct Import {
     pub column: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DefKind {
+    #[default]
     Function,
     Method,
     Class,
@@ -128,23 +130,57 @@ pub enum DefKind {
     Trait,
     Interface,
     TypeAlias,
+    /// A named constant: Rust `const`/`static`, TypeScript top-level `const` of a literal, Python
+    /// module-level `UPPER_CASE` assignment, Go `const`, Java `static final` field.
+    Const,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl DefKind {
+    /// Functions and methods: the definitions whose tokens are compared for clones.
+    pub fn is_code(self) -> bool {
+        matches!(self, DefKind::Function | DefKind::Method)
+    }
+
+    /// The kind's group in `strata find --kind`: `fn`, `type` or `const`.
+    pub fn group(self) -> &'static str {
+        match self {
+            DefKind::Function | DefKind::Method => "fn",
+            DefKind::Const => "const",
+            _ => "type",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Visibility {
+    #[default]
     Public,
     Private,
 }
 
-/// A definition: a function, method or type, with its 1-based inclusive line span.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A definition: a function, method, type or constant, with its 1-based inclusive line span.
+/// The scanner gives name, kind, visibility and span; [`tokens::describe`] the rest.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Definition {
     pub name: String,
     pub kind: DefKind,
+    /// Exported: `pub`, `export`, a capitalised Go name, Java `public`, no leading `_` in Python.
     pub visibility: Visibility,
     pub start_line: u32,
     pub end_line: u32,
+    /// The declaration on one line, up to its body (whitespace collapsed, at most 200 chars).
+    #[serde(default)]
+    pub signature: String,
+    /// The first line of its doc comment or docstring.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// Functions and methods: the normalised token codes of the span ([`tokens`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<u8>,
+    /// Functions and methods: a hash of the exact tokens (equal for type-1 copies).
+    #[serde(default)]
+    pub fingerprint: u64,
 }
 
 /// Everything strata keeps of one source file after a single pass over its bytes.
@@ -152,6 +188,9 @@ pub struct Definition {
 pub struct FileFacts {
     pub imports: Vec<Import>,
     pub definitions: Vec<Definition>,
+    /// Lines in the file (a last line without a newline counts).
+    #[serde(default)]
+    pub lines: u32,
 }
 
 /// Per-file extraction. Pure: the same bytes give the same facts, whatever else is in the

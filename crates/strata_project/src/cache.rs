@@ -21,7 +21,7 @@ use strata_lang::{content_hash, mtime_ns};
 use strata_workspace::atomic::write_atomic_unsynced;
 
 /// Bumped whenever the layout of the cache file or what extraction produces changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The strata that writes and trusts a cache: its version and a fingerprint of the sources
 /// that decide what the cache holds (see `build.rs`), so a rebuilt strata never reads facts
@@ -398,7 +398,7 @@ const IMPORT_KINDS: [ImportKind; 11] = [
     ImportKind::Qualified,
 ];
 
-const DEF_KINDS: [DefKind; 8] = [
+const DEF_KINDS: [DefKind; 9] = [
     DefKind::Function,
     DefKind::Method,
     DefKind::Class,
@@ -407,6 +407,7 @@ const DEF_KINDS: [DefKind; 8] = [
     DefKind::Trait,
     DefKind::Interface,
     DefKind::TypeAlias,
+    DefKind::Const,
 ];
 
 fn def_kind(k: DefKind) -> u8 {
@@ -461,6 +462,7 @@ fn encode(
 }
 
 fn encode_facts(out: &mut Vec<u8>, facts: &FileFacts) {
+    put_u64(out, u64::from(facts.lines));
     put_u64(out, facts.imports.len() as u64);
     for i in &facts.imports {
         put_str(out, &i.spec);
@@ -479,6 +481,17 @@ fn encode_facts(out: &mut Vec<u8>, facts: &FileFacts) {
         out.push(u8::from(d.visibility == Visibility::Public));
         put_u64(out, u64::from(d.start_line));
         put_u64(out, u64::from(d.end_line));
+        put_str(out, &d.signature);
+        match &d.doc {
+            Some(doc) => {
+                out.push(1);
+                put_str(out, doc);
+            }
+            None => out.push(0),
+        }
+        put_u64(out, d.tokens.len() as u64);
+        out.extend_from_slice(&d.tokens);
+        out.extend_from_slice(&d.fingerprint.to_le_bytes());
     }
 }
 
@@ -678,7 +691,10 @@ fn decode(buf: &Arc<Vec<u8>>, eager: bool) -> Result<CacheFile, &'static str> {
 }
 
 fn decode_facts(r: &mut Reader<'_>) -> Result<FileFacts, &'static str> {
-    let mut facts = FileFacts::default();
+    let mut facts = FileFacts {
+        lines: r.u32()?,
+        ..FileFacts::default()
+    };
     for _ in 0..r.len()? {
         let spec = r.str()?;
         let names = (0..r.len()?)
@@ -705,12 +721,27 @@ fn decode_facts(r: &mut Reader<'_>) -> Result<FileFacts, &'static str> {
         } else {
             Visibility::Private
         };
+        let start_line = r.u32()?;
+        let end_line = r.u32()?;
+        let signature = r.str()?;
+        let doc = match r.byte()? {
+            0 => None,
+            1 => Some(r.str()?),
+            _ => return Err("bad doc flag"),
+        };
+        let n = r.len()?;
+        let tokens = r.buf.get(r.pos..r.pos + n).ok_or("truncated")?.to_vec();
+        r.pos += n;
         facts.definitions.push(Definition {
             name,
             kind,
             visibility,
-            start_line: r.u32()?,
-            end_line: r.u32()?,
+            start_line,
+            end_line,
+            signature,
+            doc,
+            tokens,
+            fingerprint: r.fixed64()?,
         });
     }
     if r.pos != r.buf.len() {
@@ -803,7 +834,12 @@ mod tests {
                 visibility: Visibility::Public,
                 start_line: 1,
                 end_line: 9,
+                signature: "trait f<T> where T: Clone".into(),
+                doc: Some("A trait.".into()),
+                tokens: vec![0, 1, 2, 40, 200],
+                fingerprint: 0xdead_beef_0123_4567,
             }],
+            lines: 12,
         };
         let entry = Entry {
             path: "a/b.ts".into(),

@@ -15,7 +15,10 @@ mod docs;
 mod graph_view;
 
 pub use baseline::{Baseline, BaselineError};
+mod context;
+mod find;
 mod index;
+mod intel;
 mod module;
 mod plan;
 mod svg;
@@ -24,8 +27,15 @@ pub use docs::{Page, page_name};
 pub use graph_view::{GraphDoc, GraphError, Level, Problems};
 pub use plan::{Affected, Gate, ImpactDoc, OwnerToNotify, Wave, WavesDoc};
 
+pub use context::{ContextDoc, ContextError, ContextItem, ContextQuery, Omitted, estimate_tokens};
+pub use find::{FindDoc, FindOptions, Hit, WhyNot, match_score, words};
 pub use index::Index;
+pub use intel::{
+    CloneSide, DupesDoc, DupesOptions, DupesSummary, Duplicate, Match, SimilarDoc, SimilarError,
+    SimilarQuery,
+};
 pub use strata_graph::{FileEdge, SourceFile};
+pub use strata_lang::Lang;
 
 pub use module::{DependencyView, Module, ModuleRecord};
 
@@ -35,7 +45,6 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use strata_diagnostics::{Diagnostic, Summary};
-use strata_lang::Lang;
 use strata_rules::{Context, GraphInput, Phase, RuleSettings};
 use strata_workspace::{
     CONFIG_FILE, ConfigError, Discovery, LoadedConfig, ModuleSource, find_config, load_config,
@@ -209,6 +218,18 @@ impl Project {
             &index.module_edges,
         ))
         .with_files(&self.discovery.files);
+        // Clones are found only for `duplicate-code`, and only when it is on.
+        let duplicate_code = strata_rules::rule("duplicate-code")
+            .is_some_and(|r| self.settings.level(r).severity().is_some());
+        let clones = if duplicate_code {
+            self.code_clones(
+                index,
+                strata_rules::rules::duplicate_code::min_tokens(&self.settings),
+            )
+        } else {
+            Vec::new()
+        };
+        let cx = cx.with_clones(&clones);
         let mut diagnostics = strata_rules::run(&cx, &[Phase::Schema, Phase::Graph]);
         diagnostics.extend(index.file_findings.iter().cloned());
         strata_diagnostics::sort(&mut diagnostics);

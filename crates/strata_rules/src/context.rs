@@ -8,6 +8,28 @@ use strata_workspace::{ConfigError, DeclaredModule, LoadedConfig};
 
 use crate::RuleSettings;
 
+/// One side of a [`CodeClone`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloneSpan {
+    pub path: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    /// Index into [`Context::modules`].
+    pub module: Option<usize>,
+    /// The function or method.
+    pub name: String,
+}
+
+/// Two functions or methods with the same normalised tokens (`a` sorts before `b`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeClone {
+    pub a: CloneSpan,
+    pub b: CloneSpan,
+    /// 1: the same tokens; 2: the same once names and literals are abstracted.
+    pub kind: u8,
+    pub tokens: usize,
+}
+
 pub struct Context<'a> {
     pub config: &'a LoadedConfig,
     /// Repository-relative path of `strata.toml` (empty without one).
@@ -20,6 +42,8 @@ pub struct Context<'a> {
     pub graph: Option<GraphInput<'a>>,
     /// Every file of the repository (repository-relative, sorted), sources or not.
     pub files: &'a [String],
+    /// Duplicated functions and methods, for `duplicate-code` (given only when it is on).
+    pub clones: &'a [CodeClone],
     by_name: HashMap<&'a str, Vec<usize>>,
 }
 
@@ -107,6 +131,7 @@ impl<'a> Context<'a> {
             settings,
             graph: None,
             files: &[],
+            clones: &[],
             by_name,
         }
     }
@@ -122,6 +147,13 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn with_files(mut self, files: &'a [String]) -> Context<'a> {
         self.files = files;
+        self
+    }
+
+    /// Give `duplicate-code` the clones the project found.
+    #[must_use]
+    pub fn with_clones(mut self, clones: &'a [CodeClone]) -> Context<'a> {
+        self.clones = clones;
         self
     }
 

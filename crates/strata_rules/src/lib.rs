@@ -12,9 +12,10 @@ mod doc;
 pub mod rules;
 mod settings;
 
-pub use context::{Context, Endpoints, FileContext, GraphInput};
+pub use context::{CloneSpan, CodeClone, Context, Endpoints, FileContext, GraphInput};
 pub use doc::{RuleDoc, SECTIONS};
 pub use rules::hardcoded_endpoint::is_test_file;
+pub use rules::internal_import::Interfaces;
 pub use settings::{RuleSettings, resolve_settings};
 
 use strata_diagnostics::{Diagnostic, Level};
@@ -68,6 +69,7 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::hardcoded_endpoint::HardcodedEndpoint,
     &rules::required_files::RequiredFiles,
     &rules::forbidden::Forbidden,
+    &rules::duplicate_code::DuplicateCode,
 ];
 
 /// Run every enabled file-phase rule on one file; findings carry their configured severity
@@ -88,6 +90,23 @@ pub fn run_file(cx: &FileContext<'_>, settings: &RuleSettings, out: &mut Vec<Dia
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
+}
+
+/// Run the enabled rules among `ids` (whatever their phase); findings sorted.
+pub fn run_only(cx: &Context<'_>, ids: &[&str]) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    for rule in RULES.iter().filter(|r| ids.contains(&r.id())) {
+        let Some(severity) = cx.settings.level(*rule).severity() else {
+            continue;
+        };
+        let start = all.len();
+        rule.check(cx, &mut all);
+        for d in &mut all[start..] {
+            d.severity = d.severity_override.unwrap_or(severity);
+        }
+    }
+    strata_diagnostics::sort(&mut all);
+    all
 }
 
 /// Run every enabled rule of the given phases; findings carry their configured severity and

@@ -1,14 +1,18 @@
 //! One file per command: turn arguments into a project call and its output.
 
 pub mod check;
+pub mod context;
 pub mod docs;
+pub mod dupes;
 pub mod explain;
+pub mod find;
 pub mod graph;
 pub mod impact;
 pub mod init;
 pub mod modules;
 pub mod scan;
 pub mod schema;
+pub mod similar;
 pub mod waves;
 
 use strata_project::{LoadOptions, Project};

@@ -17,9 +17,10 @@ use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
 ///
 /// Imports are read only between the `package` clause and the first other declaration, as Go
 /// allows; `_` imports are [`ImportKind::SideEffect`], all others [`ImportKind::Static`].
-/// Definitions are the top-level `func`s (a method is named without its receiver type) and
-/// `type`s, spanning from the line of `func` (or of the type's name) to the line of the
-/// declaration's last token, the closing brace for bodies. Columns count bytes from the start of
+/// Definitions are the top-level `func`s (a method is named without its receiver type), `type`s
+/// and `const`s (one per name, grouped or not; `var`s are not constants), spanning from the line
+/// of `func` (or of the type's or constant's name) to the line of the declaration's last token,
+/// the closing brace for bodies. The names of a `const` spec (`A, B = 1, 2`) share its span. Columns count bytes from the start of
 /// the line, a leading BOM excluded.
 pub fn extract(src: &[u8]) -> FileFacts {
     // A BOM is not part of line 1 for columns: drop it before anything else.
@@ -359,6 +360,10 @@ impl<'a> Parser<'a> {
                     import_section = false;
                     self.type_decl();
                 }
+                Kind::Ident if self.text(t) == b"const" => {
+                    import_section = false;
+                    self.const_decl();
+                }
                 _ => {
                     import_section = false;
                     self.decl_from(t);
@@ -527,21 +532,89 @@ impl<'a> Parser<'a> {
         stop
     }
 
+    fn const_decl(&mut self) {
+        let t = self.next_skip_lines();
+        if t.kind != Kind::Op(b'(') {
+            if t.kind == Kind::Ident {
+                self.const_spec(t);
+            } else {
+                self.decl_from(t);
+            }
+            return;
+        }
+        loop {
+            let t = self.lx.next();
+            let stop = match t.kind {
+                Kind::Eof | Kind::Op(b')') => return,
+                Kind::Newline | Kind::Op(b';') => continue,
+                Kind::Ident => self.const_spec(t),
+                _ => self.decl_from(t).1,
+            };
+            if stop != Stop::End {
+                return;
+            }
+        }
+    }
+
+    /// `Name {, Name} [Type] [= Values]`, from its first name: one constant per name but `_`.
+    fn const_spec(&mut self, first: Tok) -> Stop {
+        /// More names than this in one spec (never seen in real code) are dropped.
+        const MAX_NAMES: usize = 64;
+        let mut names = [first; MAX_NAMES];
+        let mut count = 1usize;
+        let mut prev = first;
+        let mut t = self.lx.next();
+        while t.kind == Kind::Op(b',') {
+            let name = self.next_skip_lines();
+            if name.kind != Kind::Ident {
+                t = name;
+                break;
+            }
+            if let Some(slot) = names.get_mut(count) {
+                *slot = name;
+                count += 1;
+            }
+            prev = name;
+            t = self.lx.next();
+        }
+        // A spec that is only its names (`B` after `A = iota`) ends with them.
+        let name_end = prev.end.saturating_sub(1);
+        let (last, stop) = match t.kind {
+            Kind::Eof => (name_end, Stop::Eof),
+            Kind::Newline | Kind::Op(b';') => (name_end, Stop::End),
+            Kind::Op(b')') => (name_end, Stop::CloseGroup),
+            _ => self.decl_from(t),
+        };
+        let start_line = self.lines.line(first.start);
+        let end_line = self.lines.line(last.max(first.start));
+        for name in names.get(..count).unwrap_or_default() {
+            if self.text(*name) != b"_" {
+                self.push_lines(*name, DefKind::Const, start_line, end_line);
+            }
+        }
+        stop
+    }
+
     fn push_def(&mut self, name: Tok, kind: DefKind, start: usize, last: usize) {
+        let start_line = self.lines.line(start);
+        let end_line = self.lines.line(last.max(start));
+        self.push_lines(name, kind, start_line, end_line);
+    }
+
+    fn push_lines(&mut self, name: Tok, kind: DefKind, start_line: u32, end_line: u32) {
         let name = String::from_utf8_lossy(self.text(name)).into_owned();
         let visibility = if name.chars().next().is_some_and(char::is_uppercase) {
             Visibility::Public
         } else {
             Visibility::Private
         };
-        let start_line = self.lines.line(start);
-        let end_line = self.lines.line(last.max(start));
         self.facts.definitions.push(Definition {
             name,
             kind,
             visibility,
             start_line,
             end_line,
+            ..Definition::default()
         });
     }
 }
@@ -713,9 +786,11 @@ func f() string { return `import "in/body"` }
 "#;
         assert_eq!(specs(src.as_bytes()), ["real"]);
         let d = defs(src);
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].0, "f");
-        assert_eq!((d[0].3, d[0].4), (19, 19));
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].0.as_str(), d[0].1), ("Raw", DefKind::Const));
+        assert_eq!((d[0].3, d[0].4), (12, 15));
+        assert_eq!(d[1].0, "f");
+        assert_eq!((d[1].3, d[1].4), (19, 19));
     }
 
     #[test]
@@ -816,6 +891,91 @@ func ñandú() {}
     }
 
     #[test]
+    fn constants_single_grouped_and_iota() {
+        use DefKind::{Const, Function};
+        use Visibility::{Private, Public};
+
+        let src = "package p
+
+const Pi = 3.14
+const answer int = 42
+const (
+	A = iota
+	b
+	C // const D = 1
+)
+const (
+	X, y = 1, 2
+	_, Z = f(
+		3,
+	), \"const W = 0\"
+)
+const E, F int = 1,
+	2
+var V = 1
+var (
+	NotConst = 2
+)
+func g() {
+	const Local = 1
+}
+const ( One = 1; Two = 2 )
+const
+Late = `
+const Fake = 1
+`
+const ( Ñ = 1 )
+";
+        let want = vec![
+            ("Pi", Const, Public, 3, 3),
+            ("answer", Const, Private, 4, 4),
+            ("A", Const, Public, 6, 6),
+            ("b", Const, Private, 7, 7),
+            ("C", Const, Public, 8, 8),
+            ("X", Const, Public, 11, 11),
+            ("y", Const, Private, 11, 11),
+            ("Z", Const, Public, 12, 14),
+            ("E", Const, Public, 16, 17),
+            ("F", Const, Public, 16, 17),
+            ("g", Function, Private, 22, 24),
+            ("One", Const, Public, 25, 25),
+            ("Two", Const, Public, 25, 25),
+            ("Late", Const, Public, 27, 29),
+            ("Ñ", Const, Public, 30, 30),
+        ];
+        let want: Vec<_> = want
+            .into_iter()
+            .map(|(n, k, v, s, e)| (n.to_owned(), k, v, s, e))
+            .collect();
+        assert_eq!(defs(src), want);
+        // Truncated and malformed groups end without panicking.
+        for src in [
+            "package p
+const (",
+            "package p
+const (
+	A,",
+            "package p
+const A, ",
+        ] {
+            let d = defs(src);
+            assert!(d.iter().all(|d| d.3 >= 1 && d.4 >= d.3), "{src:?}");
+        }
+        assert_eq!(
+            defs(
+                "package p
+const (
+	A,
+	B = 1, 2"
+            ),
+            [
+                ("A".to_owned(), Const, Public, 3, 4),
+                ("B".to_owned(), Const, Public, 3, 4)
+            ]
+        );
+    }
+
+    #[test]
     fn bodies_with_tricky_literals_keep_brace_matching() {
         let src = "package p\nfunc a() {\n\tc := '}'\n\td := '\\''\n\ts := \"}\\\"}\"\n\tr := `}\n}`\n\t// }\n\t/* } */\n\t_ = 10 / 2\n}\nfunc b() {}\n";
         let d = defs(src);
@@ -890,7 +1050,7 @@ func ñandú() {}
     #[test]
     fn any_bytes_and_every_prefix_are_accepted() {
         let sample = include_bytes!("scan.rs");
-        let go = "package p\nimport (\n\t\"a\"\n\tb \"c\"\n)\nfunc (r *T) M[X any](s string) { _ = `x` + \"y\\\"\" + string('\\'') /* c */ }\ntype T struct{ a [2]int }\n";
+        let go = "package p\nimport (\n\t\"a\"\n\tb \"c\"\n)\nfunc (r *T) M[X any](s string) { _ = `x` + \"y\\\"\" + string('\\'') /* c */ }\ntype T struct{ a [2]int }\nconst ( A, B = iota, 1; C )\nconst D = 2\n";
         for end in 0..=go.len() {
             extract(go.as_bytes().get(..end).unwrap_or_default());
         }

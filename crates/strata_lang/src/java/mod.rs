@@ -6,7 +6,7 @@ mod scan;
 
 pub use resolve::JavaResolver;
 
-use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree};
+use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree, tokens};
 
 pub struct JavaFrontend;
 
@@ -16,7 +16,9 @@ impl Frontend for JavaFrontend {
     }
 
     fn extract(&self, _path: &str, src: &[u8]) -> FileFacts {
-        scan::extract(src)
+        let mut facts = scan::extract(src);
+        tokens::finish(Lang::Java, src, &mut facts);
+        facts
     }
 
     fn resolver(&self, tree: &SourceTree) -> Box<dyn Resolver> {

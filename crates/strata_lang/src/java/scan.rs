@@ -1,5 +1,5 @@
-//! Java extraction: one pass over a file's bytes yields its imports and its type, method and
-//! constructor declarations.
+//! Java extraction: one pass over a file's bytes yields its imports and its type, method,
+//! constructor and constant declarations.
 //!
 //! A small lexer produces identifiers, literals and punctuation for the declaration levels (the
 //! compilation unit and type bodies); method bodies, initialisers and every other bracketed
@@ -25,9 +25,12 @@ const MAX_NESTING: usize = 64;
 /// kept: `a.b.*` is [`ImportKind::Wildcard`], `import static` is [`ImportKind::StaticMember`]
 /// (`a.b.C.m`, `a.b.C.*`). Classes, interfaces, enums, records and annotation types are
 /// [`DefKind::Class`]; methods and constructors (named after their class) are
-/// [`DefKind::Method`]; members of anonymous and local classes are not reported. A definition
-/// is public only when declared `public`, and spans from its first token after its annotations
-/// to its closing brace (or `;`). Columns count bytes, a leading BOM excluded.
+/// [`DefKind::Method`]; fields declared `static final` (and every field of an interface or
+/// annotation type, implicitly so) are [`DefKind::Const`], one per declarator, each spanning the
+/// whole declaration; enum constants and local variables are not. Members of anonymous and
+/// local classes are not reported. A definition is public only when declared `public` (or, for a
+/// constant, declared in an interface or annotation type), and spans from its first token after
+/// its annotations to its closing brace (or `;`). Columns count bytes, a leading BOM excluded.
 pub fn extract(src: &[u8]) -> FileFacts {
     let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
     let mut parser = Parser {
@@ -295,8 +298,10 @@ impl Lines<'_> {
 enum Body {
     /// The compilation unit: package, imports and top-level types, up to the end of input.
     Unit,
-    /// A class, interface, record or annotation body, up to its `}`.
+    /// A class or record body, up to its `}`.
     Type,
+    /// An interface or annotation type body, up to its `}`: its fields are constants.
+    Interface,
     /// An enum body: constants first, then members.
     Enum,
 }
@@ -367,7 +372,7 @@ impl<'a> Parser<'a> {
                     self.lx.skip_nested();
                 }
                 _ => {
-                    if let Member::Closed(at) = self.member(t, nesting)
+                    if let Member::Closed(at) = self.member(t, kind, nesting)
                         && kind != Body::Unit
                     {
                         return at;
@@ -496,37 +501,62 @@ impl<'a> Parser<'a> {
 
     /// One member (a field, method, constructor, nested type or initialiser) of a body, from its
     /// first token after any leading annotations.
-    fn member(&mut self, first: Tok, nesting: usize) -> Member {
+    fn member(&mut self, first: Tok, body: Body, nesting: usize) -> Member {
         let start = first.start;
         let mut public = false;
         let mut name: Option<Tok> = None;
         let mut after_dot = false;
+        let in_interface = body == Body::Interface;
+        let (mut is_static, mut is_final) = (in_interface, in_interface);
+        // `<`s open in the type read so far: a `,` inside them does not separate declarators.
+        let mut angle = 0u32;
         let mut t = first;
         loop {
             match t.kind {
                 Kind::Eof | Kind::Op(b'}') => return Member::Closed(t.start),
+                Kind::Op(b';' | b'=' | b',')
+                    if is_static && is_final && (angle == 0 || t.kind != Kind::Op(b',')) =>
+                {
+                    if let Some(n) = name.filter(|n| !is_keyword(self.text(*n))) {
+                        return self.constants(n, t, start, public || in_interface);
+                    }
+                    if t.kind == Kind::Op(b';') {
+                        return Member::Done;
+                    }
+                    if t.kind == Kind::Op(b'=') {
+                        return match self.skip_statement() {
+                            Some(_) => Member::Done,
+                            None => self.close_or_done(),
+                        };
+                    }
+                }
                 Kind::Op(b';') => return Member::Done,
                 Kind::Ident if !after_dot => {
                     let word = self.text(t);
                     let is_type = matches!(word, b"class" | b"interface" | b"enum")
                         || (word == b"record" && self.peek().kind == Kind::Ident);
                     if is_type {
-                        let body = if word == b"enum" {
-                            Body::Enum
-                        } else {
-                            Body::Type
+                        let body = match word {
+                            b"enum" => Body::Enum,
+                            b"interface" => Body::Interface,
+                            _ => Body::Type,
                         };
                         return self.type_decl(start, public, body, nesting);
                     }
-                    if word == b"public" {
-                        public = true;
+                    match word {
+                        b"public" => public = true,
+                        b"static" => is_static = true,
+                        b"final" => is_final = true,
+                        _ => {}
                     }
                     name = Some(t);
                 }
+                Kind::Op(b'<') => angle = angle.saturating_add(1),
+                Kind::Op(b'>') => angle = angle.saturating_sub(1),
                 Kind::Op(b'@') => {
                     if self.at_annotation_type() {
                         self.lx.next();
-                        return self.type_decl(start, public, Body::Type, nesting);
+                        return self.type_decl(start, public, Body::Interface, nesting);
                     }
                     self.skip_annotation();
                 }
@@ -559,6 +589,53 @@ impl<'a> Parser<'a> {
             after_dot = t.kind == Kind::Op(b'.');
             t = self.lx.next();
         }
+    }
+
+    /// The declarators of a constant field declaration, from the `=`, `,` or `;` after the first
+    /// name: one [`DefKind::Const`] per name, each spanning the declaration.
+    fn constants(&mut self, first: Tok, mut t: Tok, start: usize, public: bool) -> Member {
+        let mut names = vec![first];
+        // Inside an initialiser, with the `<`s open in it (generic arguments or comparisons).
+        let mut init = false;
+        let mut angle = 0u32;
+        let (last, member) = loop {
+            match t.kind {
+                Kind::Op(b';') => break (t.start, Member::Done),
+                Kind::Op(b'}') | Kind::Eof => break (t.start, Member::Closed(t.start)),
+                Kind::Op(b'(' | b'[' | b'{') => {
+                    self.lx.skip_nested();
+                }
+                Kind::Op(b'=') => {
+                    init = true;
+                    angle = 0;
+                }
+                Kind::Op(b'<') if init => angle = angle.saturating_add(1),
+                Kind::Op(b'>') if init => angle = angle.saturating_sub(1),
+                Kind::Op(b',') => {
+                    // A new declarator, unless the comma separates generic arguments of the
+                    // initialiser (`new HashMap<A, B>()`, where no `=` follows the name).
+                    let save = self.lx.pos;
+                    let (name, after) = (self.lx.next(), self.lx.next());
+                    self.lx.pos = save;
+                    let split = name.kind == Kind::Ident
+                        && (!init || angle == 0 || after.kind == Kind::Op(b'='));
+                    if split {
+                        self.lx.next();
+                        names.push(name);
+                        init = false;
+                        angle = 0;
+                    }
+                }
+                _ => {}
+            }
+            t = self.lx.next();
+        };
+        let start_line = self.lines.line(start);
+        let end_line = self.lines.line(last.max(start));
+        for name in names {
+            self.push_lines(name, DefKind::Const, public, start_line, end_line);
+        }
+        member
     }
 
     /// After [`Parser::skip_statement`] stopped without a `;`: report a `}` left unread.
@@ -629,22 +706,64 @@ impl<'a> Parser<'a> {
     }
 
     fn push_def(&mut self, name: Tok, kind: DefKind, public: bool, start: usize, last: usize) {
+        let start_line = self.lines.line(start);
+        let end_line = self.lines.line(last.max(start));
+        self.push_lines(name, kind, public, start_line, end_line);
+    }
+
+    fn push_lines(
+        &mut self,
+        name: Tok,
+        kind: DefKind,
+        public: bool,
+        start_line: u32,
+        end_line: u32,
+    ) {
         let name = String::from_utf8_lossy(self.text(name)).into_owned();
         let visibility = if public {
             Visibility::Public
         } else {
             Visibility::Private
         };
-        let start_line = self.lines.line(start);
-        let end_line = self.lines.line(last.max(start));
         self.facts.definitions.push(Definition {
             name,
             kind,
             visibility,
             start_line,
             end_line,
+            ..Definition::default()
         });
     }
+}
+
+/// A modifier or primitive type: a keyword, which cannot name a field.
+fn is_keyword(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"public"
+            | b"protected"
+            | b"private"
+            | b"static"
+            | b"final"
+            | b"transient"
+            | b"volatile"
+            | b"abstract"
+            | b"default"
+            | b"synchronized"
+            | b"native"
+            | b"strictfp"
+            | b"sealed"
+            | b"non"
+            | b"boolean"
+            | b"byte"
+            | b"char"
+            | b"short"
+            | b"int"
+            | b"long"
+            | b"float"
+            | b"double"
+            | b"void"
+    )
 }
 
 #[cfg(test)]
@@ -744,7 +863,7 @@ class X {
 
     #[test]
     fn types_methods_and_constructors() {
-        use DefKind::{Class, Method};
+        use DefKind::{Class, Const, Method};
         use Visibility::{Private, Public};
 
         let src = r#"package p;
@@ -806,6 +925,7 @@ non-sealed class Tail permits X {}
 "#;
         let want = vec![
             ("Outer", Class, Public, 4, 54),
+            ("N", Const, Private, 5, 5),
             ("Outer", Method, Public, 12, 14),
             ("map", Method, Public, 18, 21),
             ("legacy", Method, Private, 23, 23),
@@ -830,6 +950,103 @@ non-sealed class Tail permits X {}
             .map(|(n, k, v, s, e)| (n.to_owned(), k, v, s, e))
             .collect();
         assert_eq!(defs(src), want);
+    }
+
+    #[test]
+    fn static_final_fields_are_constants() {
+        use DefKind::{Class, Const, Method};
+        use Visibility::{Private, Public};
+
+        let src = r#"package p;
+
+public class K {
+    public static final int A = 1, B = 2;
+    final static String NAME = "static final int FAKE = 0;";
+    private static final java.util.Map<String, Integer> M =
+            new java.util.HashMap<String, Integer>(), N = null;
+    static final boolean LT = 1 < 2, GT = 3 > 4;
+    static final Triple<A, B, C> T = Triple.<A, B, C>of(), U = null;
+    @Deprecated public static final long[] ARR = {1, 2}, MAT[] = {{3}};
+    static final int LATE;
+    static { LATE = 3; }
+    // static final int IN_COMMENT = 1;
+    /* static final int IN_BLOCK = 1; */
+    static int notFinal = 1;
+    final int notStatic = 2;
+    static final Runnable R = () -> { final int local = 1; };
+    static final Object O = new Object() { static final int ANON = 1; };
+    static final int f() { final int x = 1; return x; }
+    static final class Inner {}
+}
+
+interface I {
+    int X = 1;
+    String Y = "y", Z = "z";
+    void m(int a, int b);
+    class C { int notConst = 1; }
+}
+
+@interface Ann {
+    int DEFAULT = 0;
+    int value() default DEFAULT;
+}
+
+enum E {
+    ONE, TWO;
+    public static final E FIRST = ONE;
+}
+"#;
+        let want = vec![
+            ("K", Class, Public, 3, 21),
+            ("A", Const, Public, 4, 4),
+            ("B", Const, Public, 4, 4),
+            ("NAME", Const, Private, 5, 5),
+            ("M", Const, Private, 6, 7),
+            ("N", Const, Private, 6, 7),
+            ("LT", Const, Private, 8, 8),
+            ("GT", Const, Private, 8, 8),
+            ("T", Const, Private, 9, 9),
+            ("U", Const, Private, 9, 9),
+            ("ARR", Const, Public, 10, 10),
+            ("MAT", Const, Public, 10, 10),
+            ("LATE", Const, Private, 11, 11),
+            ("R", Const, Private, 17, 17),
+            ("O", Const, Private, 18, 18),
+            ("f", Method, Private, 19, 19),
+            ("Inner", Class, Private, 20, 20),
+            ("I", Class, Private, 23, 28),
+            ("X", Const, Public, 24, 24),
+            ("Y", Const, Public, 25, 25),
+            ("Z", Const, Public, 25, 25),
+            ("m", Method, Private, 26, 26),
+            ("C", Class, Private, 27, 27),
+            ("Ann", Class, Private, 30, 33),
+            ("DEFAULT", Const, Public, 31, 31),
+            ("value", Method, Private, 32, 32),
+            ("E", Class, Private, 35, 38),
+            ("FIRST", Const, Public, 37, 37),
+        ];
+        let want: Vec<_> = want
+            .into_iter()
+            .map(|(n, k, v, s, e)| (n.to_owned(), k, v, s, e))
+            .collect();
+        assert_eq!(defs(src), want);
+        // Truncated declarations end at the input's end; malformed ones name no keyword.
+        assert_eq!(
+            defs(
+                "class A { static final int X =
+ 1"
+            ),
+            [
+                ("A".to_owned(), Class, Private, 1, 2),
+                ("X".to_owned(), Const, Private, 1, 2)
+            ]
+        );
+        let names: Vec<_> = defs("class A { static final int = 1; static final; }")
+            .into_iter()
+            .map(|d| d.0)
+            .collect();
+        assert_eq!(names, ["A"]);
     }
 
     #[test]
@@ -933,7 +1150,7 @@ non-sealed class Tail permits X {}
 
     #[test]
     fn any_bytes_every_prefix_and_deep_nesting_are_accepted() {
-        let java = "package p;\nimport a.b.*;\n@A(x = {1})\npublic class C<T> { String s = \"\"\"\n  x \\\"\"\" \"\"\"; char c = '\\''; void m() throws E { /* } */ } enum E { A { }, B; int f; } record R(int a) { R { } } }\n";
+        let java = "package p;\nimport a.b.*;\n@A(x = {1})\npublic class C<T> { String s = \"\"\"\n  x \\\"\"\" \"\"\"; char c = '\\''; void m() throws E { /* } */ } enum E { A { }, B; int f; } record R(int a) { R { } } static final int X = 1, Y[] = {2}; final static M<A, B> Z = new M<A, B>(), W; }\ninterface I { int K = 1; }\n";
         for end in 0..=java.len() {
             extract(java.as_bytes().get(..end).unwrap_or_default());
         }

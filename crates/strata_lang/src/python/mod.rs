@@ -5,7 +5,7 @@ mod resolve;
 mod scan;
 mod stdlib;
 
-use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree};
+use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree, tokens};
 
 pub struct PyFrontend;
 
@@ -15,7 +15,9 @@ impl Frontend for PyFrontend {
     }
 
     fn extract(&self, _path: &str, src: &[u8]) -> FileFacts {
-        scan::scan(src)
+        let mut facts = scan::scan(src);
+        tokens::finish(Lang::Py, src, &mut facts);
+        facts
     }
 
     fn resolver(&self, tree: &SourceTree) -> Box<dyn Resolver> {

@@ -1,4 +1,5 @@
-//! One pass over a Python file's bytes: its import statements and its `def`/`class` blocks.
+//! One pass over a Python file's bytes: its import statements, its `def`/`class` blocks and
+//! its module-level `UPPER_CASE` constants.
 //!
 //! A hand-written lexer, exact about what Python itself treats as code: comments, every string
 //! form (prefixes, triple quotes, escapes, f-strings whose `{}` fields hold further strings) and
@@ -11,7 +12,8 @@
 //! line cannot hide the rest of the file. Line breaks are `\n`, `\r\n` or a lone `\r`, as
 //! Python reads them; a UTF-8 BOM is not part of line 1, so columns count from after it.
 //! A definition spans from its `def`/`class` line (decorators excluded) to the last line of
-//! its body's last statement, or of a later comment line still indented inside the body.
+//! its body's last statement, or of a later comment line still indented inside the body; a
+//! constant from its line to the last line of its assignment statement.
 //!
 //! Invariants: every loop advances `pos`, pops a frame or returns; input is only read through
 //! `get`, so no byte sequence can panic; nothing is allocated per byte, only the names
@@ -83,6 +85,14 @@ fn string_prefix(word: &[u8]) -> Option<(bool, bool)> {
     valid.then_some((formatted, raw))
 }
 
+/// A constant's name by convention: `UPPER_CASE`, with at least one letter (`_PRIVATE`,
+/// `HTTP2`, not `_` or `__all__`).
+fn is_constant_name(word: &[u8]) -> bool {
+    word.iter()
+        .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && word.iter().any(u8::is_ascii_uppercase)
+}
+
 /// Extract the imports and definitions of one Python file.
 pub(super) fn scan(src: &[u8]) -> FileFacts {
     let mut scanner = Scanner::new(src);
@@ -125,6 +135,8 @@ struct Scanner<'a> {
     frames: Vec<Frame>,
     /// Whether the file holds any `\r`; without one, line ends can be searched for `\n` alone.
     has_cr: bool,
+    /// The constant whose assignment is being scanned: its span ends with its statement.
+    open_const: Option<usize>,
 }
 
 impl<'a> Scanner<'a> {
@@ -142,6 +154,7 @@ impl<'a> Scanner<'a> {
             last_code_line: 0,
             frames: Vec::new(),
             has_cr: memchr::memchr(b'\r', src).is_some(),
+            open_const: None,
         }
     }
 
@@ -278,6 +291,9 @@ impl<'a> Scanner<'a> {
     /// Scan one logical line, from its first token through the line break that ends it.
     fn logical_line(&mut self, indent: u32) {
         let mut stmt_start = true;
+        // Whether a statement starting here is at module level: the line is not indented and
+        // no block header's `:` came before it (`if X: A = 1`).
+        let mut module_level = indent == 0;
         loop {
             if !stmt_start {
                 // Past a statement's first word only brackets, strings, comments, line ends
@@ -290,6 +306,7 @@ impl<'a> Scanner<'a> {
             }
             let Some(b) = self.peek() else {
                 self.last_code_line = self.line;
+                self.close_const();
                 return;
             };
             match b {
@@ -300,6 +317,7 @@ impl<'a> Scanner<'a> {
                 b'\n' | b'\r' => {
                     if self.depth == 0 {
                         self.last_code_line = self.line;
+                        self.close_const();
                         self.newline();
                         return;
                     }
@@ -331,6 +349,11 @@ impl<'a> Scanner<'a> {
                 }
                 b';' | b':' if self.depth == 0 && self.peek_at(1) != Some(b'=') => {
                     // After `;` or a block header's `:`, a new simple statement may start.
+                    if b == b';' {
+                        self.close_const();
+                    } else {
+                        module_level = false;
+                    }
                     self.pos += 1;
                     stmt_start = true;
                     continue;
@@ -338,7 +361,11 @@ impl<'a> Scanner<'a> {
                 _ if stmt_start && is_ident_start(b) => {
                     let line = self.line;
                     let word = self.skip_word();
-                    self.statement(word, indent, line);
+                    if module_level && is_constant_name(word) {
+                        self.constant(word, line);
+                    } else {
+                        self.statement(word, indent, line);
+                    }
                 }
                 _ => self.pos += 1,
             }
@@ -376,6 +403,110 @@ impl<'a> Scanner<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// After a module-level statement's first word, an `UPPER_CASE` name: if the statement
+    /// assigns it (`NAME = …`, `NAME: T = …`), a constant, whose span ends with the statement.
+    /// Not `NAME += …`, `NAME == …`, `NAME, OTHER = …`, `NAME.attr = …` or a bare `NAME: T`.
+    fn constant(&mut self, word: &[u8], line: u32) {
+        self.skip_inline_ws();
+        let assigned = match self.peek() {
+            Some(b'=') => self.peek_at(1) != Some(b'='),
+            Some(b':') => self.peek_at(1) != Some(b'=') && self.annotation_has_value(),
+            _ => false,
+        };
+        if !assigned {
+            return;
+        }
+        let name = String::from_utf8_lossy(word).into_owned();
+        let visibility = if name.starts_with('_') {
+            Visibility::Private
+        } else {
+            Visibility::Public
+        };
+        self.open_const = Some(self.facts.definitions.len());
+        self.facts.definitions.push(Definition {
+            name,
+            kind: DefKind::Const,
+            visibility,
+            start_line: line,
+            end_line: line,
+            ..Definition::default()
+        });
+    }
+
+    /// With `pos` at the `:` of an annotated assignment: whether the annotation is followed
+    /// by `= value` on the same logical line. A look ahead over brackets, strings and
+    /// continuations, bounded so that no line is read more than a fixed number of times.
+    fn annotation_has_value(&self) -> bool {
+        const LOOKAHEAD: usize = 4096;
+        let src = self.src;
+        let end = self.pos.saturating_add(LOOKAHEAD).min(src.len());
+        let mut i = self.pos + 1;
+        let mut depth = 0u32;
+        while i < end {
+            let Some(&b) = src.get(i) else { return false };
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    if depth == 0 {
+                        return false;
+                    }
+                    depth -= 1;
+                }
+                b'\'' | b'"' => {
+                    let triple = src.get(i + 1) == Some(&b) && src.get(i + 2) == Some(&b);
+                    i += if triple { 3 } else { 1 };
+                    loop {
+                        match src.get(i) {
+                            None => return false,
+                            Some(b'\\') => i += 2,
+                            Some(b'\n' | b'\r') if !triple => return false,
+                            Some(&q) if q == b => {
+                                if !triple {
+                                    break;
+                                }
+                                if src.get(i + 1) == Some(&b) && src.get(i + 2) == Some(&b) {
+                                    i += 2;
+                                    break;
+                                }
+                                i += 1;
+                            }
+                            Some(_) => i += 1,
+                        }
+                    }
+                }
+                b'#' => {
+                    if depth == 0 {
+                        return false;
+                    }
+                    let rest = src.get(i..end).unwrap_or_default();
+                    i += memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
+                    continue;
+                }
+                // A continuation: the escaped line break (`\r\n` too) is skipped.
+                b'\\' => {
+                    i += 1;
+                    if src.get(i) == Some(&b'\r') && src.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                }
+                b'\n' | b'\r' | b';' if depth == 0 => return false,
+                b'=' if depth == 0 => return src.get(i + 1) != Some(&b'='),
+                _ => {}
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// End the span of the constant being scanned on the current line.
+    fn close_const(&mut self) {
+        if let Some(at) = self.open_const.take()
+            && let Some(def) = self.facts.definitions.get_mut(at)
+        {
+            def.end_line = self.line.max(def.start_line);
         }
     }
 
@@ -557,6 +688,7 @@ impl<'a> Scanner<'a> {
             visibility,
             start_line: line,
             end_line: line,
+            ..Definition::default()
         });
     }
 
@@ -1242,6 +1374,97 @@ y = 1
             vec![
                 ("f".into(), DefKind::Function, Visibility::Public, 1, 6),
                 ("g".into(), DefKind::Function, Visibility::Public, 9, 14),
+            ]
+        );
+    }
+
+    #[test]
+    fn module_level_upper_case_assignments_are_constants() {
+        let src = "\
+\"\"\"Module docstring.
+
+MAX_FAKE = 1
+\"\"\"
+import typing
+from typing import Final
+
+MAX = 5
+_PRIVATE_LIMIT: int = 10
+TIMEOUT: Final = 3.5
+RETRIES: typing.Final[int] = 3
+DECLARED_ONLY: int
+HTTP2 = True; ALSO = 'x'
+TABLE = {
+    'a': 1,  # a comment
+    'b': [2,
+          3],
+}
+LONG = 1 + \\
+    2
+TEXT = '''
+FAKE_IN_STRING = 1
+'''
+lower = 1
+Mixed_Case = 2
+_ = 3
+__all__ = ['MAX']
+COUNT += 1
+A, B = 1, 2
+OBJ.ATTR = 1
+ITEMS[0] = 1
+FLAG == 2
+# COMMENTED = 1
+if DEBUG:
+    INNER = 1
+if DEBUG: ONE_LINER = 1
+class Config:
+    CLASS_ATTR = 1
+    ANNOTATED: int = 2
+def f():
+    LOCAL = 1
+    return LOCAL
+CHAINED = OTHER = 0
+LAMBDA = lambda: (
+    1
+)
+LAST = 'no newline'";
+        assert_eq!(
+            defs(src),
+            vec![
+                ("MAX".into(), DefKind::Const, Visibility::Public, 8, 8),
+                (
+                    "_PRIVATE_LIMIT".into(),
+                    DefKind::Const,
+                    Visibility::Private,
+                    9,
+                    9
+                ),
+                ("TIMEOUT".into(), DefKind::Const, Visibility::Public, 10, 10),
+                ("RETRIES".into(), DefKind::Const, Visibility::Public, 11, 11),
+                ("HTTP2".into(), DefKind::Const, Visibility::Public, 13, 13),
+                ("ALSO".into(), DefKind::Const, Visibility::Public, 13, 13),
+                ("TABLE".into(), DefKind::Const, Visibility::Public, 14, 18),
+                ("LONG".into(), DefKind::Const, Visibility::Public, 19, 20),
+                ("TEXT".into(), DefKind::Const, Visibility::Public, 21, 23),
+                ("Config".into(), DefKind::Class, Visibility::Public, 37, 39),
+                ("f".into(), DefKind::Function, Visibility::Public, 40, 42),
+                ("CHAINED".into(), DefKind::Const, Visibility::Public, 43, 43),
+                ("LAMBDA".into(), DefKind::Const, Visibility::Public, 44, 46),
+                ("LAST".into(), DefKind::Const, Visibility::Public, 47, 47),
+            ]
+        );
+        for end in 0..=src.len() {
+            let _ = scan(&src.as_bytes()[..end]);
+        }
+        // Annotations holding brackets, strings and `=` inside them; CRLF line ends.
+        let src = "A: dict[str, int] = {}\r\nB: Literal['x=y'] = 'x=y'\r\nC: Callable[[int], int]\r\nD: \"E=F\"\r\nG: int = (\r\n  1)\r\nH: int \\\r\n  = 2\r\n";
+        assert_eq!(
+            defs(src),
+            vec![
+                ("A".into(), DefKind::Const, Visibility::Public, 1, 1),
+                ("B".into(), DefKind::Const, Visibility::Public, 2, 2),
+                ("G".into(), DefKind::Const, Visibility::Public, 5, 6),
+                ("H".into(), DefKind::Const, Visibility::Public, 7, 8),
             ]
         );
     }

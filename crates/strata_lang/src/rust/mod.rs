@@ -9,7 +9,7 @@ mod tests_code;
 
 pub use tests_code::test_code;
 
-use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree};
+use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree, tokens};
 
 pub struct RustFrontend;
 
@@ -19,7 +19,9 @@ impl Frontend for RustFrontend {
     }
 
     fn extract(&self, _path: &str, src: &[u8]) -> FileFacts {
-        scan::extract(src)
+        let mut facts = scan::extract(src);
+        tokens::finish(Lang::Rust, src, &mut facts);
+        facts
     }
 
     fn resolver(&self, tree: &SourceTree) -> Box<dyn Resolver> {

@@ -1,5 +1,5 @@
 //! One pass over a Rust file's tokens: its `use`, `mod` and `extern crate` items as imports, and
-//! its functions, methods and types as definitions.
+//! its functions, methods, types and constants (`const` and `static` items) as definitions.
 //!
 //! The parser is a small state machine over [`Lexer`] tokens. It tracks only what the facts
 //! need: a stack of open delimiters (so it knows which `{` is a function body, an `impl`, a
@@ -137,6 +137,7 @@ pub(super) fn extract(src: &[u8]) -> FileFacts {
         vis: Vis::Private,
         path_attr: None,
         pending: None,
+        const_item: None,
         macro_body: false,
         last_ident: None,
         facts: FileFacts::default(),
@@ -167,6 +168,9 @@ struct Parser<'a> {
     /// The string literal of a `#[path = "…"]` waiting for its `mod`.
     path_attr: Option<Token>,
     pending: Option<Pending>,
+    /// The `const` or `static` item being read: its definition and the depth at which its `;`
+    /// comes.
+    const_item: Option<(usize, usize)>,
     /// The last token was `name!`: a `{` now opens a macro body.
     macro_body: bool,
     last_ident: Option<Token>,
@@ -206,6 +210,19 @@ impl Parser<'_> {
         let b = self.lx.next();
         self.lx.pos = save;
         (a, b)
+    }
+
+    /// The three tokens after the current one.
+    fn peek3(&mut self) -> (Token, Token, Token) {
+        let save = self.lx.pos;
+        let a = match self.back {
+            Some(t) => t,
+            None => self.lx.next(),
+        };
+        let b = self.lx.next();
+        let c = self.lx.next();
+        self.lx.pos = save;
+        (a, b, c)
     }
 
     fn bytes(&self, span: (usize, usize)) -> &[u8] {
@@ -304,14 +321,21 @@ impl Parser<'_> {
                         .any(|w| n.is_word(self.src, w))
                 {
                     self.qualifier(t);
-                } else {
+                } else if !self.const_definition(t) {
                     self.not_item();
+                }
+            }
+            b"static" => {
+                if !self.const_definition(t) {
+                    self.not_item();
+                    self.last_ident = Some(t);
                 }
             }
             b"default" | b"auto" | b"safe" => {
                 let n = self.peek();
-                let words: [&[u8]; 8] = [
+                let words: [&[u8]; 9] = [
                     b"fn", b"unsafe", b"async", b"const", b"extern", b"impl", b"type", b"trait",
+                    b"static",
                 ];
                 if words.iter().any(|w| n.is_word(self.src, w)) {
                     self.qualifier(t);
@@ -855,6 +879,7 @@ impl Parser<'_> {
             visibility,
             start_line: line,
             end_line: 0,
+            ..Definition::default()
         });
         self.pending = Some(Pending {
             block,
@@ -862,6 +887,62 @@ impl Parser<'_> {
             depth: self.frames.len(),
             angle: 0,
         });
+    }
+
+    /// `const NAME: T …;`, `static (mut) NAME: T …;` (and `static ref NAME` of `lazy_static!`)
+    /// after its keyword: a [`DefKind::Const`] ending at its `;`. Returns `false`, reading
+    /// nothing, for anything else (`const _`, `static ||`, a missing type).
+    fn const_definition(&mut self, keyword: Token) -> bool {
+        let (a, b, c) = self.peek3();
+        let marked = keyword.is_word(self.src, b"static")
+            && (a.is_word(self.src, b"mut") || a.is_word(self.src, b"ref"));
+        let (name, colon) = if marked { (b, c) } else { (a, b) };
+        if !name.is_name() || !colon.is_punct(b':') || name.name(self.src) == b"_" {
+            return false;
+        }
+        if marked {
+            self.next();
+        }
+        self.next();
+        // Constants local to a function body or to another constant's value are not items of
+        // the module.
+        let in_body = self.const_item.is_some()
+            || self.frames.iter().any(|f| {
+                matches!(
+                    f,
+                    Frame::Brace {
+                        block: Block::Fn,
+                        ..
+                    }
+                )
+            });
+        let container = match self.frames.last() {
+            Some(Frame::Brace { block, .. }) => *block,
+            _ => Block::Plain,
+        };
+        let visibility = match (container, self.vis) {
+            (Block::Trait(v), _) => v,
+            (_, Vis::Pub) => Visibility::Public,
+            _ => Visibility::Private,
+        };
+        let start = self.prefix.unwrap_or(keyword.start);
+        self.not_item();
+        self.path_attr = None;
+        if in_body {
+            return true;
+        }
+        let line = self.lines.line(start);
+        let def = self.facts.definitions.len();
+        self.facts.definitions.push(Definition {
+            name: String::from_utf8_lossy(name.name(self.src)).into_owned(),
+            kind: DefKind::Const,
+            visibility,
+            start_line: line,
+            end_line: 0,
+            ..Definition::default()
+        });
+        self.const_item = Some((def, self.frames.len()));
+        true
     }
 
     fn end_def(&mut self, def: usize, offset: usize) {
@@ -906,6 +987,12 @@ impl Parser<'_> {
             self.pending = None;
             self.end_def(p.def, t.start);
         }
+        if let Some((def, depth)) = self.const_item
+            && depth > self.frames.len()
+        {
+            self.const_item = None;
+            self.end_def(def, t.start);
+        }
         self.item_boundary();
     }
 
@@ -916,6 +1003,12 @@ impl Parser<'_> {
         {
             self.pending = None;
             self.end_def(p.def, t.start);
+        }
+        if let Some((def, d)) = self.const_item
+            && d == depth
+        {
+            self.const_item = None;
+            self.end_def(def, t.start);
         }
         if matches!(self.frames.last(), None | Some(Frame::Brace { .. })) {
             self.item_boundary();
@@ -1688,6 +1781,81 @@ fn f2() -> u8 { let union = 1; union }
     }
 
     #[test]
+    fn constants_and_statics() {
+        let src = "\
+pub const MAX: usize = 8;
+pub(crate) const LIMIT: u32 =
+    1 << 4;
+static mut COUNTER: u32 = 0;
+pub static TABLE: [u8; 3] = [0; 3];
+const _: () = ();
+static S: Shape = Shape {
+    a: 1,
+}
+.scaled(2);
+impl Shape {
+    pub const UNIT: Shape = Shape { a: 1 };
+    const fn new() -> Self { Self { a: 0 } }
+}
+pub trait Limits {
+    const LOW: u8;
+    const HIGH: u8 = 9;
+}
+fn f() -> &'static str {
+    const LOCAL: u8 = 1;
+    static INNER: u8 = 2;
+    let s = \"const FAKE: u8 = 1;\";
+    s
+}
+// const IN_COMMENT: u8 = 1;
+/* static IN_BLOCK: u8 = 2; */
+const BLOCK: u8 = {
+    const HIDDEN: u8 = 3;
+    HIDDEN
+};
+mod inner {
+    pub static NAME: &str = \"static X: u8 = 0;\";
+}
+lazy_static! {
+    static ref RE: Regex = Regex::new(\"a\").unwrap();
+}
+unsafe extern \"C\" {
+    pub safe static errno: i32;
+}
+const unsafe fn g() {}
+";
+        let d = defs(src);
+        let c = |name: &str, vis, s, e| (name.to_owned(), DefKind::Const, vis, s, e);
+        let want: Vec<(String, DefKind, Visibility, u32, u32)> = vec![
+            c("MAX", Visibility::Public, 1, 1),
+            c("LIMIT", Visibility::Private, 2, 3),
+            c("COUNTER", Visibility::Private, 4, 4),
+            c("TABLE", Visibility::Public, 5, 5),
+            c("S", Visibility::Private, 7, 10),
+            c("UNIT", Visibility::Public, 12, 12),
+            ("new".into(), DefKind::Method, Visibility::Private, 13, 13),
+            ("Limits".into(), DefKind::Trait, Visibility::Public, 15, 18),
+            c("LOW", Visibility::Public, 16, 16),
+            c("HIGH", Visibility::Public, 17, 17),
+            ("f".into(), DefKind::Function, Visibility::Private, 19, 24),
+            c("BLOCK", Visibility::Private, 27, 30),
+            c("NAME", Visibility::Public, 32, 32),
+            c("RE", Visibility::Private, 35, 35),
+            c("errno", Visibility::Public, 38, 38),
+            ("g".into(), DefKind::Function, Visibility::Private, 40, 40),
+        ];
+        assert_eq!(d, want);
+        // `static` and `const` that are not items.
+        let d = defs("fn h() { let c = static || 1; let k = const { 2 }; }\nstatic mut\n");
+        assert_eq!(d.len(), 1);
+        // Truncated: the item runs to the end.
+        assert_eq!(
+            defs("const X: u8 =\n  1"),
+            [("X".into(), DefKind::Const, Visibility::Private, 1, 2)]
+        );
+    }
+
+    #[test]
     fn definitions_with_generic_braces_and_multiline_signatures() {
         let src = "\
 fn f<const N: usize = { 1 }>(
@@ -1746,7 +1914,7 @@ impl Foo<{ N + 1 }> for Bar {
     #[test]
     fn never_panics_on_noise() {
         // A deterministic xorshift stream over fragments that open and close every construct.
-        let fragments: [&[u8]; 32] = [
+        let fragments: [&[u8]; 35] = [
             b"use ",
             b"mod ",
             b"fn ",
@@ -1779,6 +1947,9 @@ impl Foo<{ N + 1 }> for Bar {
             b"\xff",
             b"\xef\xbb\xbf",
             b"macro_rules",
+            b"const ",
+            b"static mut ",
+            b": ",
         ];
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut buf = Vec::new();
@@ -1788,7 +1959,7 @@ impl Foo<{ N + 1 }> for Bar {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                let k = usize::try_from(state % 32).unwrap();
+                let k = usize::try_from(state % 35).unwrap();
                 buf.extend_from_slice(fragments[k]);
             }
             let f = extract(&buf);

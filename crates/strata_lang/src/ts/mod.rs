@@ -5,7 +5,7 @@
 mod resolve;
 mod scan;
 
-use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree};
+use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree, tokens};
 
 pub struct TsFrontend;
 
@@ -15,7 +15,9 @@ impl Frontend for TsFrontend {
     }
 
     fn extract(&self, _path: &str, src: &[u8]) -> FileFacts {
-        scan::scan(src)
+        let mut facts = scan::scan(src);
+        tokens::finish(Lang::Ts, src, &mut facts);
+        facts
     }
 
     fn resolver(&self, tree: &SourceTree) -> Box<dyn Resolver> {

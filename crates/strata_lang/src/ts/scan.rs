@@ -331,6 +331,26 @@ impl<'a> Tokens<'a> {
         self.t.get(i).or(self.t.last()).map_or(1, |t| t.line)
     }
 
+    /// The line a token ends on: strings (with escaped line breaks) and template chunks may
+    /// end below the line they start on.
+    fn last_line(&self, i: usize) -> u32 {
+        let Some(t) = self.t.get(i).or(self.t.last()) else {
+            return 1;
+        };
+        let breaks = match t.kind {
+            Kind::Str | Kind::Template => {
+                let text = self
+                    .src
+                    .get(t.start as usize..t.end as usize)
+                    .unwrap_or_default();
+                memchr::memchr_iter(b'\n', text).count()
+            }
+            _ => 0,
+        };
+        t.line
+            .saturating_add(u32::try_from(breaks).unwrap_or(u32::MAX))
+    }
+
     fn string(&self, i: usize) -> Option<String> {
         (self.kind(i) == Some(Kind::Str))
             .then(|| String::from_utf8_lossy(self.text(i)).into_owned())
@@ -471,7 +491,26 @@ impl Extractor<'_> {
             visibility,
             start_line,
             end_line,
+            ..Definition::default()
         });
+    }
+
+    /// Like [`Self::define`], ending on the last line of the token at `end` (a multi-line
+    /// string or template ends below the line it starts on).
+    fn define_to(
+        &mut self,
+        name_at: usize,
+        kind: DefKind,
+        visibility: Visibility,
+        start_line: u32,
+        end: usize,
+    ) {
+        let before = self.facts.definitions.len();
+        self.define(name_at, kind, visibility, start_line, end);
+        let last = self.tk.last_line(end);
+        if let Some(def) = self.facts.definitions.get_mut(before) {
+            def.end_line = def.end_line.max(last);
+        }
     }
 
     /// The token index of the `}` closing the body of a function whose parameters open at
@@ -644,12 +683,7 @@ impl Extractor<'_> {
                         self.define(i + 1, DefKind::TypeAlias, vis, start_line, end);
                     }
                 }
-                b"const" | b"let" | b"var" if depth == 0 => {
-                    if let Some((name, end)) = self.arrow_function(i) {
-                        let (start_line, vis) = self.modifiers(i);
-                        self.define(name, DefKind::Function, vis, start_line, end);
-                    }
-                }
+                b"const" | b"let" | b"var" if depth == 0 => self.declaration(i),
                 _ => {}
             }
             i += 1;
@@ -679,7 +713,7 @@ impl Extractor<'_> {
     }
 
     /// The first line and visibility of a declaration whose keyword is at `i`, looking back
-    /// over `export`, `default`, `declare`, `async`, `abstract`.
+    /// over `export`, `default`, `declare`, `async`, `abstract` (and `const` before `enum`).
     fn modifiers(&self, i: usize) -> (u32, Visibility) {
         let mut j = i;
         let mut vis = Visibility::Private;
@@ -691,6 +725,7 @@ impl Extractor<'_> {
             match self.tk.text(p) {
                 b"export" => vis = Visibility::Public,
                 b"default" | b"declare" | b"async" | b"abstract" => {}
+                b"const" if self.tk.is_ident(i, b"enum") => {}
                 _ => break,
             }
             j = p;
@@ -698,36 +733,207 @@ impl Extractor<'_> {
         (self.tk.line(j), vis)
     }
 
-    /// `const name = (…) => …`, `const name = async x => …`, `const name = function …`:
-    /// the name's token and the definition's last token.
-    fn arrow_function(&self, i: usize) -> Option<(usize, usize)> {
-        let tk = &self.tk;
-        let name = i + 1;
-        if tk.kind(name) != Some(Kind::Ident) {
-            return None;
+    /// A module-level `const`/`let`/`var` declaration whose keyword is at `i`. Each declarator
+    /// whose value is a function (`f = (…) => …`, `f = async x => …`, `f = function …`) is a
+    /// function; for `const`, each other declarator binding a plain name to a value is a
+    /// constant, spanning from the declaration's line to its value's end. Destructuring
+    /// patterns give nothing, and neither does `const enum` (an enum, defined as such).
+    fn declaration(&mut self, i: usize) {
+        let is_const = self.tk.is_ident(i, b"const");
+        if is_const && (self.tk.is_ident(i + 1, b"enum") || !self.statement_start(i)) {
+            return;
         }
-        let mut j = name + 1;
-        if tk.is_punct(j, b':') {
-            // A type annotation: skip to the `=` at this level.
-            while j < tk.t.len() && !tk.is_punct(j, b'=') {
-                match tk.kind(j) {
-                    Some(Kind::Punct(b'{')) => j = tk.close[j] as usize + 1,
-                    Some(Kind::Punct(b'(' | b'[' | b'<')) => j = tk.skip_group(j).unwrap_or(j + 1),
-                    Some(Kind::Punct(b';')) => return None,
-                    _ => j += 1,
+        let (start_line, vis) = self.modifiers(i);
+        let mut at = i + 1;
+        // Each declarator starts past the previous one's end, so this ends.
+        while let Some((name, value, end)) = self.declarator(at) {
+            if let (Some(name), Some(value)) = (name, value) {
+                if let Some(end) = self.function_value(value) {
+                    self.define(name, DefKind::Function, vis, start_line, end);
+                    if !self.tk.is_punct(end + 1, b',') {
+                        return;
+                    }
+                    at = end + 2;
+                    continue;
+                }
+                if is_const {
+                    self.define_to(name, DefKind::Const, vis, start_line, end);
                 }
             }
+            if !self.tk.is_punct(end + 1, b',') {
+                return;
+            }
+            at = end + 2;
         }
-        if !tk.is_punct(j, b'=') || tk.is_punct(j + 1, b'=') {
-            return None;
+    }
+
+    /// One declarator starting at `at`: a name (or `None` for a `{…}`/`[…]` pattern), an
+    /// optional `!` and type annotation, and an optional `= value`. Gives the name's token, the
+    /// value's first token and the declarator's last token; `None` when no declarator is here.
+    fn declarator(&self, at: usize) -> Option<(Option<usize>, Option<usize>, usize)> {
+        let tk = &self.tk;
+        let (name, mut j) = match tk.kind(at)? {
+            Kind::Ident => (Some(at), at + 1),
+            Kind::Punct(b'{') => (None, tk.close[at] as usize + 1),
+            Kind::Punct(b'[') => (None, tk.skip_group(at)?),
+            _ => return None,
+        };
+        if tk.is_punct(j, b'!') {
+            j += 1;
         }
-        j += 1;
+        if tk.is_punct(j, b':') {
+            j = self.type_end(j + 1);
+        }
+        if tk.is_punct(j, b'=') && !tk.is_punct(j + 1, b'=') && !tk.is_punct(j + 1, b'>') {
+            let value = j + 1;
+            return Some((name, Some(value), self.value_end(value)));
+        }
+        // No initializer: the declarator ends before a `,`, `;` or the next statement.
+        Some((name, None, j.saturating_sub(1).max(at)))
+    }
+
+    /// The token ending a type annotation that starts at `k`: the `=` of an initializer, or a
+    /// `,`, `;` or closer at this level, or the first word of a statement on a later line.
+    fn type_end(&self, mut k: usize) -> usize {
+        let tk = &self.tk;
+        let limit = (k + 4096).min(tk.t.len());
+        while k < limit {
+            match tk.kind(k) {
+                // `=>` in a function type.
+                Some(Kind::Punct(b'=')) if tk.is_punct(k + 1, b'>') => k += 2,
+                Some(Kind::Punct(b'=' | b',' | b';' | b')' | b']' | b'}')) => return k,
+                Some(Kind::Punct(b'{')) => k = tk.close[k] as usize + 1,
+                Some(Kind::Punct(b'(' | b'[' | b'<')) => k = tk.skip_group(k).unwrap_or(k + 1),
+                Some(Kind::Ident)
+                    if k > 0
+                        && tk.line(k) > tk.last_line(k - 1)
+                        && matches!(
+                            tk.text(k),
+                            b"export"
+                                | b"import"
+                                | b"const"
+                                | b"let"
+                                | b"var"
+                                | b"function"
+                                | b"class"
+                                | b"declare"
+                                | b"interface"
+                                | b"enum"
+                        ) =>
+                {
+                    return k;
+                }
+                _ => k += 1,
+            }
+        }
+        k
+    }
+
+    /// The last token of an initializer starting at `start`: before a `,` or `;` at its level,
+    /// before an unmatched closer, or before a line break where the expression can end and the
+    /// next line does not continue it (automatic semicolon insertion). Brackets are skipped
+    /// whole, so a multi-line literal or call ends at its closer.
+    fn value_end(&self, start: usize) -> usize {
+        let tk = &self.tk;
+        let limit = (start + 65_536).min(tk.t.len());
+        let mut j = start;
+        while j < limit {
+            if j > start
+                && tk.line(j) > tk.last_line(j - 1)
+                && self.ends_expression(j - 1)
+                && !self.continues_expression(j)
+            {
+                return j - 1;
+            }
+            match tk.kind(j) {
+                Some(Kind::Punct(b',' | b';' | b')' | b']' | b'}')) => {
+                    return j.saturating_sub(1).max(start);
+                }
+                Some(Kind::Punct(b'{')) => j = tk.close[j] as usize + 1,
+                Some(Kind::Punct(b'(' | b'[')) => j = tk.skip_group(j).unwrap_or(j + 1),
+                // Type arguments of a call: `new Map<string, number>()`.
+                Some(Kind::Punct(b'<')) if j > start && tk.kind(j - 1) == Some(Kind::Ident) => {
+                    j = match tk.skip_group(j) {
+                        Some(k) if tk.is_punct(k, b'(') => k,
+                        _ => j + 1,
+                    };
+                }
+                _ => j += 1,
+            }
+        }
+        limit.saturating_sub(1).max(start)
+    }
+
+    /// Whether an expression can end with the token at `i`.
+    fn ends_expression(&self, i: usize) -> bool {
+        let tk = &self.tk;
+        match tk.kind(i) {
+            Some(Kind::Ident) => !matches!(
+                tk.text(i),
+                b"new"
+                    | b"typeof"
+                    | b"void"
+                    | b"delete"
+                    | b"await"
+                    | b"yield"
+                    | b"in"
+                    | b"instanceof"
+                    | b"as"
+                    | b"satisfies"
+            ),
+            Some(Kind::Str | Kind::Num | Kind::Regex) => true,
+            // A template's last chunk, not one that opens a `${` field.
+            Some(Kind::Template) => {
+                let end = tk.t.get(i).map_or(0, |t| t.end as usize);
+                tk.src.get(end) != Some(&b'$')
+            }
+            Some(Kind::Punct(c)) => matches!(c, b')' | b']' | b'}'),
+            None => false,
+        }
+    }
+
+    /// Whether the token at `i`, first on its line, continues the expression before it.
+    fn continues_expression(&self, i: usize) -> bool {
+        let tk = &self.tk;
+        match tk.kind(i) {
+            Some(Kind::Punct(c)) => matches!(
+                c,
+                b'.' | b'?'
+                    | b':'
+                    | b'+'
+                    | b'-'
+                    | b'*'
+                    | b'/'
+                    | b'%'
+                    | b'='
+                    | b'<'
+                    | b'>'
+                    | b'&'
+                    | b'|'
+                    | b'^'
+                    | b','
+                    | b'('
+                    | b'['
+            ),
+            // A tagged template.
+            Some(Kind::Template) => true,
+            Some(Kind::Ident) => {
+                matches!(tk.text(i), b"as" | b"satisfies" | b"instanceof" | b"in")
+            }
+            _ => false,
+        }
+    }
+
+    /// For a declarator's value starting at `j`: if it is a function (`(…) => …`,
+    /// `async x => …`, `<T>(…): R => …`, `function …`), the function's last token.
+    fn function_value(&self, mut j: usize) -> Option<usize> {
+        let tk = &self.tk;
         if tk.is_ident(j, b"async") {
             j += 1;
         }
         if tk.is_ident(j, b"function") {
             let paren = (j..(j + 8).min(tk.t.len())).find(|&k| tk.is_punct(k, b'('))?;
-            return Some((name, self.body_end(paren)));
+            return Some(self.body_end(paren));
         }
         let after_params = if tk.is_punct(j, b'(') {
             tk.skip_group(j)?
@@ -760,12 +966,11 @@ impl Extractor<'_> {
             }
         }
         let body = k + 2;
-        let end = if tk.is_punct(body, b'{') {
+        Some(if tk.is_punct(body, b'{') {
             tk.close[body] as usize
         } else {
             self.statement_end(body)
-        };
-        Some((name, end))
+        })
     }
 
     /// A method declaration starting at `i` inside a class body: its last token.
@@ -850,7 +1055,7 @@ pub fn scan(src: &[u8]) -> FileFacts {
     let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
     let mut facts = FileFacts {
         imports: references(src),
-        definitions: Vec::new(),
+        ..FileFacts::default()
     };
     let rest = Extractor {
         tk: Tokens::new(src),
@@ -927,4 +1132,136 @@ fn reference_path(src: &[u8], at: usize, end: usize) -> Option<(usize, &str)> {
     let body = &after[1..];
     let close = body.find(quote)?;
     Some((at + text.len() - body.len(), &body[..close]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(name, kind, visibility, start, end)` of every definition.
+    fn defs(src: &str) -> Vec<(String, DefKind, Visibility, u32, u32)> {
+        scan(src.as_bytes())
+            .definitions
+            .into_iter()
+            .map(|d| (d.name, d.kind, d.visibility, d.start_line, d.end_line))
+            .collect()
+    }
+
+    fn c(
+        name: &str,
+        vis: Visibility,
+        start: u32,
+        end: u32,
+    ) -> (String, DefKind, Visibility, u32, u32) {
+        (name.into(), DefKind::Const, vis, start, end)
+    }
+
+    fn f(
+        name: &str,
+        vis: Visibility,
+        start: u32,
+        end: u32,
+    ) -> (String, DefKind, Visibility, u32, u32) {
+        (name.into(), DefKind::Function, vis, start, end)
+    }
+
+    #[test]
+    fn module_level_consts() {
+        use Visibility::{Private, Public};
+        let src = r#"/** Docs: const FAKE_DOC = 1; */
+// const FAKE_LINE = 1;
+export const MAX = 10;
+const A = 1, B = "two";
+const { x, y } = point, [first] = list;
+const { p } = q, AFTER = 3;
+export const CONFIG = {
+  retries: 3,
+  nested: [1, 2],
+};
+export const add = (a: number, b: number): number => a + b;
+const sub = function (a, b) {
+  return a - b;
+};
+const typed: (n: number) => number = (n) => n * 2;
+const T = `line one
+const FAKE_TEMPLATE = ${"x"}
+end`;
+let mutable = 1;
+var old = 2;
+function outer() {
+  const INNER = 1;
+  return INNER;
+}
+class K {
+  static readonly LIMIT = 5;
+  method() { const LOCAL = 2; }
+}
+if (flag) { const IN_BLOCK = 1; }
+for (const item of items) {}
+export const enum Dir { Up, Down }
+const enum Plain { A }
+export declare const DECLARED: number;
+const M = new Map<string, number>();
+const ANNOTATED: Record<string, number> = { a: 1 };
+const CHAINED = items
+  .map((i) => i * 2)
+  .filter(Boolean)
+const NO_SEMI = 1
+const ALSO_NO_SEMI = cond
+  ? 1
+  : 2
+export const LIST = [1, 2] as const
+"#;
+        assert_eq!(
+            defs(src),
+            [
+                c("MAX", Public, 3, 3),
+                c("A", Private, 4, 4),
+                c("B", Private, 4, 4),
+                c("AFTER", Private, 6, 6),
+                c("CONFIG", Public, 7, 10),
+                f("add", Public, 11, 11),
+                f("sub", Private, 12, 14),
+                f("typed", Private, 15, 15),
+                c("T", Private, 16, 18),
+                f("outer", Private, 21, 24),
+                ("K".into(), DefKind::Class, Private, 25, 28),
+                ("method".into(), DefKind::Method, Public, 27, 27),
+                ("Dir".into(), DefKind::Enum, Public, 31, 31),
+                ("Plain".into(), DefKind::Enum, Private, 32, 32),
+                c("M", Private, 34, 34),
+                c("ANNOTATED", Private, 35, 35),
+                c("CHAINED", Private, 36, 38),
+                c("NO_SEMI", Private, 39, 39),
+                c("ALSO_NO_SEMI", Private, 40, 42),
+                c("LIST", Public, 43, 43),
+            ]
+        );
+        for end in 0..=src.len() {
+            let _ = scan(&src.as_bytes()[..end]);
+        }
+    }
+
+    #[test]
+    fn consts_in_minified_and_nested_code() {
+        use Visibility::Private;
+        // One line: declarators end at `,` and `;`; the `const` inside the callback is not at
+        // module level.
+        let src = "const a=1,b=[2,3],c=x=>x;const d={e:1};call(function(){const no=1});";
+        assert_eq!(
+            defs(src),
+            [
+                c("a", Private, 1, 1),
+                c("b", Private, 1, 1),
+                f("c", Private, 1, 1),
+                c("d", Private, 1, 1),
+            ]
+        );
+        // A multi-line template literal with fields, and a value ending at the file's end.
+        let src = "const HTML = `<p>\n${name}\n</p>`\nconst END = {\n  a: 1";
+        assert_eq!(
+            defs(src),
+            [c("HTML", Private, 1, 3), c("END", Private, 4, 5)]
+        );
+    }
 }

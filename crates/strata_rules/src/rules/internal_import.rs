@@ -101,6 +101,39 @@ fn default_entry_point(rel: &str) -> bool {
     }
 }
 
+/// Which files are part of each module's interface (`interfaces` globs, or the language's
+/// entry points without them); each module's set is built on first use.
+pub struct Interfaces<'a> {
+    modules: &'a [DeclaredModule],
+    sets: Vec<std::cell::OnceCell<Interface>>,
+}
+
+impl<'a> Interfaces<'a> {
+    pub fn new(modules: &'a [DeclaredModule]) -> Interfaces<'a> {
+        Interfaces {
+            modules,
+            sets: modules.iter().map(|_| std::cell::OnceCell::new()).collect(),
+        }
+    }
+
+    /// Whether the repository file `path` is part of the interface of module `module`.
+    pub fn contains(&self, module: usize, path: &str) -> bool {
+        let Some(m) = self.modules.get(module) else {
+            return false;
+        };
+        let rel = if m.root.is_empty() {
+            path
+        } else {
+            path.strip_prefix(m.root.as_str())
+                .and_then(|p| p.strip_prefix('/'))
+                .unwrap_or(path)
+        };
+        self.sets[module]
+            .get_or_init(|| Interface::of(m))
+            .contains(rel)
+    }
+}
+
 impl Rule for InternalImport {
     fn id(&self) -> &'static str {
         ID
@@ -118,28 +151,14 @@ impl Rule for InternalImport {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(graph) = &cx.graph else { return };
         // Built on first use: most modules are never imported across a module boundary.
-        let interfaces: Vec<std::cell::OnceCell<Interface>> = cx
-            .modules
-            .iter()
-            .map(|_| std::cell::OnceCell::new())
-            .collect();
+        let interfaces = Interfaces::new(cx.modules);
         for edge in graph.edges {
             let Some((a, b)) = graph.edge_modules(edge) else {
                 continue;
             };
             let target = &cx.modules[b];
             let path = graph.path(edge.to);
-            let rel = if target.root.is_empty() {
-                path
-            } else {
-                path.strip_prefix(target.root.as_str())
-                    .and_then(|p| p.strip_prefix('/'))
-                    .unwrap_or(path)
-            };
-            if interfaces[b]
-                .get_or_init(|| Interface::of(target))
-                .contains(rel)
-            {
+            if interfaces.contains(b, path) {
                 continue;
             }
             out.push(

@@ -1,6 +1,7 @@
 //! One file per rule. Each begins with its documentation.
 
 pub mod deprecated_dependency;
+pub mod duplicate_code;
 pub mod duplicate_module;
 pub mod event_name;
 pub mod file_cycle;

@@ -1,0 +1,196 @@
+//! Clones: functions and methods whose normalised tokens are the same. Type 1 when their exact
+//! tokens are too (a copy), type 2 when only names and literals differ (a copy, renamed).
+//!
+//! Definitions are grouped by their token codes (hashed, then compared in full, so a hash
+//! collision never makes a clone); every pair of a group is reported once, ordered. Two spans of
+//! one file where one holds the other (a closure inside its function) are not a clone.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+
+/// A function or method to compare: where it is and its tokens.
+#[derive(Clone, Copy, Debug)]
+pub struct Unit<'a> {
+    /// Index of the file (the caller's numbering).
+    pub file: u32,
+    pub start_line: u32,
+    pub end_line: u32,
+    /// Normalised token codes (see `strata_lang::tokens`).
+    pub tokens: &'a [u8],
+    /// Hash of the exact tokens.
+    pub fingerprint: u64,
+}
+
+/// Two units with the same normalised tokens; `a < b` (indices into the units).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ClonePair {
+    pub a: usize,
+    pub b: usize,
+    /// Type 1: the exact tokens agree too.
+    pub exact: bool,
+}
+
+/// Groups larger than this report each member paired with the group's first only (a star),
+/// not every pair: 40 identical getters are 39 findings, not 780.
+pub const MAX_GROUP_PAIRS: usize = 10;
+
+/// Every clone pair among `units` of at least `min_tokens` tokens.
+pub fn clones(units: &[Unit<'_>], min_tokens: usize) -> Vec<ClonePair> {
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let mut groups: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        if u.tokens.len() >= min_tokens.max(1) {
+            groups
+                .entry((u.tokens.len(), hasher.hash_one(u.tokens)))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for members in groups.into_values().filter(|m| m.len() > 1) {
+        // Equal hashes: split by the tokens themselves.
+        let mut classes: Vec<Vec<usize>> = Vec::new();
+        for i in members {
+            match classes
+                .iter_mut()
+                .find(|c| units[c[0]].tokens == units[i].tokens)
+            {
+                Some(c) => c.push(i),
+                None => classes.push(vec![i]),
+            }
+        }
+        for mut class in classes.into_iter().filter(|c| c.len() > 1) {
+            class.sort_unstable_by_key(|&i| (units[i].file, units[i].start_line, i));
+            let star = class.len() > MAX_GROUP_PAIRS;
+            for (x, &i) in class.iter().enumerate() {
+                let partners = if star {
+                    &class[..x.min(1)]
+                } else {
+                    &class[..x]
+                };
+                for &j in partners {
+                    let (p, q) = (&units[j], &units[i]);
+                    if p.file == q.file && overlaps(p, q) {
+                        continue;
+                    }
+                    out.push(ClonePair {
+                        a: j.min(i),
+                        b: j.max(i),
+                        exact: p.fingerprint == q.fingerprint,
+                    });
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+fn overlaps(p: &Unit<'_>, q: &Unit<'_>) -> bool {
+    p.start_line <= q.end_line && q.start_line <= p.end_line
+}
+
+/// How similar two token streams are, from 0 to 1: the Dice coefficient of their token
+/// trigrams (as multisets), so reordered or partly changed code still scores by what it shares.
+pub fn similarity(a: &[u8], b: &[u8]) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    if a.len() < 3 || b.len() < 3 {
+        return 0.0;
+    }
+    let grams = |t: &[u8]| {
+        let mut m: HashMap<[u8; 3], u32> = HashMap::with_capacity(t.len());
+        for w in t.windows(3) {
+            *m.entry([w[0], w[1], w[2]]).or_default() += 1;
+        }
+        m
+    };
+    let (ga, gb) = (grams(a), grams(b));
+    let shared: u32 = ga
+        .iter()
+        .map(|(k, &n)| n.min(gb.get(k).copied().unwrap_or(0)))
+        .sum();
+    #[allow(clippy::cast_precision_loss)]
+    let total = (a.len() - 2 + b.len() - 2) as f64;
+    f64::from(2 * shared) / total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(file: u32, start: u32, end: u32, tokens: &[u8], fp: u64) -> Unit<'_> {
+        Unit {
+            file,
+            start_line: start,
+            end_line: end,
+            tokens,
+            fingerprint: fp,
+        }
+    }
+
+    #[test]
+    fn pairs_by_tokens_typed_by_fingerprint() {
+        let t1: Vec<u8> = (0u8..60).map(|i| i % 7).collect();
+        let t2: Vec<u8> = (0u8..60).map(|i| i % 5).collect();
+        let units = [
+            unit(0, 1, 10, &t1, 1),
+            unit(1, 1, 10, &t1, 1),
+            unit(2, 5, 20, &t1, 2),
+            unit(3, 1, 10, &t2, 3),
+            unit(4, 1, 10, &t1[..40], 1),
+        ];
+        let pairs = clones(&units, 50);
+        assert_eq!(
+            pairs,
+            vec![
+                ClonePair {
+                    a: 0,
+                    b: 1,
+                    exact: true
+                },
+                ClonePair {
+                    a: 0,
+                    b: 2,
+                    exact: false
+                },
+                ClonePair {
+                    a: 1,
+                    b: 2,
+                    exact: false
+                },
+            ]
+        );
+        // Below the minimum, nothing.
+        assert!(clones(&units, 61).is_empty());
+    }
+
+    #[test]
+    fn nested_spans_of_one_file_are_not_clones_and_big_groups_are_stars() {
+        let t: Vec<u8> = vec![9; 50];
+        let nested = [unit(0, 1, 20, &t, 1), unit(0, 5, 10, &t, 1)];
+        assert!(clones(&nested, 50).is_empty());
+        let many: Vec<Unit<'_>> = (0..20).map(|f| unit(f, 1, 5, &t, 1)).collect();
+        let pairs = clones(&many, 50);
+        assert_eq!(pairs.len(), 19);
+        assert!(pairs.iter().all(|p| p.a == 0));
+    }
+
+    #[test]
+    fn similarity_of_streams() {
+        let a: Vec<u8> = (0u32..100)
+            .map(|i| u8::try_from(i * 7 % 31).unwrap())
+            .collect();
+        let mut b = a.clone();
+        assert!((similarity(&a, &b) - 1.0).abs() < 1e-9);
+        b[50] = 200;
+        let s = similarity(&a, &b);
+        assert!(s > 0.9 && s < 1.0, "{s}");
+        let c: Vec<u8> = (0u32..100)
+            .map(|i| u8::try_from(i * 3 % 11 + 100).unwrap())
+            .collect();
+        assert!(similarity(&a, &c) < 0.05);
+        assert!(similarity(&a[..2], &a[..2]) > 0.99);
+    }
+}

@@ -1,0 +1,370 @@
+//! `strata find`: definitions by name, identifier-aware, ranked by match quality, then by how
+//! much the code is used (fan-in) and whether it is part of its module's interface; with
+//! `--from`, whether a file there may import each hit under the rules.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use strata_graph::{FileEdge, SourceFile};
+use strata_lang::{DefKind, Definition, Lang, Visibility};
+use strata_rules::{Context, GraphInput, Interfaces};
+
+use crate::{Index, Project};
+
+/// One definition found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hit {
+    /// Stable id: `path#name@line`.
+    pub id: String,
+    pub symbol: String,
+    pub kind: DefKind,
+    pub signature: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    pub path: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub module: Option<String>,
+    /// Exported from its file (`pub`, `export`, capitalised, `public`).
+    pub exported: bool,
+    /// Its file is part of its module's interface.
+    pub interface: bool,
+    /// Files importing its file.
+    pub fan_in: usize,
+    /// Match quality, from 0 to 1 (1: the exact name).
+    pub score: f64,
+    /// With `--from`: whether a file there may import it without breaking a rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub importable: Option<bool>,
+    /// With `--from`, when not importable: the findings the import would cause.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub why_not: Vec<WhyNot>,
+}
+
+/// A rule an import would break.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct WhyNot {
+    pub rule: String,
+    pub message: String,
+}
+
+/// `strata find --format json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FindDoc {
+    pub query: String,
+    pub hits: Vec<Hit>,
+    /// Matches beyond `--limit`.
+    pub omitted: usize,
+}
+
+/// Options of [`Project::find`].
+#[derive(Clone, Debug, Default)]
+pub struct FindOptions {
+    /// `fn`, `type` or `const`.
+    pub kind: Option<String>,
+    pub module: Option<String>,
+    /// A repository path (existing or not) to judge importability from.
+    pub from: Option<String>,
+    pub limit: usize,
+}
+
+/// The words of an identifier or a query, lower-cased: `getHTTPResponse2` -> get, http,
+/// response, 2; `parse_json-file` -> parse, json, file.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in text.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let (p, c) = (chars[i - 1], chars[i]);
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = (p.is_lowercase() && c.is_uppercase())
+                || (p.is_uppercase() && c.is_uppercase() && next_lower)
+                || (p.is_alphabetic() != c.is_alphabetic());
+            if boundary {
+                out.push(chars[start..i].iter().collect::<String>().to_lowercase());
+                start = i;
+            }
+        }
+        if start < chars.len() {
+            out.push(chars[start..].iter().collect::<String>().to_lowercase());
+        }
+    }
+    out
+}
+
+/// How well `name` matches the query, 0 (no match) to 1000 (the exact name).
+pub fn match_score(name: &str, query: &str, qwords: &[String]) -> u32 {
+    if name == query {
+        return 1000;
+    }
+    let nwords = words(name);
+    let joined = |w: &[String]| w.concat();
+    let (nj, qj) = (joined(&nwords), joined(qwords));
+    if qj.is_empty() {
+        return 0;
+    }
+    let extra = |used: usize| u32::try_from(nwords.len().saturating_sub(used)).unwrap_or(99);
+    if nj == qj {
+        return 950;
+    }
+    // The query's words as a run of the name's words: `user id` in `load_user_id`.
+    if nwords.windows(qwords.len()).any(|w| w == qwords) {
+        return 800u32.saturating_sub(10 * extra(qwords.len()));
+    }
+    // Each query word the start of a name word, in order: `get usr` in `getUserName`.
+    if prefixes_in_order(&nwords, qwords) {
+        return 650u32.saturating_sub(10 * extra(qwords.len()));
+    }
+    // An abbreviation: the initials of the name's words, `gcu` for `getCurrentUser`.
+    if qwords.len() == 1 && qj.len() >= 2 {
+        let initials: String = nwords.iter().filter_map(|w| w.chars().next()).collect();
+        if initials == qj {
+            return 550;
+        }
+        if initials.starts_with(&qj) {
+            return 500;
+        }
+    }
+    if nj.contains(&qj) {
+        return 400u32.saturating_sub(5 * extra(0).min(20));
+    }
+    0
+}
+
+fn prefixes_in_order(nwords: &[String], qwords: &[String]) -> bool {
+    let mut i = 0;
+    for q in qwords {
+        match nwords[i..].iter().position(|w| w.starts_with(q.as_str())) {
+            Some(k) => i += k + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Graph rules that decide whether one file may import another.
+const IMPORT_RULES: [&str; 5] = [
+    "undeclared-dependency",
+    "internal-import",
+    "lane-violation",
+    "layer-violation",
+    "forbidden",
+];
+
+impl Project {
+    /// Definitions matching `query`, best first.
+    pub fn find(&self, index: &Index, query: &str, options: &FindOptions) -> FindDoc {
+        let qwords = words(query);
+        let facts = index.facts();
+        let declared: Vec<_> = self.modules.iter().map(|m| m.declared.clone()).collect();
+        let interfaces = Interfaces::new(&declared);
+        let mut fan_in = vec![0usize; self.sources.len()];
+        for e in &index.file_edges {
+            fan_in[e.to as usize] += 1;
+        }
+        let module_filter = options
+            .module
+            .as_deref()
+            .map(|m| self.modules.iter().position(|x| x.name() == m));
+        let mut found: Vec<(u32, usize, &Definition)> = Vec::new();
+        for (file, f) in facts.iter().enumerate() {
+            let source = &self.sources[file];
+            if let Some(want) = module_filter {
+                if source.module != want {
+                    continue;
+                }
+            }
+            for d in &f.definitions {
+                if options.kind.as_deref().is_some_and(|k| d.kind.group() != k) {
+                    continue;
+                }
+                let score = match_score(&d.name, query, &qwords);
+                if score > 0 {
+                    found.push((score, file, d));
+                }
+            }
+        }
+        let interface = |file: usize| {
+            let s = &self.sources[file];
+            s.module.is_some_and(|m| interfaces.contains(m, &s.path))
+        };
+        found.sort_by(|x, y| {
+            let key = |(score, file, d): &(u32, usize, &Definition)| {
+                (
+                    std::cmp::Reverse(*score),
+                    std::cmp::Reverse(fan_in[*file]),
+                    !interface(*file),
+                    d.visibility != Visibility::Public,
+                    self.sources[*file].path.as_str(),
+                    d.start_line,
+                )
+            };
+            key(x).cmp(&key(y))
+        });
+        let omitted = found.len().saturating_sub(options.limit);
+        found.truncate(options.limit);
+        let mut hits: Vec<Hit> = found
+            .iter()
+            .map(|&(score, file, d)| {
+                let source = &self.sources[file];
+                Hit {
+                    id: format!("{}#{}@{}", source.path, d.name, d.start_line),
+                    symbol: d.name.clone(),
+                    kind: d.kind,
+                    signature: d.signature.clone(),
+                    doc: d.doc.clone(),
+                    path: source.path.clone(),
+                    line: d.start_line,
+                    end_line: d.end_line,
+                    module: source.module.map(|m| self.modules[m].name().to_owned()),
+                    exported: d.visibility == Visibility::Public,
+                    interface: interface(file),
+                    fan_in: fan_in[file],
+                    score: f64::from(score) / 1000.0,
+                    importable: None,
+                    why_not: Vec::new(),
+                }
+            })
+            .collect();
+        if let Some(from) = &options.from {
+            let targets: BTreeSet<usize> = found.iter().map(|&(_, file, _)| file).collect();
+            let verdicts = self.importable(index, from, &targets);
+            for (hit, &(_, file, _)) in hits.iter_mut().zip(&found) {
+                let why = verdicts.get(&file).cloned().unwrap_or_default();
+                hit.importable = Some(why.is_empty());
+                hit.why_not = why;
+            }
+        }
+        FindDoc {
+            query: query.to_owned(),
+            hits,
+            omitted,
+        }
+    }
+
+    /// The module a file at `path` would belong to: the one whose root is the longest folder
+    /// holding it.
+    pub fn owner_of(&self, path: &str) -> Option<usize> {
+        self.modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                let root = &m.declared.root;
+                root.is_empty()
+                    || path
+                        .strip_prefix(root.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .max_by_key(|(_, m)| m.declared.root.len())
+            .map(|(i, _)| i)
+    }
+
+    /// For each target file, the rules an import of it from `from` would break (empty: the
+    /// import is allowed). `from` need not exist: a file planned there belongs to the module
+    /// whose root holds it. The rules run on the real graph plus the planned imports, so the
+    /// answer is exactly what `strata check` would say once they are written.
+    pub fn importable(
+        &self,
+        index: &Index,
+        from: &str,
+        targets: &BTreeSet<usize>,
+    ) -> BTreeMap<usize, Vec<WhyNot>> {
+        let from = from.trim_start_matches("./").to_owned();
+        let mut sources: Vec<SourceFile> = self.sources.clone();
+        let from_idx = match sources.iter().position(|s| s.path == from) {
+            Some(i) => i,
+            None => {
+                sources.push(SourceFile {
+                    lang: Lang::from_path(&from).unwrap_or(Lang::Rust),
+                    module: self.owner_of(&from),
+                    path: from.clone(),
+                });
+                sources.len() - 1
+            }
+        };
+        let from_module = sources[from_idx].module;
+        let mut edges: Vec<FileEdge> = index.file_edges.clone();
+        let mut module_edges = index.module_edges.clone();
+        let idx = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        for &t in targets {
+            let exists = edges
+                .iter()
+                .any(|e| e.from == idx(from_idx) && e.to == idx(t));
+            if t == from_idx || exists {
+                continue;
+            }
+            edges.push(FileEdge {
+                from: idx(from_idx),
+                to: idx(t),
+                line: 1,
+                column: 1,
+            });
+            if let (Some(a), Some(b)) = (from_module, sources[t].module) {
+                if a != b {
+                    *module_edges.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        edges.sort_unstable();
+        let declared: Vec<_> = self.modules.iter().map(|m| m.declared.clone()).collect();
+        let cx = Context::new(
+            &self.config,
+            &self.config_path,
+            &declared,
+            &self.discovery.invalid_schemas,
+            &self.settings,
+        )
+        .with_graph(GraphInput::new(&sources, &edges, &module_edges))
+        .with_files(&self.discovery.files);
+        let findings = strata_rules::run_only(&cx, &IMPORT_RULES);
+        let from_name = from_module.map(|m| self.modules[m].name());
+        let mut out: BTreeMap<usize, Vec<WhyNot>> = BTreeMap::new();
+        let from_lang = Lang::from_path(&from);
+        for &t in targets {
+            let target = &sources[t];
+            if from_lang.is_some_and(|l| l != target.lang) {
+                let message = format!(
+                    "a {} file cannot import `{}`, a {} file",
+                    from_lang.map_or("", Lang::as_str),
+                    target.path,
+                    target.lang.as_str()
+                );
+                out.insert(
+                    t,
+                    vec![WhyNot {
+                        rule: "language".into(),
+                        message,
+                    }],
+                );
+                continue;
+            }
+            let to_name = target.module.map(|m| self.modules[m].name());
+            let why: Vec<WhyNot> = findings
+                .iter()
+                .filter(|d| {
+                    let same_file =
+                        d.file == from && d.target_file.as_deref() == Some(target.path.as_str());
+                    let same_modules = to_name != from_name
+                        && from_name.is_some_and(|n| d.module == n)
+                        && d.target.as_deref() == to_name;
+                    match d.rule {
+                        // Findings about one import: that import.
+                        "internal-import" => same_file,
+                        "forbidden" if d.target_file.is_some() => same_file,
+                        // Findings about a module edge: the edge the import makes.
+                        _ => same_modules,
+                    }
+                })
+                .map(|d| WhyNot {
+                    rule: d.rule.to_owned(),
+                    message: d.message.clone(),
+                })
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            out.insert(t, why);
+        }
+        out
+    }
+}
