@@ -35,6 +35,8 @@ class Result:
     notes: list[str] = field(default_factory=list)
     # Failures that are not edge differences (a check of the reference's own kind).
     errors: list[str] = field(default_factory=list)
+    # The code base's folder, for the checks that run on it after the comparison.
+    root: Path | None = None
 
 
 def sh(cmd: list[str], **kw) -> subprocess.CompletedProcess:

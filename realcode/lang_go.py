@@ -131,4 +131,4 @@ def compare(strata: str) -> Result:
                      f"(e.g. {sorted(compiled - seen)[:3]})")
     return Result(lang=lang, codebase=f"golang.org/x/tools {VERSION} (Debian {PACKAGE})",
                   reference=f"go list ({version})", level="package", files=len(compiled),
-                  ours=ours, theirs=theirs, notes=notes)
+                  ours=ours, theirs=theirs, notes=notes, root=root)

@@ -69,4 +69,5 @@ def compare(strata: str) -> common.Result:
         ours=ours,
         theirs=theirs,
         notes=[f"javac: {summary}", f"compared in {time.monotonic() - started:.0f} s"],
+        root=root,
     )

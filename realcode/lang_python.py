@@ -100,7 +100,7 @@ def compare(strata: str) -> Result:
             not_imports.append(f"{e['from']}:{e['line']} -> {e['to']}")
     files = sum(1 for _ in root.rglob("*.py"))
     result = Result("python", f"Django {DJANGO.split('==')[1]} (PyPI sdist)", f"grimp {GRIMP.split('==')[1]}; CPython ast",
-                    "file", files, ours, theirs)
+                    "file", files, ours, theirs, root=root)
     result.notes.append(f"CPython's ast: {len(graph['edges']) - len(not_imports)} of {len(graph['edges'])} strata edges "
                         "start on an import statement")
     result.errors += [f"not an import statement to CPython's ast: {x}" for x in not_imports]

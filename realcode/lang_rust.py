@@ -335,7 +335,7 @@ def compare(strata: str) -> Result:
              f"not compared: {len(every - ours)} strata edges from {', '.join(outside)}, in no module tree "
              f"(the crate as published leaves out {STUB}, which declares them)"]
     return Result(LANG, f"{CRATE} {VERSION} (crates.io)", f"rustc {rustc_version()} dep-info + HIR",
-                  "file", len(files), ours, theirs, notes)
+                  "file", len(files), ours, theirs, notes, root=root)
 
 
 if __name__ == "__main__":

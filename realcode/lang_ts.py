@@ -84,4 +84,4 @@ def compare(strata: str) -> Result:
             if a.startswith("src/") and b.startswith("src/")}
     files = sum(1 for _ in (root / "src").rglob("*.ts"))
     return Result("ts", f"rxjs {RXJS.rsplit('@', 1)[1]} (npm)", f"dependency-cruiser {PEERS[0].rsplit('@', 1)[1]}",
-                  "file", files, ours, theirs)
+                  "file", files, ours, theirs, root=root)

@@ -75,11 +75,31 @@ def run_lang(lang: str, strata) -> Result:
     return module.compare(strata)
 
 
+def token_check(strata: str, results: list[Result]) -> bool:
+    """`strata context`'s estimate against a real tokenizer on each code base (tokens.py)."""
+    import tokens
+
+    print("\n## strata context: estimated tokens against o200k (gpt-tokenizer)\n")
+    print("| language | task | items | estimated | o200k | estimated / o200k | lowest item ratio |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    failures = []
+    for r in results:
+        try:
+            row, errors = tokens.check(strata, r)
+        except Exception:  # noqa: BLE001 - reported, the run fails
+            row, errors = f"| {r.lang} | (failed) | | | | | |", [traceback.format_exc()]
+        print(row)
+        failures += [f"- ERROR ({r.lang}): {e}" for e in errors]
+    print("\n".join(failures))
+    return not failures
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--langs", default=",".join(LANGS), help="comma-separated subset of " + ",".join(LANGS))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="languages compared at once")
     ap.add_argument("--strata", default=None, help="the strata binary (default: a release build of this tree)")
+    ap.add_argument("--skip", default="", help="`tokens` skips the check of context's token estimate")
     args = ap.parse_args()
     langs = [l for l in args.langs.split(",") if l]
     unknown = [l for l in langs if l not in LANGS]
@@ -130,6 +150,8 @@ def main() -> int:
             ok = False
         details.append("\n".join(lines))
     print("\n".join(details))
+    if "tokens" not in args.skip:
+        ok &= token_check(strata, [results[lang] for lang in langs if lang in results])
     print(f"\nreal-code suite: {'passed' if ok else 'FAILED'} in {time.monotonic() - started:.0f} s "
           f"({os.cpu_count()} cores, {max(1, args.jobs)} at once)")
     return 0 if ok else 1

@@ -174,6 +174,27 @@ fn keywords(lang: Lang) -> &'static [&'static str] {
     }
 }
 
+/// A language's keywords sorted by bytes, with their codes.
+type KeywordTable = Vec<(&'static [u8], u8)>;
+
+/// A language's keywords sorted by bytes with their codes, for a binary search per word.
+fn keyword_table(lang: Lang) -> &'static [(&'static [u8], u8)] {
+    static TABLES: std::sync::OnceLock<[KeywordTable; 5]> = std::sync::OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        Lang::ALL.map(|l| {
+            let mut t: KeywordTable = keywords(l)
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k.as_bytes(), KEYWORD_BASE + i as u8))
+                .collect();
+            t.sort_unstable();
+            t
+        })
+    });
+    let i = Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0);
+    &tables[i]
+}
+
 /// One token: its code and where its text is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
@@ -338,7 +359,7 @@ impl Lexer<'_> {
     }
 
     fn run(mut self) -> Lexed {
-        let kw = keywords(self.lang);
+        let kw = keyword_table(self.lang);
         while self.pos < self.src.len() {
             let b = self.src[self.pos];
             let start = self.pos;
@@ -384,10 +405,13 @@ impl Lexer<'_> {
                 }
                 self.advance(word_end);
                 let word = &self.src[start..word_end];
-                let code = kw
-                    .iter()
-                    .position(|k| k.as_bytes() == word)
-                    .map_or(IDENT, |i| KEYWORD_BASE + i as u8);
+                // Keywords are short: a longer word is a name without a search.
+                let code = if word.len() > 12 {
+                    IDENT
+                } else {
+                    kw.binary_search_by(|(k, _)| (*k).cmp(word))
+                        .map_or(IDENT, |i| kw[i].1)
+                };
                 self.push(code, start, line);
                 continue;
             }
