@@ -174,25 +174,46 @@ fn keywords(lang: Lang) -> &'static [&'static str] {
     }
 }
 
-/// A language's keywords sorted by bytes, with their codes.
-type KeywordTable = Vec<(&'static [u8], u8)>;
+/// A language's keywords with their codes, by first letter (`a`..`z`, then `A`..`Z`).
+type KeywordTable = [Vec<(&'static [u8], u8)>; 52];
 
-/// A language's keywords sorted by bytes with their codes, for a binary search per word.
-fn keyword_table(lang: Lang) -> &'static [(&'static [u8], u8)] {
+fn letter(b: u8) -> Option<usize> {
+    match b {
+        b'a'..=b'z' => Some(usize::from(b - b'a')),
+        b'A'..=b'Z' => Some(26 + usize::from(b - b'A')),
+        _ => None,
+    }
+}
+
+fn keyword_table(lang: Lang) -> &'static KeywordTable {
     static TABLES: std::sync::OnceLock<[KeywordTable; 5]> = std::sync::OnceLock::new();
     let tables = TABLES.get_or_init(|| {
         Lang::ALL.map(|l| {
-            let mut t: KeywordTable = keywords(l)
-                .iter()
-                .enumerate()
-                .map(|(i, k)| (k.as_bytes(), KEYWORD_BASE + i as u8))
-                .collect();
-            t.sort_unstable();
+            let mut t: KeywordTable = std::array::from_fn(|_| Vec::new());
+            for (i, k) in keywords(l).iter().enumerate() {
+                if let Some(slot) = letter(k.as_bytes()[0]) {
+                    t[slot].push((k.as_bytes(), KEYWORD_BASE + i as u8));
+                }
+            }
             t
         })
     });
     let i = Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0);
     &tables[i]
+}
+
+/// The code of a word: its keyword's, or [`IDENT`]. Keywords with the word's first letter are
+/// compared by length first, then byte by byte (they are short).
+fn keyword(table: &KeywordTable, word: &[u8]) -> u8 {
+    let Some(slot) = word.first().copied().and_then(letter) else {
+        return IDENT;
+    };
+    for &(k, code) in &table[slot] {
+        if k.len() == word.len() && k.iter().zip(word).all(|(a, b)| a == b) {
+            return code;
+        }
+    }
+    IDENT
 }
 
 /// One token: its code and where its text is.
@@ -365,11 +386,15 @@ impl Lexer<'_> {
             let start = self.pos;
             let line = self.line;
             if b.is_ascii_whitespace() {
-                let end = self.src[start..]
-                    .iter()
-                    .position(|c| !c.is_ascii_whitespace())
-                    .map_or(self.src.len(), |n| start + n);
-                self.advance(end);
+                let mut i = start;
+                while let Some(&c) = self.src.get(i) {
+                    if !c.is_ascii_whitespace() {
+                        break;
+                    }
+                    self.line += u32::from(c == b'\n');
+                    i += 1;
+                }
+                self.pos = i;
                 continue;
             }
             let line_comment = match self.lang {
@@ -377,9 +402,9 @@ impl Lexer<'_> {
                 _ => b == b'/' && self.at(start + 1) == b'/',
             };
             if line_comment {
-                let end =
+                // Up to the newline, not past it: no line is passed.
+                self.pos =
                     memchr::memchr(b'\n', &self.src[start..]).map_or(self.src.len(), |n| start + n);
-                self.advance(end);
                 self.comment(start, line);
                 continue;
             }
@@ -403,15 +428,10 @@ impl Lexer<'_> {
                     self.push(STRING, start, line);
                     continue;
                 }
-                self.advance(word_end);
+                // A word holds no newline.
+                self.pos = word_end;
                 let word = &self.src[start..word_end];
-                // Keywords are short: a longer word is a name without a search.
-                let code = if word.len() > 12 {
-                    IDENT
-                } else {
-                    kw.binary_search_by(|(k, _)| (*k).cmp(word))
-                        .map_or(IDENT, |i| kw[i].1)
-                };
+                let code = keyword(kw, word);
                 self.push(code, start, line);
                 continue;
             }
@@ -428,7 +448,7 @@ impl Lexer<'_> {
                     }
                     i += 1;
                 }
-                self.advance(i);
+                self.pos = i;
                 self.push(NUMBER, start, line);
                 continue;
             }
@@ -456,7 +476,7 @@ impl Lexer<'_> {
                 self.push(STRING, start, line);
                 continue;
             }
-            self.advance(start + 1);
+            self.pos = start + 1;
             let code = PUNCT
                 .iter()
                 .position(|&p| p == b)
