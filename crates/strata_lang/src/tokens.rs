@@ -243,12 +243,29 @@ pub struct Lexed {
     pub comments: Vec<Comment>,
 }
 
+/// Bytes that may start (bit 1) or continue (bit 2) a name: letters, `_`, `$`, and every byte
+/// of a non-ASCII character; digits continue only.
+const NAME: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80 {
+            t[b] = 3;
+        } else if c.is_ascii_digit() {
+            t[b] = 2;
+        }
+        b += 1;
+    }
+    t
+};
+
 fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80
+    NAME[usize::from(b)] & 1 != 0
 }
 
 fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+    NAME[usize::from(b)] & 2 != 0
 }
 
 struct Lexer<'a> {
@@ -543,7 +560,11 @@ pub fn lex(lang: Lang, src: &[u8]) -> Lexed {
         src,
         pos: 0,
         line: 1,
-        out: Lexed::default(),
+        out: Lexed {
+            // About one token per five bytes of code.
+            tokens: Vec::with_capacity(src.len() / 5),
+            comments: Vec::new(),
+        },
     }
     .run()
 }
@@ -649,12 +670,15 @@ fn signature(lang: Lang, src: &[u8], span: &[crate::tokens::Token], name: &str) 
 fn collapse(text: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(text);
     let mut out = String::with_capacity(text.len().min(max + 3));
+    let mut chars = 0;
     for (n, word) in text.split_whitespace().enumerate() {
         if n > 0 {
             out.push(' ');
+            chars += 1;
         }
         out.push_str(word);
-        if out.chars().count() > max {
+        chars += word.chars().count();
+        if chars > max {
             let cut: String = out.chars().take(max).collect();
             return format!("{}…", cut.trim_end());
         }
