@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use strata_lang::Visibility;
 
-use crate::find::words;
+use crate::find::{contains_ignore_case, words};
 use crate::{Index, Project};
 
 /// One piece of context.
@@ -193,11 +193,21 @@ impl Project {
                         .cloned()
                         .collect()
                 };
+                // A name can match only if it holds a task word's first four letters.
+                let stems: Vec<&str> = wanted.iter().map(|w| &w[..w.len().min(4)]).collect();
+                let may = |name: &str| stems.iter().any(|s| contains_ignore_case(name, s));
                 for (file, f) in facts.iter().enumerate() {
-                    let path_words = words(&self.sources[file].path);
-                    let in_path = hits(&path_words);
+                    let path = &self.sources[file].path;
+                    let in_path = if may(path) {
+                        hits(&words(path))
+                    } else {
+                        Vec::new()
+                    };
                     let mut best: Vec<(f64, usize, Vec<String>)> = Vec::new();
                     for (k, d) in f.definitions.iter().enumerate() {
+                        if !may(&d.name) {
+                            continue;
+                        }
                         let h = hits(&words(&d.name));
                         if !h.is_empty() {
                             #[allow(clippy::cast_precision_loss)]

@@ -132,6 +132,49 @@ pub fn match_score(name: &str, query: &str, qwords: &[String]) -> u32 {
     0
 }
 
+/// Whether `hay` holds `needle` (lower-case ASCII) ignoring ASCII case.
+pub(crate) fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    if h.len() < n.len() {
+        return false;
+    }
+    let last_start = h.len() - n.len();
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &h[..=last_start])
+        .any(|i| h[i + 1..i + n.len()].eq_ignore_ascii_case(rest))
+}
+
+/// Whether the letters of `needle` (lower-case ASCII) appear in `hay` in order, ignoring case.
+fn subsequence_ignore_case(hay: &str, needle: &str) -> bool {
+    let mut want = needle.bytes().peekable();
+    for b in hay.bytes() {
+        if want.peek().is_some_and(|w| b.eq_ignore_ascii_case(w)) {
+            want.next();
+        }
+    }
+    want.peek().is_none()
+}
+
+/// A cheap necessary condition for [`match_score`] > 0, so most names are never split into
+/// words: every tier but initials needs the first query word inside the name; initials need
+/// the first letter, then the query's letters in order.
+fn may_match(name: &str, query: &str, qwords: &[String]) -> bool {
+    let Some(first) = qwords.first() else {
+        return name == query;
+    };
+    name == query
+        || contains_ignore_case(name, first)
+        || (qwords.len() == 1
+            && name
+                .bytes()
+                .next()
+                .zip(first.bytes().next())
+                .is_some_and(|(a, b)| a.eq_ignore_ascii_case(&b))
+            && subsequence_ignore_case(name, first))
+}
+
 fn prefixes_in_order(nwords: &[String], qwords: &[String]) -> bool {
     let mut i = 0;
     for q in qwords {
@@ -179,6 +222,9 @@ impl Project {
                 if options.kind.as_deref().is_some_and(|k| d.kind.group() != k) {
                     continue;
                 }
+                if !may_match(&d.name, query, &qwords) {
+                    continue;
+                }
                 let score = match_score(&d.name, query, &qwords);
                 if score > 0 {
                     found.push((score, file, d));
@@ -189,18 +235,15 @@ impl Project {
             let s = &self.sources[file];
             s.module.is_some_and(|m| interfaces.contains(m, &s.path))
         };
-        found.sort_by(|x, y| {
-            let key = |(score, file, d): &(u32, usize, &Definition)| {
-                (
-                    std::cmp::Reverse(*score),
-                    std::cmp::Reverse(fan_in[*file]),
-                    !interface(*file),
-                    d.visibility != Visibility::Public,
-                    self.sources[*file].path.as_str(),
-                    d.start_line,
-                )
-            };
-            key(x).cmp(&key(y))
+        found.sort_by_cached_key(|&(score, file, d)| {
+            (
+                std::cmp::Reverse(score),
+                std::cmp::Reverse(fan_in[file]),
+                !interface(file),
+                d.visibility != Visibility::Public,
+                self.sources[file].path.as_str(),
+                d.start_line,
+            )
         });
         let omitted = found.len().saturating_sub(options.limit);
         found.truncate(options.limit);
