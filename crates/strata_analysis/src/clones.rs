@@ -35,7 +35,7 @@ pub struct ClonePair {
 pub const MAX_GROUP_PAIRS: usize = 10;
 
 /// Every clone pair among `units` of at least `min_tokens` tokens.
-pub fn clones(units: &[Unit<'_>], min_tokens: usize) -> Vec<ClonePair> {
+pub fn clone_pairs(units: &[Unit<'_>], min_tokens: usize) -> Vec<ClonePair> {
     let hasher = BuildHasherDefault::<DefaultHasher>::default();
     let mut groups: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
@@ -141,7 +141,7 @@ mod tests {
             unit(3, 1, 10, &t2, 3),
             unit(4, 1, 10, &t1[..40], 1),
         ];
-        let pairs = clones(&units, 50);
+        let pairs = clone_pairs(&units, 50);
         assert_eq!(
             pairs,
             vec![
@@ -163,16 +163,16 @@ mod tests {
             ]
         );
         // Below the minimum, nothing.
-        assert!(clones(&units, 61).is_empty());
+        assert!(clone_pairs(&units, 61).is_empty());
     }
 
     #[test]
     fn nested_spans_of_one_file_are_not_clones_and_big_groups_are_stars() {
         let t: Vec<u8> = vec![9; 50];
         let nested = [unit(0, 1, 20, &t, 1), unit(0, 5, 10, &t, 1)];
-        assert!(clones(&nested, 50).is_empty());
+        assert!(clone_pairs(&nested, 50).is_empty());
         let many: Vec<Unit<'_>> = (0..20).map(|f| unit(f, 1, 5, &t, 1)).collect();
-        let pairs = clones(&many, 50);
+        let pairs = clone_pairs(&many, 50);
         assert_eq!(pairs.len(), 19);
         assert!(pairs.iter().all(|p| p.a == 0));
     }

@@ -18,6 +18,7 @@ pub mod tree;
 pub mod ts;
 
 pub use rust::test_code as rust_test_code;
+pub use tokens::codes as token_codes;
 pub use tree::{FileId, FileRead, SourceTree, content_hash, mtime_ns};
 
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use strata_analysis::{Unit, clones, similarity};
+use strata_analysis::{Unit, clone_pairs, similarity};
 use strata_lang::Lang;
 use strata_rules::{CloneSpan, CodeClone};
 
@@ -102,7 +102,7 @@ impl Project {
                 name: names[i].to_owned(),
             }
         };
-        clones(&units, min_tokens)
+        clone_pairs(&units, min_tokens)
             .into_iter()
             .map(|p| CodeClone {
                 a: span(p.a),
@@ -283,7 +283,7 @@ impl Project {
             }
             SimilarQuery::Snippet { lang, code, at } => (*lang, code.clone(), None, at.clone()),
         };
-        let tokens = strata_lang::tokens::codes(lang, code.as_bytes());
+        let tokens = strata_lang::token_codes(lang, code.as_bytes());
         let facts = index.facts();
         let mut scored: Vec<(f64, usize, usize)> = Vec::new();
         for (file, f) in facts.iter().enumerate() {

@@ -224,7 +224,7 @@ impl Project {
         let clones = if duplicate_code {
             self.code_clones(
                 index,
-                strata_rules::rules::duplicate_code::min_tokens(&self.settings),
+                strata_rules::duplicate_code_min_tokens(&self.settings),
             )
         } else {
             Vec::new()
