@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use strata_graph::{FileEdge, SourceFile};
 use strata_lang::{DefKind, Definition, Lang, Visibility};
-use strata_rules::{Context, GraphInput, Interfaces};
+use strata_rules::{GraphInput, Interfaces};
 
 use crate::{Index, Project};
 
@@ -200,7 +200,7 @@ impl Project {
     pub fn find(&self, index: &Index, query: &str, options: &FindOptions) -> FindDoc {
         let qwords = words(query);
         let facts = index.facts();
-        let declared: Vec<_> = self.modules.iter().map(|m| m.declared.clone()).collect();
+        let declared = self.declared_modules();
         let interfaces = Interfaces::new(&declared);
         let mut fan_in = vec![0usize; self.sources.len()];
         for e in &index.file_edges {
@@ -331,9 +331,11 @@ impl Project {
         let mut module_edges = index.module_edges.clone();
         let idx = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         for &t in targets {
-            let exists = edges
-                .iter()
-                .any(|e| e.from == idx(from_idx) && e.to == idx(t));
+            // The index's edges are sorted by (from, to), one per pair.
+            let exists = index
+                .file_edges
+                .binary_search_by(|e| (e.from, e.to).cmp(&(idx(from_idx), idx(t))))
+                .is_ok();
             if t == from_idx || exists {
                 continue;
             }
@@ -350,16 +352,8 @@ impl Project {
             }
         }
         edges.sort_unstable();
-        let declared: Vec<_> = self.modules.iter().map(|m| m.declared.clone()).collect();
-        let cx = Context::new(
-            &self.config,
-            &self.config_path,
-            &declared,
-            &self.discovery.invalid_schemas,
-            &self.settings,
-        )
-        .with_graph(GraphInput::new(&sources, &edges, &module_edges))
-        .with_files(&self.discovery.files);
+        let declared = self.declared_modules();
+        let cx = self.rule_context(&declared, GraphInput::new(&sources, &edges, &module_edges));
         let findings = strata_rules::run_only(&cx, &IMPORT_RULES);
         let from_name = from_module.map(|m| self.modules[m].name());
         let mut out: BTreeMap<usize, Vec<WhyNot>> = BTreeMap::new();

@@ -218,7 +218,7 @@ pub(crate) fn build(project: &Project) -> Index {
         }
     }
 
-    let declared: Vec<_> = project.modules.iter().map(|m| m.declared.clone()).collect();
+    let declared = project.declared_modules();
     let endpoints = Endpoints::from_modules(&declared);
     let mut warnings = Vec::new();
     let mut cache = project.use_cache.then(|| {

@@ -47,7 +47,8 @@ use std::time::Instant;
 use strata_diagnostics::{Diagnostic, Summary};
 use strata_rules::{Context, GraphInput, Phase, RuleSettings};
 use strata_workspace::{
-    CONFIG_FILE, ConfigError, Discovery, LoadedConfig, ModuleSource, find_config, load_config,
+    CONFIG_FILE, ConfigError, DeclaredModule, Discovery, LoadedConfig, ModuleSource, find_config,
+    load_config,
 };
 
 /// How to find and read the repository.
@@ -201,23 +202,37 @@ impl Project {
         report
     }
 
-    /// Run every enabled rule on an index already built.
-    pub fn check_with(&self, index: &Index) -> CheckReport {
-        let start = Instant::now();
-        let declared: Vec<_> = self.modules.iter().map(|m| m.declared.clone()).collect();
-        let cx = Context::new(
+    /// The declarations of every module, in module order (what rules index by).
+    pub(crate) fn declared_modules(&self) -> Vec<DeclaredModule> {
+        self.modules.iter().map(|m| m.declared.clone()).collect()
+    }
+
+    /// What rules see: the configuration, `declared` (from [`Project::declared_modules`]),
+    /// this graph and every file of the repository.
+    pub(crate) fn rule_context<'a>(
+        &'a self,
+        declared: &'a [DeclaredModule],
+        graph: GraphInput<'a>,
+    ) -> Context<'a> {
+        Context::new(
             &self.config,
             &self.config_path,
-            &declared,
+            declared,
             &self.discovery.invalid_schemas,
             &self.settings,
         )
-        .with_graph(GraphInput::new(
-            &self.sources,
-            &index.file_edges,
-            &index.module_edges,
-        ))
-        .with_files(&self.discovery.files);
+        .with_graph(graph)
+        .with_files(&self.discovery.files)
+    }
+
+    /// Run every enabled rule on an index already built.
+    pub fn check_with(&self, index: &Index) -> CheckReport {
+        let start = Instant::now();
+        let declared = self.declared_modules();
+        let cx = self.rule_context(
+            &declared,
+            GraphInput::new(&self.sources, &index.file_edges, &index.module_edges),
+        );
         // Clones are found only for `duplicate-code`, and only when it is on.
         let duplicate_code = strata_rules::rule("duplicate-code")
             .is_some_and(|r| self.settings.level(r).severity().is_some());
