@@ -358,11 +358,11 @@ impl<'a> Parser<'a> {
                 }
                 Kind::Ident if self.text(t) == b"type" => {
                     import_section = false;
-                    self.type_decl();
+                    self.grouped_decl(Self::type_spec);
                 }
                 Kind::Ident if self.text(t) == b"const" => {
                     import_section = false;
-                    self.const_decl();
+                    self.grouped_decl(Self::const_spec);
                 }
                 _ => {
                     import_section = false;
@@ -477,11 +477,13 @@ impl<'a> Parser<'a> {
         self.push_def(t, kind, func.start, last);
     }
 
-    fn type_decl(&mut self) {
+    /// A `type` or `const` declaration after its keyword: one spec, or a group `( … )` of
+    /// specs, each read by `spec` from its first name.
+    fn grouped_decl(&mut self, spec: fn(&mut Self, Tok) -> Stop) {
         let t = self.next_skip_lines();
         if t.kind != Kind::Op(b'(') {
             if t.kind == Kind::Ident {
-                self.type_spec(t);
+                spec(self, t);
             } else {
                 self.decl_from(t);
             }
@@ -492,7 +494,7 @@ impl<'a> Parser<'a> {
             let stop = match t.kind {
                 Kind::Eof | Kind::Op(b')') => return,
                 Kind::Newline | Kind::Op(b';') => continue,
-                Kind::Ident => self.type_spec(t),
+                Kind::Ident => spec(self, t),
                 _ => self.decl_from(t).1,
             };
             if stop != Stop::End {
@@ -530,30 +532,6 @@ impl<'a> Parser<'a> {
         let (last, stop) = self.decl_from(t);
         self.push_def(name, kind, name.start, last);
         stop
-    }
-
-    fn const_decl(&mut self) {
-        let t = self.next_skip_lines();
-        if t.kind != Kind::Op(b'(') {
-            if t.kind == Kind::Ident {
-                self.const_spec(t);
-            } else {
-                self.decl_from(t);
-            }
-            return;
-        }
-        loop {
-            let t = self.lx.next();
-            let stop = match t.kind {
-                Kind::Eof | Kind::Op(b')') => return,
-                Kind::Newline | Kind::Op(b';') => continue,
-                Kind::Ident => self.const_spec(t),
-                _ => self.decl_from(t).1,
-            };
-            if stop != Stop::End {
-                return;
-            }
-        }
     }
 
     /// `Name {, Name} [Type] [= Values]`, from its first name: one constant per name but `_`.
