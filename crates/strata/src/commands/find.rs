@@ -3,27 +3,15 @@
 use std::fmt::Write as _;
 
 use strata_project::{FindDoc, FindOptions};
-use strata_workspace::error::closest;
 
 use crate::ExitStatus;
 use crate::args::{FindArgs, FindKind, Format, GlobalArgs};
-use crate::printer::{Hinted, Printer};
+use crate::printer::Printer;
 
 pub fn run(global: &GlobalArgs, args: &FindArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
-    if let Some(name) = &args.module
-        && project.module(name).is_none()
-    {
-        let names = project.modules.iter().map(strata_project::Module::name);
-        let hint = match closest(name, names) {
-            Some(c) => format!("did you mean `{c}`? `strata modules` lists every module"),
-            None => "`strata modules` lists every module".into(),
-        };
-        return Err(Hinted {
-            message: format!("no module is named `{name}`"),
-            hint,
-        }
-        .into());
+    if let Some(name) = &args.module {
+        super::require_module(project, name)?;
     }
     let index = project.index();
     for w in &index.warnings {

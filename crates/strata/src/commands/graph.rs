@@ -3,27 +3,15 @@
 use std::fmt::Write as _;
 
 use strata_project::{Level, Problems};
-use strata_workspace::error::closest;
 
 use crate::ExitStatus;
 use crate::args::{Format, GlobalArgs, GraphArgs, GraphLevel};
-use crate::printer::{Hinted, Printer};
+use crate::printer::Printer;
 
 pub fn run(global: &GlobalArgs, args: &GraphArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
-    if let Some(focus) = &args.focus
-        && project.module(focus).is_none()
-    {
-        let names = project.modules.iter().map(strata_project::Module::name);
-        let hint = match closest(focus, names) {
-            Some(c) => format!("did you mean `{c}`? `strata modules` lists every module"),
-            None => "`strata modules` lists every module".into(),
-        };
-        return Err(Hinted {
-            message: format!("no module is named `{focus}`"),
-            hint,
-        }
-        .into());
+    if let Some(focus) = &args.focus {
+        super::require_module(project, focus)?;
     }
     let index = project.index();
     for w in &index.warnings {

@@ -16,9 +16,27 @@ pub mod similar;
 pub mod waves;
 
 use strata_project::{LoadOptions, Project};
+use strata_workspace::error::closest;
 
 use crate::args::GlobalArgs;
-use crate::printer::Printer;
+use crate::printer::{Hinted, Printer};
+
+/// An error with a "did you mean" unless the project has a module named `name`.
+pub fn require_module(project: &Project, name: &str) -> anyhow::Result<()> {
+    if project.module(name).is_some() {
+        return Ok(());
+    }
+    let names = project.modules.iter().map(strata_project::Module::name);
+    let hint = match closest(name, names) {
+        Some(c) => format!("did you mean `{c}`? `strata modules` lists every module"),
+        None => "`strata modules` lists every module".into(),
+    };
+    Err(Hinted {
+        message: format!("no module is named `{name}`"),
+        hint,
+    }
+    .into())
+}
 
 /// Load the repository the global flags name, and report problems of the walk.
 ///
