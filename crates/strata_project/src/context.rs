@@ -268,29 +268,55 @@ impl Project {
         let mut items = Vec::new();
         let mut omitted = Vec::new();
         let mut used = 0;
+        // Takes `item` when it fits the budget left; gives it back when it does not.
+        let mut take = |item: ContextItem, items: &mut Vec<ContextItem>| {
+            if used + item.tokens <= budget {
+                used += item.tokens;
+                items.push(item);
+                Ok(())
+            } else {
+                Err(item)
+            }
+        };
         for (file, cand) in ranked {
             let path = &self.sources[file].path;
-            let lines = read_lines(&self.root.join(path));
-            if lines.is_empty() {
-                continue;
-            }
             let f = &facts[file];
-            let mut options: Vec<ContextItem> = Vec::new();
-            if cand.named {
-                options.push(item(path, 1, lines.len(), "file", &cand.reason, &lines));
+            // Named files and definitions first; signatures when nothing bigger fits, or for
+            // files that are context rather than the subject. Only the first two need the text.
+            let lines = if cand.named || !cand.defs.is_empty() {
+                read_lines(&self.root.join(path))
+            } else {
+                Vec::new()
+            };
+            let mut placed = false;
+            if cand.named && !lines.is_empty() {
+                let whole = item(path, 1, lines.len(), "file", &cand.reason, &lines);
+                match take(whole, &mut items) {
+                    Ok(()) => placed = true,
+                    Err(whole) => omitted.push(Omitted {
+                        path: path.clone(),
+                        reason: "the whole file is over the budget left".into(),
+                        tokens: whole.tokens,
+                    }),
+                }
             }
-            if !cand.defs.is_empty() {
+            if !placed && !lines.is_empty() {
                 for (k, why) in &cand.defs {
                     let d = &f.definitions[*k];
-                    options.push(item(
-                        path,
-                        d.start_line as usize,
-                        d.end_line as usize,
-                        "definition",
-                        why,
-                        &lines,
-                    ));
+                    let start = d.start_line as usize;
+                    let o = item(path, start, d.end_line as usize, "definition", why, &lines);
+                    match take(o, &mut items) {
+                        Ok(()) => placed = true,
+                        Err(o) => omitted.push(Omitted {
+                            path: format!("{}:{}-{}", o.path, o.start_line, o.end_line),
+                            reason: "over the budget left".into(),
+                            tokens: o.tokens,
+                        }),
+                    }
                 }
+            }
+            if placed {
+                continue;
             }
             let signatures: Vec<String> = f
                 .definitions
@@ -298,63 +324,25 @@ impl Project {
                 .filter(|d| d.visibility == Visibility::Public && !d.signature.is_empty())
                 .map(|d| format!("{}: {}", d.start_line, d.signature))
                 .collect();
-            let sig_item = (!signatures.is_empty()).then(|| {
-                let text = signatures.join("\n") + "\n";
-                ContextItem {
+            if signatures.is_empty() {
+                continue;
+            }
+            let text = signatures.join("\n") + "\n";
+            let sig = ContextItem {
+                path: path.clone(),
+                start_line: f.definitions.first().map_or(1, |d| d.start_line),
+                end_line: f.definitions.last().map_or(1, |d| d.end_line),
+                kind: "signatures",
+                reason: cand.reason.clone(),
+                tokens: estimate_tokens(&text),
+                text,
+            };
+            if let Err(sig) = take(sig, &mut items) {
+                omitted.push(Omitted {
                     path: path.clone(),
-                    start_line: f.definitions.first().map_or(1, |d| d.start_line),
-                    end_line: f.definitions.last().map_or(1, |d| d.end_line),
-                    kind: "signatures",
-                    reason: cand.reason.clone(),
-                    tokens: estimate_tokens(&text),
-                    text,
-                }
-            });
-            // Named files and definitions first; signatures when nothing bigger fits, or
-            // for files that are context rather than the subject.
-            let mut placed = false;
-            if cand.named {
-                let whole = options.remove(0);
-                if used + whole.tokens <= budget {
-                    used += whole.tokens;
-                    items.push(whole);
-                    placed = true;
-                } else {
-                    omitted.push(Omitted {
-                        path: path.clone(),
-                        reason: "the whole file is over the budget left".into(),
-                        tokens: whole.tokens,
-                    });
-                }
-            }
-            if !placed {
-                for o in options {
-                    if used + o.tokens <= budget {
-                        used += o.tokens;
-                        items.push(o);
-                        placed = true;
-                    } else {
-                        omitted.push(Omitted {
-                            path: format!("{}:{}-{}", o.path, o.start_line, o.end_line),
-                            reason: "over the budget left".into(),
-                            tokens: o.tokens,
-                        });
-                    }
-                }
-            }
-            if !placed {
-                match sig_item {
-                    Some(s) if used + s.tokens <= budget => {
-                        used += s.tokens;
-                        items.push(s);
-                    }
-                    Some(s) => omitted.push(Omitted {
-                        path: path.clone(),
-                        reason: "its signatures are over the budget left".into(),
-                        tokens: s.tokens,
-                    }),
-                    None => {}
-                }
+                    reason: "its signatures are over the budget left".into(),
+                    tokens: sig.tokens,
+                });
             }
         }
         let rules = self.context_rules(items.iter().map(|i| i.path.as_str()));
