@@ -1,10 +1,20 @@
-//! Against generated corpora (several seeds): `find` by a definition's exact name puts that
-//! definition first, or tied first, for at least 99 % of names sampled across the five
-//! languages.
+//! Against generated corpora: `find` by a definition's exact name puts that definition first,
+//! or tied first, for at least 99 % of names sampled across the five languages (several
+//! seeds); `context` stays within every budget.
 #![allow(clippy::print_stdout, clippy::cast_precision_loss)]
 
 use strata_project::{FindOptions, LoadOptions, Project};
-use strata_test::generate;
+use strata_test::{Corpus, generate};
+
+/// The corpus as a project, without a cache.
+fn load(corpus: &Corpus) -> Project {
+    Project::load(&LoadOptions {
+        root: Some(corpus.root().to_path_buf()),
+        no_cache: true,
+        ..LoadOptions::default()
+    })
+    .expect("the corpus loads")
+}
 
 #[test]
 fn an_exact_name_finds_its_definition_first() {
@@ -13,12 +23,7 @@ fn an_exact_name_finds_its_definition_first() {
         let Some(corpus) = generate(3000, seed, &[]) else {
             return;
         };
-        let project = Project::load(&LoadOptions {
-            root: Some(corpus.root().to_path_buf()),
-            no_cache: true,
-            ..LoadOptions::default()
-        })
-        .expect("the corpus loads");
+        let project = load(&corpus);
         let index = project.index();
         // Every 90th definition (a deterministic sample over every file and kind).
         let mut sample = Vec::new();
@@ -69,12 +74,7 @@ fn context_stays_within_every_budget() {
     let Some(corpus) = generate(1500, 34, &[]) else {
         return;
     };
-    let project = Project::load(&LoadOptions {
-        root: Some(corpus.root().to_path_buf()),
-        no_cache: true,
-        ..LoadOptions::default()
-    })
-    .expect("the corpus loads");
+    let project = load(&corpus);
     let index = project.index();
     for task in [
         "load the user session",
