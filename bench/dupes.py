@@ -38,13 +38,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-TOOLS = REPO / "target" / "bench-tools"
-CORPORA = REPO / "target" / "bench-corpora"
-STRATA = REPO / "target" / "release" / "strata"
-# The corpus generator: STRATA_GENREPO, or shared/bench/genrepo.py beside the repository.
-GENREPO = Path(os.environ.get("STRATA_GENREPO", REPO.parent / "shared" / "bench" / "genrepo.py"))
+from peers import CORPORA, GENREPO, STRATA, TOOLS, need_genrepo, sh
 
 SEED = 7
 RATE = "0.1"
@@ -62,17 +56,6 @@ LANGS = {
 }
 
 NOTES: list[str] = []
-
-
-def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
-
-
-def need_genrepo() -> None:
-    """Stop with one clear line when the generator the benchmarks' corpora come from is missing."""
-    if not GENREPO.is_file():
-        sys.exit(f"error: the corpus generator {GENREPO} is missing: put the `shared/` folder beside the "
-                 "repository or set STRATA_GENREPO=/path/to/genrepo.py")
 
 
 def need_strata() -> None:
