@@ -161,6 +161,21 @@ fn dupes_reports_the_renamed_copy_across_modules() {
 }
 
 #[test]
+fn dupes_without_the_cache_finds_the_same_and_writes_nothing() {
+    let t = repo();
+    let cold = t.run(&["--no-cache", "dupes", "--format", "json"]);
+    assert!(
+        !t.root().join(".strata").exists(),
+        "--no-cache wrote a cache"
+    );
+    let cached = t.run(&["dupes", "--format", "json"]);
+    assert!(t.root().join(".strata").exists());
+    let warm = t.run(&["dupes", "--format", "json"]);
+    assert_eq!(cold.stdout, cached.stdout);
+    assert_eq!(cold.stdout, warm.stdout);
+}
+
+#[test]
 fn similar_finds_the_copy_of_a_span_or_a_snippet() {
     let t = repo();
     assert_snapshot!(

@@ -20,6 +20,18 @@ pub const NUMBER: u8 = 2;
 const PUNCT: &[u8] = b"!%&*+,-./:;<=>?@^|~()[]{}#$\\";
 const KEYWORD_BASE: u8 = 3 + PUNCT.len() as u8;
 
+/// The code of each byte as a one-character token: its punctuation code, or [`IDENT`] for a
+/// byte that is no punctuation (a stray character).
+const PUNCT_CODE: [u8; 256] = {
+    let mut t = [IDENT; 256];
+    let mut i = 0;
+    while i < PUNCT.len() {
+        t[PUNCT[i] as usize] = 3 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 const RUST_KW: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
@@ -174,8 +186,13 @@ fn keywords(lang: Lang) -> &'static [&'static str] {
     }
 }
 
-/// A language's keywords with their codes, by first letter (`a`..`z`, then `A`..`Z`).
-type KeywordTable = [Vec<(&'static [u8], u8)>; 52];
+/// A language's keywords with their codes, by first letter (`a`..`z`, then `A`..`Z`), and
+/// for each first letter the set of its keywords' lengths (bit `n` for length `n`), so most
+/// names are told apart from every keyword without a comparison.
+struct KeywordTable {
+    slots: [Vec<(&'static [u8], u8)>; 52],
+    lengths: [u32; 52],
+}
 
 fn letter(b: u8) -> Option<usize> {
     match b {
@@ -189,10 +206,14 @@ fn keyword_table(lang: Lang) -> &'static KeywordTable {
     static TABLES: std::sync::OnceLock<[KeywordTable; 5]> = std::sync::OnceLock::new();
     let tables = TABLES.get_or_init(|| {
         Lang::ALL.map(|l| {
-            let mut t: KeywordTable = std::array::from_fn(|_| Vec::new());
+            let mut t = KeywordTable {
+                slots: std::array::from_fn(|_| Vec::new()),
+                lengths: [0; 52],
+            };
             for (i, k) in keywords(l).iter().enumerate() {
                 if let Some(slot) = letter(k.as_bytes()[0]) {
-                    t[slot].push((k.as_bytes(), KEYWORD_BASE + i as u8));
+                    t.slots[slot].push((k.as_bytes(), KEYWORD_BASE + i as u8));
+                    t.lengths[slot] |= 1 << k.len();
                 }
             }
             t
@@ -202,14 +223,36 @@ fn keyword_table(lang: Lang) -> &'static KeywordTable {
     &tables[i]
 }
 
-/// The code of a word: its keyword's, or [`IDENT`]. Keywords with the word's first letter are
-/// compared by length first, then byte by byte (they are short).
+/// A language's keywords, to give words their codes.
+pub(crate) struct Words(&'static KeywordTable);
+
+impl Words {
+    /// The code of a word: its keyword's, or [`IDENT`].
+    pub(crate) fn code(&self, word: &[u8]) -> u8 {
+        keyword(self.0, word)
+    }
+}
+
+pub(crate) fn words(lang: Lang) -> Words {
+    Words(keyword_table(lang))
+}
+
+/// The code of a one-character punctuation token.
+pub(crate) fn punct_code(b: u8) -> u8 {
+    PUNCT_CODE[usize::from(b)]
+}
+
+/// The code of a word: its keyword's, or [`IDENT`]. Only keywords with the word's first letter
+/// and length are compared, byte by byte (they are short).
 fn keyword(table: &KeywordTable, word: &[u8]) -> u8 {
     let Some(slot) = word.first().copied().and_then(letter) else {
         return IDENT;
     };
-    for &(k, code) in &table[slot] {
-        if k.len() == word.len() && k.iter().zip(word).all(|(a, b)| a == b) {
+    if word.len() >= 32 || table.lengths[slot] & (1 << word.len()) == 0 {
+        return IDENT;
+    }
+    for &(k, code) in &table.slots[slot] {
+        if k == word {
             return code;
         }
     }
@@ -475,7 +518,6 @@ impl Lexer<'_> {
                     Some(self.until(start + 3, b"\"\"\"", true))
                 }
                 (Lang::Go, b'`') => Some(self.until(start + 1, b"`", false)),
-                (Lang::Ts, b'`') => Some(self.until(start + 1, b"`", true)),
                 (Lang::Rust, b'\'') => match self.rust_quote(start) {
                     Some((end, false)) => Some(end),
                     Some((end, true)) => {
@@ -494,11 +536,7 @@ impl Lexer<'_> {
                 continue;
             }
             self.pos = start + 1;
-            let code = PUNCT
-                .iter()
-                .position(|&p| p == b)
-                .map_or(IDENT, |i| 3 + i as u8);
-            self.push(code, start, line);
+            self.push(PUNCT_CODE[usize::from(b)], start, line);
         }
         self.out
     }
@@ -553,8 +591,13 @@ impl Lexer<'_> {
 }
 
 /// Every token and comment of `src`, by the rules of `lang`. Never panics, whatever the
-/// bytes; an unterminated literal or comment runs to the end.
+/// bytes; an unterminated literal or comment runs to the end. TypeScript and JavaScript are
+/// lexed by their front-end's lexer (it tells regular expressions from division and splits
+/// template literals at their `${}`s).
 pub fn lex(lang: Lang, src: &[u8]) -> Lexed {
+    if lang == Lang::Ts {
+        return crate::ts::scan::lex(src);
+    }
     Lexer {
         lang,
         src,
@@ -569,22 +612,19 @@ pub fn lex(lang: Lang, src: &[u8]) -> Lexed {
     .run()
 }
 
-/// FNV-1a over the exact text of `tokens`: equal for two spans exactly when they are the same
-/// tokens (whatever the spacing and comments between them), so type-1 clones share it.
+/// A hash of the names and literals among `tokens`, in order. Two spans with the same codes
+/// (punctuation and keywords are their codes) are the same tokens exactly when these agree, so
+/// type-1 clones share it (up to hash collisions; it only tells type 1 from type 2).
 pub fn fingerprint(src: &[u8], tokens: &[Token]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for t in tokens {
-        for &b in src
-            .get(t.start as usize..t.end as usize)
-            .unwrap_or_default()
-            .iter()
-            .chain(&[0xff])
-        {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
+    tokens
+        .iter()
+        .filter(|t| t.code <= NUMBER)
+        .fold(0, |h: u64, t| {
+            let text = src
+                .get(t.start as usize..t.end as usize)
+                .unwrap_or_default();
+            (h.rotate_left(5) ^ crate::content_hash(text)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        })
 }
 
 /// The normalised codes of a text's tokens: what `strata similar --code` compares.
@@ -603,19 +643,31 @@ fn punct(code: u8) -> u8 {
 
 /// What every front-end does last: count the file's lines and [`describe`] its definitions.
 pub fn finish(lang: Lang, src: &[u8], facts: &mut FileFacts) {
+    count_lines(src, facts);
+    describe(lang, src, &mut facts.definitions);
+}
+
+/// [`finish`] for a front-end that lexed the file already.
+pub(crate) fn finish_lexed(lang: Lang, src: &[u8], lexed: &Lexed, facts: &mut FileFacts) {
+    count_lines(src, facts);
+    describe_lexed(lang, src, lexed, &mut facts.definitions);
+}
+
+fn count_lines(src: &[u8], facts: &mut FileFacts) {
     let newlines = memchr::memchr_iter(b'\n', src).count();
     let last = usize::from(!src.is_empty() && !src.ends_with(b"\n"));
     facts.lines = u32::try_from(newlines + last).unwrap_or(u32::MAX);
-    describe(lang, src, &mut facts.definitions);
 }
 
 /// Fill each definition's `tokens`, `fingerprint`, `signature` and `doc` from the file it was
 /// extracted from. The tokens are those whose first byte lies on the definition's lines.
 pub fn describe(lang: Lang, src: &[u8], defs: &mut [Definition]) {
-    if defs.is_empty() {
-        return;
+    if !defs.is_empty() {
+        describe_lexed(lang, src, &lex(lang, src), defs);
     }
-    let lexed = lex(lang, src);
+}
+
+fn describe_lexed(lang: Lang, src: &[u8], lexed: &Lexed, defs: &mut [Definition]) {
     let toks = &lexed.tokens;
     for def in defs.iter_mut() {
         let first = toks.partition_point(|t| t.line < def.start_line);
@@ -627,7 +679,7 @@ pub fn describe(lang: Lang, src: &[u8], defs: &mut [Definition]) {
             def.fingerprint = fingerprint(src, span);
         }
         def.signature = signature(lang, src, span, &def.name);
-        def.doc = doc(lang, src, &lexed, def.start_line, span);
+        def.doc = doc(lang, src, lexed, def.start_line, span);
     }
 }
 
@@ -666,18 +718,23 @@ fn signature(lang: Lang, src: &[u8], span: &[crate::tokens::Token], name: &str) 
     collapse(src.get(start..end).unwrap_or_default(), SIGNATURE_MAX)
 }
 
-/// Text with whitespace runs made one space, cut at `max` characters with an ellipsis.
+/// Text with runs of ASCII whitespace made one space, cut at `max` characters with an
+/// ellipsis.
 fn collapse(text: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(text);
     let mut out = String::with_capacity(text.len().min(max + 3));
     let mut chars = 0;
-    for (n, word) in text.split_whitespace().enumerate() {
+    for (n, word) in text.split_ascii_whitespace().enumerate() {
         if n > 0 {
             out.push(' ');
             chars += 1;
         }
         out.push_str(word);
-        chars += word.chars().count();
+        chars += if word.is_ascii() {
+            word.len()
+        } else {
+            word.chars().count()
+        };
         if chars > max {
             let cut: String = out.chars().take(max).collect();
             return format!("{}…", cut.trim_end());
@@ -821,13 +878,43 @@ mod tests {
             codes(Lang::Py, "'''a\n'b'\n''' rb\"x\" f'{y}' # c"),
             vec![STRING; 3]
         );
-        assert_eq!(codes(Lang::Ts, "`a ${b} }` // x"), vec![STRING]);
+        // A template's expressions are code; its text and a regular expression are literals.
+        assert_eq!(
+            codes(Lang::Ts, "`a ${b} }` // x"),
+            vec![STRING, IDENT, STRING]
+        );
+        let slash = punct_code(b'/');
+        assert_eq!(
+            codes(Lang::Ts, "x = /a+}b/g; y = a / b"),
+            vec![
+                IDENT,
+                punct_code(b'='),
+                STRING,
+                punct_code(b';'),
+                IDENT,
+                punct_code(b'='),
+                IDENT,
+                slash,
+                IDENT
+            ]
+        );
         assert_eq!(codes(Lang::Go, "`raw \\` x"), vec![STRING, IDENT]);
         assert_eq!(
             codes(Lang::Java, "\"\"\"\n text \" block\n\"\"\" 1.5e-3"),
             vec![STRING, NUMBER]
         );
-        assert_eq!(codes(Lang::Ts, "0x1F 1_000 .5"), vec![NUMBER; 3]);
+        assert_eq!(
+            codes(Lang::Ts, "0x1F 1_000 .5 1.5e-3 0xE-1"),
+            vec![
+                NUMBER,
+                NUMBER,
+                NUMBER,
+                NUMBER,
+                NUMBER,
+                punct_code(b'-'),
+                NUMBER
+            ]
+        );
         let kw = codes(Lang::Go, "func f() { return }");
         assert_eq!(kw[1], IDENT);
         assert!(kw[0] >= KEYWORD_BASE && kw[5] >= KEYWORD_BASE);

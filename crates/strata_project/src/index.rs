@@ -59,8 +59,18 @@ fn file_rules_key(project: &Project, endpoints: &Endpoints) -> u64 {
     content_hash(key.as_bytes())
 }
 
+/// How much a scan does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Everything: facts, file-rule findings, resolved imports and the graphs.
+    Full,
+    /// Each file's facts only (definitions, imports unresolved): no findings, no edges.
+    Facts,
+}
+
 fn read_file(
     project: &Project,
+    scope: Scope,
     s: &SourceFile,
     endpoints: &Endpoints,
     walked: Option<FileMeta>,
@@ -95,6 +105,9 @@ fn read_file(
     let hash = content_hash(&bytes);
     let run_rules = || {
         let mut findings = Vec::new();
+        if scope == Scope::Facts {
+            return findings;
+        }
         let cx = FileContext {
             path: &s.path,
             module: s.module.map_or("", |m| project.modules[m].name()),
@@ -205,7 +218,9 @@ impl Index {
     }
 }
 
-pub(crate) fn build(project: &Project) -> Index {
+/// Scan the project. A [`Scope::Facts`] scan must not use the cache (it would save entries
+/// without findings or resolutions).
+pub(crate) fn build(project: &Project, scope: Scope) -> Index {
     let tree = SourceTree::new(project.root.clone(), project.discovery.files.clone());
     let sources = &project.sources;
 
@@ -221,7 +236,7 @@ pub(crate) fn build(project: &Project) -> Index {
     let declared = project.declared_modules();
     let endpoints = Endpoints::from_modules(&declared);
     let mut warnings = Vec::new();
-    let mut cache = project.use_cache.then(|| {
+    let mut cache = (project.use_cache && scope == Scope::Full).then(|| {
         Cache::load(
             &project.root,
             file_rules_key(project, &endpoints),
@@ -252,7 +267,15 @@ pub(crate) fn build(project: &Project) -> Index {
         .zip(walked.into_par_iter())
         .zip(aligned.into_par_iter())
         .map(|((s, walked), cached)| {
-            let r = read_file(project, s, &endpoints, walked, cached, cache.as_ref());
+            let r = read_file(
+                project,
+                scope,
+                s,
+                &endpoints,
+                walked,
+                cached,
+                cache.as_ref(),
+            );
             if let Some(progress) = &project.progress {
                 progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
             }
@@ -299,6 +322,7 @@ pub(crate) fn build(project: &Project) -> Index {
 
     // Resolve what has no valid resolution, with resolvers for those languages only.
     let pending: Vec<usize> = (0..sources.len())
+        .filter(|_| scope == Scope::Full)
         .filter(|&i| entries[i].as_ref().is_some_and(|e| e.resolved.is_none()))
         .collect();
     let langs: BTreeSet<Lang> = if key_holds {

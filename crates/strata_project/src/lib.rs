@@ -104,6 +104,8 @@ pub struct Project {
     pub progress: Option<Progress>,
     /// The scan [`Project::index`] made and keeps.
     index: OnceLock<Index>,
+    /// The scan [`Project::facts_index`] made without the cache.
+    facts_index: OnceLock<Index>,
 }
 
 /// A progress callback: the number of source files read so far.
@@ -150,9 +152,13 @@ impl Project {
             .as_deref()
             .map(|p| relative(&root, p))
             .unwrap_or_default();
-        let discovery = strata_workspace::discover(&root, config.clone(), options.jobs, |name| {
-            Lang::from_path(name).is_some()
-        });
+        // Sizes and modification times serve only the cache.
+        let wants_meta: fn(&str) -> bool = if options.no_cache {
+            |_| false
+        } else {
+            |name| Lang::from_path(name).is_some()
+        };
+        let discovery = strata_workspace::discover(&root, config.clone(), options.jobs, wants_meta);
         let (modules, sources) = module::assign(&discovery);
         Ok(Project {
             root,
@@ -165,19 +171,32 @@ impl Project {
             use_cache: !options.no_cache,
             progress: None,
             index: OnceLock::new(),
+            facts_index: OnceLock::new(),
         })
     }
 
     /// Read every source file once and build the import graph (parallel; `jobs` threads as
     /// loaded). Each call scans again; [`Project::index`] scans once and keeps the result.
     pub fn scan(&self) -> Index {
-        index::build(self)
+        index::build(self, index::Scope::Full)
     }
 
     /// The project's scan, made on the first call and kept for the project's lifetime (a
     /// project is a snapshot of the repository as loaded).
     pub fn index(&self) -> &Index {
         self.index.get_or_init(|| self.scan())
+    }
+
+    /// A scan for what needs each file's facts and no graph (`dupes`): the project's
+    /// [`Project::index`] when the cache is on (a cold scan then fills the cache for the next
+    /// command) or already made; otherwise one that resolves no import and runs no file rule,
+    /// so its edges and file findings are empty.
+    pub fn facts_index(&self) -> &Index {
+        if self.use_cache || self.index.get().is_some() {
+            return self.index();
+        }
+        self.facts_index
+            .get_or_init(|| index::build(self, index::Scope::Facts))
     }
 
     /// The module named `name`.

@@ -58,3 +58,34 @@ fn every_rule_has_a_fixture_and_a_snapshot() {
         insta::assert_snapshot!(rule.id(), text);
     }
 }
+
+#[test]
+fn a_facts_only_scan_leaves_the_full_index_whole() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/internal-import");
+    let options = LoadOptions {
+        root: Some(root),
+        jobs: 1,
+        no_cache: true,
+        ..LoadOptions::default()
+    };
+    let project = Project::load(&options).expect("fixture loads");
+    let facts = project.facts_index();
+    assert!(facts.file_edges.is_empty() && facts.file_findings.is_empty());
+    let defs = |i: &strata_project::Index| {
+        i.facts()
+            .iter()
+            .map(|f| f.definitions.len())
+            .collect::<Vec<_>>()
+    };
+    let facts_defs = defs(facts);
+    let full = project.index();
+    assert!(!full.file_edges.is_empty(), "the fixture has imports");
+    assert_eq!(facts_defs, defs(full));
+    assert!(
+        project
+            .check()
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "internal-import")
+    );
+}

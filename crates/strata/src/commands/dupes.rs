@@ -8,7 +8,7 @@ use crate::printer::Printer;
 
 pub fn run(global: &GlobalArgs, args: &DupesArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
-    let index = project.index();
+    let index = project.facts_index();
     for w in &index.warnings {
         printer.warn(w);
     }

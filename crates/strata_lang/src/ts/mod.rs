@@ -3,7 +3,7 @@
 //! `moduleResolution: bundler`.
 
 mod resolve;
-mod scan;
+pub(crate) mod scan;
 
 use crate::{FileFacts, Frontend, Lang, Resolver, SourceTree, tokens};
 
@@ -15,8 +15,10 @@ impl Frontend for TsFrontend {
     }
 
     fn extract(&self, _path: &str, src: &[u8]) -> FileFacts {
-        let mut facts = scan::scan(src);
-        tokens::finish(Lang::Ts, src, &mut facts);
+        // Offsets count from past the byte order mark.
+        let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
+        let (mut facts, lexed) = scan::scan(src);
+        tokens::finish_lexed(Lang::Ts, src, &lexed, &mut facts);
         facts
     }
 

@@ -2,7 +2,7 @@
 //! with nested `${}`, regular expressions told from division by the previous token), then one
 //! pass over the tokens for imports and definitions.
 
-use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility};
+use crate::{DefKind, Definition, FileFacts, Import, ImportKind, Visibility, tokens};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -25,6 +25,20 @@ struct Token {
     /// 1-based byte column of `start`.
     column: u32,
 }
+
+/// Bytes that continue a name: letters, digits, `_`, `$` and every byte of a non-ASCII
+/// character.
+const NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c: u8 = 0;
+    loop {
+        t[c as usize] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+        if c == u8::MAX {
+            break t;
+        }
+        c += 1;
+    }
+};
 
 /// Nesting deeper than this (braces inside template expressions) is treated as flat: hostile
 /// input cannot grow the stack without bound.
@@ -53,6 +67,8 @@ struct Lexer<'a> {
     line: u32,
     line_start: usize,
     tokens: Vec<Token>,
+    /// Every comment, for the definitions' docs.
+    comments: Vec<tokens::Comment>,
     /// One entry per open `{`: true when it is a template literal's `${`.
     braces: Vec<bool>,
 }
@@ -65,6 +81,7 @@ impl<'a> Lexer<'a> {
             line: 1,
             line_start: 0,
             tokens: Vec::with_capacity(src.len() / 5),
+            comments: Vec::new(),
             braces: Vec::new(),
         }
     }
@@ -136,7 +153,17 @@ impl<'a> Lexer<'a> {
         self.push(Kind::Template, start, self.src.len(), line, line_start);
     }
 
-    fn run(mut self) -> Vec<Token> {
+    fn comment(&mut self, start: usize, first_line: u32) {
+        let to32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.comments.push(tokens::Comment {
+            start: to32(start),
+            end: to32(self.i),
+            first_line,
+            last_line: self.line,
+        });
+    }
+
+    fn run(mut self) -> (Vec<Token>, Vec<tokens::Comment>) {
         let src = self.src;
         while self.i < src.len() {
             let b = src[self.i];
@@ -145,12 +172,21 @@ impl<'a> Lexer<'a> {
                     self.newline(self.i);
                     self.i += 1;
                 }
-                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.i += 1,
+                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {
+                    // Indentation comes in runs: skip the run here, not a byte a turn.
+                    self.i += 1;
+                    while matches!(src.get(self.i), Some(b' ' | b'\t' | b'\r')) {
+                        self.i += 1;
+                    }
+                }
                 b'/' if self.at(self.i + 1) == b'/' => {
+                    let start = self.i;
                     self.i =
                         memchr::memchr(b'\n', &src[self.i..]).map_or(src.len(), |n| self.i + n);
+                    self.comment(start, self.line);
                 }
                 b'/' if self.at(self.i + 1) == b'*' => {
+                    let (start, line) = (self.i, self.line);
                     let body = self.i + 2;
                     let end = memchr::memmem::find(&src[body.min(src.len())..], b"*/")
                         .map_or(src.len(), |n| body + n + 2);
@@ -160,6 +196,7 @@ impl<'a> Lexer<'a> {
                         }
                     }
                     self.i = end;
+                    self.comment(start, line);
                 }
                 b'/' if self.regex_allowed() => {
                     let (start, line, ls) = (self.i, self.line, self.line_start);
@@ -243,25 +280,29 @@ impl<'a> Lexer<'a> {
                         self.i += 1;
                     }
                 }
-                b'0'..=b'9' => {
+                b'0'..=b'9' | b'.' if b != b'.' || self.at(self.i + 1).is_ascii_digit() => {
+                    // `1_000`, `0x1F`, `.5`, `1.5e-3`, `10n`.
                     let start = self.i;
-                    while self.i < src.len()
-                        && (src[self.i].is_ascii_alphanumeric()
-                            || matches!(src[self.i], b'.' | b'_'))
-                    {
+                    self.i += 1;
+                    while let Some(&c) = src.get(self.i) {
+                        let exponent_sign = matches!(c, b'+' | b'-')
+                            && matches!(src[self.i - 1], b'e' | b'E')
+                            && !src[start..].starts_with(b"0x")
+                            && !src[start..].starts_with(b"0X");
+                        if !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_') || exponent_sign)
+                        {
+                            break;
+                        }
                         self.i += 1;
                     }
                     self.push(Kind::Num, start, self.i, self.line, self.line_start);
                 }
                 b if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80 => {
                     let start = self.i;
-                    while self.i < src.len()
-                        && (src[self.i].is_ascii_alphanumeric()
-                            || matches!(src[self.i], b'_' | b'$')
-                            || src[self.i] >= 0x80)
-                    {
-                        self.i += 1;
-                    }
+                    self.i = src[start..]
+                        .iter()
+                        .position(|&c| !NAME_BYTE[usize::from(c)])
+                        .map_or(src.len(), |n| start + n);
                     self.push(Kind::Ident, start, self.i, self.line, self.line_start);
                 }
                 _ => {
@@ -276,7 +317,7 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        self.tokens
+        (self.tokens, self.comments)
     }
 }
 
@@ -284,13 +325,14 @@ impl<'a> Lexer<'a> {
 struct Tokens<'a> {
     src: &'a [u8],
     t: Vec<Token>,
+    comments: Vec<tokens::Comment>,
     /// For each `{` token, the index of its matching `}` (or the last token).
     close: Vec<u32>,
 }
 
 impl<'a> Tokens<'a> {
     fn new(src: &'a [u8]) -> Tokens<'a> {
-        let t = Lexer::new(src).run();
+        let (t, comments) = Lexer::new(src).run();
         let last = u32::try_from(t.len().saturating_sub(1)).unwrap_or(u32::MAX);
         let mut close = vec![last; t.len()];
         let mut stack = Vec::new();
@@ -305,7 +347,12 @@ impl<'a> Tokens<'a> {
                 _ => {}
             }
         }
-        Tokens { src, t, close }
+        Tokens {
+            src,
+            t,
+            comments,
+            close,
+        }
     }
 
     fn text(&self, i: usize) -> &'a [u8] {
@@ -561,7 +608,7 @@ impl Extractor<'_> {
         limit.saturating_sub(1)
     }
 
-    fn run(mut self) -> FileFacts {
+    fn run(&mut self) {
         // Brace depth of code, and the depths at which class bodies are open.
         let mut depth = 0usize;
         let mut classes: Vec<usize> = Vec::new();
@@ -688,7 +735,6 @@ impl Extractor<'_> {
             }
             i += 1;
         }
-        self.facts
     }
 
     /// Whether the token at `i` starts a statement (possibly after `export`/`declare`).
@@ -1050,21 +1096,67 @@ fn is_modifier(word: &[u8]) -> bool {
     )
 }
 
-/// Extract the imports and definitions of one TypeScript or JavaScript file.
-pub fn scan(src: &[u8]) -> FileFacts {
-    let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
+/// Extract the imports and definitions of one TypeScript or JavaScript file (without its
+/// byte order mark), with its tokens for [`tokens::describe`].
+pub fn scan(src: &[u8]) -> (FileFacts, tokens::Lexed) {
     let mut facts = FileFacts {
         imports: references(src),
         ..FileFacts::default()
     };
-    let rest = Extractor {
+    let mut x = Extractor {
         tk: Tokens::new(src),
         facts: FileFacts::default(),
+    };
+    x.run();
+    facts.imports.append(&mut x.facts.imports);
+    facts.definitions = std::mem::take(&mut x.facts.definitions);
+    (facts, lexed(x.tk))
+}
+
+/// The tokens of one file as [`tokens::lex`] gives them: names by their keyword codes;
+/// strings, template chunks and regular expressions as literals.
+pub fn lex(src: &[u8]) -> tokens::Lexed {
+    lexed(Tokens::new(src))
+}
+
+fn lexed(tk: Tokens<'_>) -> tokens::Lexed {
+    let src = tk.src;
+    let words = tokens::words(crate::Lang::Ts);
+    let tokens =
+        tk.t.iter()
+            .map(|t| {
+                let (mut start, mut end) = (t.start, t.end);
+                let code = match t.kind {
+                    Kind::Ident => {
+                        words.code(src.get(start as usize..end as usize).unwrap_or_default())
+                    }
+                    Kind::Str => {
+                        // The quotes are part of the literal's text.
+                        start = start.saturating_sub(1);
+                        if src
+                            .get(end as usize)
+                            .is_some_and(|&q| Some(&q) == src.get(start as usize))
+                        {
+                            end += 1;
+                        }
+                        tokens::STRING
+                    }
+                    Kind::Template | Kind::Regex => tokens::STRING,
+                    Kind::Num => tokens::NUMBER,
+                    Kind::Punct(b) => tokens::punct_code(b),
+                };
+                tokens::Token {
+                    code,
+                    start,
+                    end,
+                    line: t.line,
+                }
+            })
+            .collect();
+    tokens::Lexed {
+        tokens,
+        comments: tk.comments,
     }
-    .run();
-    facts.imports.extend(rest.imports);
-    facts.definitions = rest.definitions;
-    facts
 }
 
 /// Triple-slash `/// <reference path="x" />` directives: files the compiler adds to the
@@ -1141,6 +1233,7 @@ mod tests {
     /// `(name, kind, visibility, start, end)` of every definition.
     fn defs(src: &str) -> Vec<(String, DefKind, Visibility, u32, u32)> {
         scan(src.as_bytes())
+            .0
             .definitions
             .into_iter()
             .map(|d| (d.name, d.kind, d.visibility, d.start_line, d.end_line))
