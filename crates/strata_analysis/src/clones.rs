@@ -106,27 +106,112 @@ fn overlaps(p: &Unit<'_>, q: &Unit<'_>) -> bool {
 /// How similar two token streams are, from 0 to 1: the Dice coefficient of their token
 /// trigrams (as multisets), so reordered or partly changed code still scores by what it shares.
 pub fn similarity(a: &[u8], b: &[u8]) -> f64 {
-    if a == b {
-        return 1.0;
+    Trigrams::build(a, false).similarity(b)
+}
+
+/// One token stream's trigrams, counted once to score many others against it with
+/// [`Trigrams::similarity`] (what `similar` does for its query).
+pub struct Trigrams {
+    tokens: Vec<u8>,
+    /// Count of each trigram: a table indexed by the packed codes when every code is below
+    /// 128 (as strata's are), else a map.
+    counts: Counts,
+    /// Trigrams taken from `counts` while scoring one stream, to give back after.
+    taken: Vec<u32>,
+}
+
+enum Counts {
+    Table(Vec<u16>),
+    Map(HashMap<u32, u32>),
+}
+
+fn pack(w: &[u8]) -> u32 {
+    u32::from(w[0]) << 16 | u32::from(w[1]) << 8 | u32::from(w[2])
+}
+
+/// Index of a trigram of codes below 128 in the table.
+fn slot(w: &[u8]) -> usize {
+    usize::from(w[0]) << 14 | usize::from(w[1]) << 7 | usize::from(w[2])
+}
+
+impl Trigrams {
+    /// For scoring many streams: a table of 4 MiB makes each score a pass over the other
+    /// stream.
+    pub fn new(tokens: &[u8]) -> Trigrams {
+        Trigrams::build(tokens, true)
     }
-    if a.len() < 3 || b.len() < 3 {
-        return 0.0;
-    }
-    let grams = |t: &[u8]| {
-        let mut m: HashMap<[u8; 3], u32> = HashMap::with_capacity(t.len());
-        for w in t.windows(3) {
-            *m.entry([w[0], w[1], w[2]]).or_default() += 1;
+
+    fn build(tokens: &[u8], table: bool) -> Trigrams {
+        let counts = if table && tokens.iter().all(|&c| c < 128) {
+            let mut table = vec![0u16; 1 << 21];
+            for w in tokens.windows(3) {
+                let n = &mut table[slot(w)];
+                *n = n.saturating_add(1);
+            }
+            Counts::Table(table)
+        } else {
+            let mut map = HashMap::new();
+            for w in tokens.windows(3) {
+                *map.entry(pack(w)).or_default() += 1;
+            }
+            Counts::Map(map)
+        };
+        Trigrams {
+            tokens: tokens.to_vec(),
+            counts,
+            taken: Vec::new(),
         }
-        m
-    };
-    let (ga, gb) = (grams(a), grams(b));
-    let shared: u32 = ga
-        .iter()
-        .map(|(k, &n)| n.min(gb.get(k).copied().unwrap_or(0)))
-        .sum();
-    #[allow(clippy::cast_precision_loss)]
-    let total = (a.len() - 2 + b.len() - 2) as f64;
-    f64::from(2 * shared) / total
+    }
+
+    /// The Dice coefficient of these trigrams and `other`'s (see [`similarity`]).
+    pub fn similarity(&mut self, other: &[u8]) -> f64 {
+        let a = &self.tokens;
+        if a.as_slice() == other {
+            return 1.0;
+        }
+        if a.len() < 3 || other.len() < 3 {
+            return 0.0;
+        }
+        let mut shared = 0u32;
+        match &mut self.counts {
+            Counts::Table(table) if other.iter().all(|&c| c < 128) => {
+                for w in other.windows(3) {
+                    let i = slot(w);
+                    if table[i] > 0 {
+                        table[i] -= 1;
+                        shared += 1;
+                        self.taken.push(u32::try_from(i).unwrap_or(0));
+                    }
+                }
+                for &i in &self.taken {
+                    table[i as usize] += 1;
+                }
+            }
+            Counts::Table(_) => {
+                // A code the table cannot index: it matches no trigram of this stream.
+                return Trigrams::build(other, false).similarity(a);
+            }
+            Counts::Map(map) => {
+                for w in other.windows(3) {
+                    let k = pack(w);
+                    if let Some(n) = map.get_mut(&k).filter(|n| **n > 0) {
+                        *n -= 1;
+                        shared += 1;
+                        self.taken.push(k);
+                    }
+                }
+                for k in &self.taken {
+                    if let Some(n) = map.get_mut(k) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+        self.taken.clear();
+        #[allow(clippy::cast_precision_loss)]
+        let total = (a.len() - 2 + other.len() - 2) as f64;
+        f64::from(2 * shared) / total
+    }
 }
 
 #[cfg(test)]
@@ -205,5 +290,34 @@ mod tests {
             .collect();
         assert!(similarity(&a, &c) < 0.05);
         assert!(similarity(&a[..2], &a[..2]) > 0.99);
+    }
+
+    #[test]
+    fn one_query_scored_against_many_agrees_with_each_pair_alone() {
+        // Streams with repeated trigrams, of several lengths, one with a code past 127.
+        let streams: Vec<Vec<u8>> = vec![
+            (0u8..80).map(|i| i % 7).collect(),
+            (0u8..90).map(|i| i % 5).collect(),
+            (0u8..70).map(|i| (i * 3) % 11).collect(),
+            [1, 2, 3, 1, 2, 3, 1, 2, 3, 4].to_vec(),
+            (0u8..60).map(|i| if i == 30 { 200 } else { i % 7 }).collect(),
+            vec![1, 2],
+        ];
+        for a in &streams {
+            let mut many = Trigrams::new(a);
+            for b in &streams {
+                let alone = similarity(a, b);
+                assert!((many.similarity(b) - alone).abs() < 1e-12, "{a:?} {b:?}");
+                // The same again: scoring gives back what it took.
+                assert!((many.similarity(b) - alone).abs() < 1e-12);
+                assert!((similarity(b, a) - alone).abs() < 1e-12, "symmetric");
+            }
+        }
+        let (x, y): (Vec<u8>, Vec<u8>) = ((0..9).collect(), (0..9).rev().collect());
+        assert!((similarity(&x, &x) - 1.0).abs() < f64::EPSILON);
+        assert!(similarity(&x, &y).abs() < f64::EPSILON);
+        // Half the trigrams shared: 2 * 3 / (6 + 6).
+        let z: Vec<u8> = [0, 1, 2, 3, 4, 9, 9, 9].to_vec();
+        assert!((similarity(&x[..8], &z) - 0.5).abs() < 1e-12);
     }
 }

@@ -8,5 +8,5 @@
 mod clones;
 mod layering;
 
-pub use clones::{ClonePair, MAX_GROUP_PAIRS, Unit, clone_pairs, similarity};
+pub use clones::{ClonePair, MAX_GROUP_PAIRS, Trigrams, Unit, clone_pairs, similarity};
 pub use layering::{Waves, waves};

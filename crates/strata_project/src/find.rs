@@ -186,6 +186,81 @@ fn prefixes_in_order(nwords: &[String], qwords: &[String]) -> bool {
     true
 }
 
+/// Every definition's name, ASCII-lower-cased, in one text (`\n` between names), so a query
+/// word is looked for in all of them with one substring search. Built once per index.
+pub(crate) struct Symbols {
+    lower: Vec<u8>,
+    /// Where each name starts in `lower`.
+    starts: Vec<u32>,
+    /// Each name's (file, definition index).
+    refs: Vec<(u32, u32)>,
+}
+
+impl Symbols {
+    pub(crate) fn new(facts: &[strata_lang::FileFacts]) -> Symbols {
+        let mut out = Symbols {
+            lower: Vec::new(),
+            starts: Vec::new(),
+            refs: Vec::new(),
+        };
+        for (file, f) in facts.iter().enumerate() {
+            for (k, d) in f.definitions.iter().enumerate() {
+                out.starts
+                    .push(u32::try_from(out.lower.len()).unwrap_or(u32::MAX));
+                out.refs.push((
+                    u32::try_from(file).unwrap_or(u32::MAX),
+                    u32::try_from(k).unwrap_or(u32::MAX),
+                ));
+                // A name holds no newline; the lower-casing keeps byte offsets.
+                out.lower
+                    .extend(d.name.bytes().map(|b| b.to_ascii_lowercase()));
+                out.lower.push(b'\n');
+            }
+        }
+        out
+    }
+
+    fn name(&self, i: usize) -> &[u8] {
+        let start = self.starts[i] as usize;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.lower.len(), |&e| e as usize);
+        &self.lower[start..end - 1]
+    }
+
+    /// The (file, definition) of every name [`may_match`] could accept, in file order: those
+    /// holding the query's first word; for a one-word query also those starting with its
+    /// first letter (initials); those equal to the query when it has no word.
+    fn candidates(&self, query: &str, qwords: &[String]) -> Vec<(usize, usize)> {
+        let mut hits: Vec<usize> = Vec::new();
+        match qwords.first() {
+            Some(first) => {
+                for pos in memchr::memmem::find_iter(&self.lower, first.as_bytes()) {
+                    let at = u32::try_from(pos).unwrap_or(u32::MAX);
+                    hits.push(self.starts.partition_point(|&s| s <= at) - 1);
+                }
+                let letter = first.as_bytes()[0];
+                if qwords.len() == 1 {
+                    hits.extend(
+                        (0..self.starts.len())
+                            .filter(|&i| self.lower.get(self.starts[i] as usize) == Some(&letter)),
+                    );
+                }
+            }
+            None => {
+                let q = query.to_ascii_lowercase();
+                hits.extend((0..self.starts.len()).filter(|&i| self.name(i) == q.as_bytes()));
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits.into_iter()
+            .map(|i| (self.refs[i].0 as usize, self.refs[i].1 as usize))
+            .collect()
+    }
+}
+
 /// Graph rules that decide whether one file may import another.
 const IMPORT_RULES: [&str; 5] = [
     "undeclared-dependency",
@@ -202,33 +277,30 @@ impl Project {
         let facts = index.facts();
         let declared = self.declared_modules();
         let interfaces = Interfaces::new(&declared);
-        let mut fan_in = vec![0usize; self.sources.len()];
-        for e in &index.file_edges {
-            fan_in[e.to as usize] += 1;
-        }
+        let fan_in = index.fan_in();
         let module_filter = options
             .module
             .as_deref()
             .map(|m| self.modules.iter().position(|x| x.name() == m));
+        let symbols = index.symbols();
         let mut found: Vec<(u32, usize, &Definition)> = Vec::new();
-        for (file, f) in facts.iter().enumerate() {
+        for (file, k) in symbols.candidates(query, &qwords) {
             let source = &self.sources[file];
             if let Some(want) = module_filter {
                 if source.module != want {
                     continue;
                 }
             }
-            for d in &f.definitions {
-                if options.kind.as_deref().is_some_and(|k| d.kind.group() != k) {
-                    continue;
-                }
-                if !may_match(&d.name, query, &qwords) {
-                    continue;
-                }
-                let score = match_score(&d.name, query, &qwords);
-                if score > 0 {
-                    found.push((score, file, d));
-                }
+            let d = &facts[file].definitions[k];
+            if options.kind.as_deref().is_some_and(|k| d.kind.group() != k) {
+                continue;
+            }
+            if !may_match(&d.name, query, &qwords) {
+                continue;
+            }
+            let score = match_score(&d.name, query, &qwords);
+            if score > 0 {
+                found.push((score, file, d));
             }
         }
         let interface = |file: usize| {

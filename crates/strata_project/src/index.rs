@@ -187,6 +187,9 @@ pub struct Index {
     pub resolved: usize,
     /// Problems with the cache (discarded, not writable); never errors.
     pub warnings: Vec<String>,
+    /// Made on first use: see [`Index::symbols`] and [`Index::fan_in`].
+    symbols: OnceLock<crate::find::Symbols>,
+    fan_in: OnceLock<Vec<usize>>,
 }
 
 impl Index {
@@ -199,6 +202,25 @@ impl Index {
                 .par_iter()
                 .map(|f| f.decode().into_owned())
                 .collect()
+        })
+    }
+
+    /// Every definition's name, for `find` (built on the first call).
+    pub(crate) fn symbols(&self) -> &crate::find::Symbols {
+        self.symbols
+            .get_or_init(|| crate::find::Symbols::new(self.facts()))
+    }
+
+    /// The number of files importing each source file (computed on the first call).
+    pub fn fan_in(&self) -> &[usize] {
+        self.fan_in.get_or_init(|| {
+            let mut fan_in = vec![0usize; self.files];
+            for e in &self.file_edges {
+                if let Some(n) = fan_in.get_mut(e.to as usize) {
+                    *n += 1;
+                }
+            }
+            fan_in
         })
     }
 
@@ -457,5 +479,7 @@ pub(crate) fn build(project: &Project, scope: Scope) -> Index {
         cache_hits,
         resolved: newly_resolved,
         warnings,
+        symbols: OnceLock::new(),
+        fan_in: OnceLock::new(),
     }
 }

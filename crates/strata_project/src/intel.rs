@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use strata_analysis::{Unit, clone_pairs, similarity};
+use strata_analysis::{Trigrams, Unit, clone_pairs};
 use strata_lang::Lang;
 use strata_rules::{CloneSpan, CodeClone};
 
@@ -284,6 +284,7 @@ impl Project {
             SimilarQuery::Snippet { lang, code, at } => (*lang, code.clone(), None, at.clone()),
         };
         let tokens = strata_lang::token_codes(lang, code.as_bytes());
+        let mut query_grams = Trigrams::new(&tokens);
         let facts = index.facts();
         let mut scored: Vec<(f64, usize, usize)> = Vec::new();
         for (file, f) in facts.iter().enumerate() {
@@ -310,7 +311,7 @@ impl Project {
                 if (a as f64) < (b as f64) * min / (2.0 - min) {
                     continue;
                 }
-                let sim = similarity(&tokens, &d.tokens);
+                let sim = query_grams.similarity(&d.tokens);
                 if sim >= min {
                     scored.push((sim, file, k));
                 }
