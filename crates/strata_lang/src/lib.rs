@@ -9,6 +9,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod complexity;
 pub mod go;
 pub mod java;
 pub mod python;
@@ -182,6 +183,13 @@ pub struct Definition {
     /// Functions and methods: a hash of the exact tokens (equal for type-1 copies).
     #[serde(default)]
     pub fingerprint: u64,
+    /// Functions and methods: 1 + decision points (branches, loops, cases, catches,
+    /// short-circuit operators); see [`complexity`].
+    #[serde(default)]
+    pub complexity: u32,
+    /// Functions and methods: how many control blocks enclose the deepest statement.
+    #[serde(default)]
+    pub nesting: u32,
 }
 
 /// Everything strata keeps of one source file after a single pass over its bytes.

@@ -237,6 +237,11 @@ pub(crate) fn words(lang: Lang) -> Words {
     Words(keyword_table(lang))
 }
 
+/// Whether a code is a punctuation character's.
+pub(crate) fn is_punct(code: u8) -> bool {
+    (3..KEYWORD_BASE).contains(&code)
+}
+
 /// The code of a one-character punctuation token.
 pub(crate) fn punct_code(b: u8) -> u8 {
     PUNCT_CODE[usize::from(b)]
@@ -659,7 +664,8 @@ fn count_lines(src: &[u8], facts: &mut FileFacts) {
     facts.lines = u32::try_from(newlines + last).unwrap_or(u32::MAX);
 }
 
-/// Fill each definition's `tokens`, `fingerprint`, `signature` and `doc` from the file it was
+/// Fill each definition's `tokens`, `fingerprint`, `complexity`, `nesting`, `signature` and
+/// `doc` from the file it was
 /// extracted from. The tokens are those whose first byte lies on the definition's lines.
 pub fn describe(lang: Lang, src: &[u8], defs: &mut [Definition]) {
     if !defs.is_empty() {
@@ -677,6 +683,7 @@ fn describe_lexed(lang: Lang, src: &[u8], lexed: &Lexed, defs: &mut [Definition]
         if def.kind.is_code() {
             def.tokens = span.iter().map(|t| t.code).collect();
             def.fingerprint = fingerprint(src, span);
+            (def.complexity, def.nesting) = crate::complexity::measure(lang, src, span);
         }
         def.signature = signature(lang, src, span, &def.name);
         def.doc = doc(lang, src, lexed, def.start_line, span);

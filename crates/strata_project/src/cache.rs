@@ -21,7 +21,7 @@ use strata_lang::{content_hash, mtime_ns};
 use strata_workspace::atomic::write_atomic_unsynced;
 
 /// Bumped whenever the layout of the cache file or what extraction produces changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// The strata that writes and trusts a cache: its version and a fingerprint of the sources
 /// that decide what the cache holds (see `build.rs`), so a rebuilt strata never reads facts
@@ -492,6 +492,8 @@ fn encode_facts(out: &mut Vec<u8>, facts: &FileFacts) {
         put_u64(out, d.tokens.len() as u64);
         out.extend_from_slice(&d.tokens);
         out.extend_from_slice(&d.fingerprint.to_le_bytes());
+        put_u64(out, u64::from(d.complexity));
+        put_u64(out, u64::from(d.nesting));
     }
 }
 
@@ -742,6 +744,8 @@ fn decode_facts(r: &mut Reader<'_>) -> Result<FileFacts, &'static str> {
             doc,
             tokens,
             fingerprint: r.fixed64()?,
+            complexity: r.u32()?,
+            nesting: r.u32()?,
         });
     }
     if r.pos != r.buf.len() {
@@ -838,6 +842,8 @@ mod tests {
                 doc: Some("A trait.".into()),
                 tokens: vec![0, 1, 2, 40, 200],
                 fingerprint: 0xdead_beef_0123_4567,
+                complexity: 7,
+                nesting: 2,
             }],
             lines: 12,
         };
