@@ -300,7 +300,9 @@ mod tests {
             (0u8..90).map(|i| i % 5).collect(),
             (0u8..70).map(|i| (i * 3) % 11).collect(),
             [1, 2, 3, 1, 2, 3, 1, 2, 3, 4].to_vec(),
-            (0u8..60).map(|i| if i == 30 { 200 } else { i % 7 }).collect(),
+            (0u8..60)
+                .map(|i| if i == 30 { 200 } else { i % 7 })
+                .collect(),
             vec![1, 2],
         ];
         for a in &streams {

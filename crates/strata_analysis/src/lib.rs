@@ -1,11 +1,12 @@
 //! Analyses on the module graph and the definitions: deployment waves, the reach of a change,
-//! clones. Pure functions over dense indices; the project maps them to modules and files.
+//! clones, coverage reports, health scores. Pure functions over dense indices; the project maps them to modules and files.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
 mod clones;
+pub mod coverage;
 mod layering;
 
 pub use clones::{ClonePair, MAX_GROUP_PAIRS, Trigrams, Unit, clone_pairs, similarity};

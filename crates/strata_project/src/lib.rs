@@ -13,6 +13,7 @@ mod cache;
 pub use cache::reencode as reencode_cache;
 mod docs;
 mod graph_view;
+pub mod history;
 
 pub use baseline::{Baseline, BaselineError};
 mod context;
