@@ -83,6 +83,8 @@ pub enum Command {
     Impact(ImpactArgs),
     /// Deployment waves: modules in dependency order, cycles together, health gates, rollback
     Waves(WavesArgs),
+    /// Module health: a 0-10 score per module from eight dimensions, explained, with next steps
+    Health(HealthArgs),
     /// Duplicated functions and methods (type 1 and 2 clones), cross-module first
     Dupes(DupesArgs),
     /// Find functions, types and constants by name: its words, their prefixes or initials
@@ -154,6 +156,25 @@ pub struct WavesArgs {
     /// Plan only the modules changed since this git revision and those they affect
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct HealthArgs {
+    /// Only this module
+    #[arg(long, value_name = "NAME")]
+    pub module: Option<String>,
+    /// A coverage report (lcov tracefile or Cobertura XML); repeat for several
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Vec<std::path::PathBuf>,
+    /// Leave out the findings this baseline accepts (as `check --baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+    /// Record the scores of the current commit in `.strata/health-history.json`
+    #[arg(long)]
+    pub record: bool,
+    /// Show the recorded scores of each module, oldest to newest, instead of scoring
+    #[arg(long, conflicts_with_all = ["record", "coverage"])]
+    pub history: bool,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -55,7 +55,7 @@ fn main() -> ExitCode {
             Format::Markdown,
             Format::Github,
         ],
-        Command::Impact(_) => &[Format::Text, Format::Json, Format::Markdown],
+        Command::Impact(_) | Command::Health(_) => &[Format::Text, Format::Json, Format::Markdown],
         Command::Waves(_) => &[Format::Text, Format::Json, Format::Mermaid],
         Command::Graph(_) => &[
             Format::Text,
@@ -91,6 +91,7 @@ fn main() -> ExitCode {
         Command::Impact(a) => commands::impact::run(&args.global, a, &printer),
         Command::Waves(a) => commands::waves::run(&args.global, a, &printer),
         Command::Docs(a) => commands::docs::run(&args.global, a, &printer),
+        Command::Health(a) => commands::health::run(&args.global, a, &printer),
         Command::Dupes(a) => commands::dupes::run(&args.global, a, &printer),
         Command::Find(a) => commands::find::run(&args.global, a, &printer),
         Command::Similar(a) => commands::similar::run(&args.global, a, &printer),

@@ -355,7 +355,7 @@ impl Project {
 }
 
 /// Lines covered by a set of inclusive ranges.
-fn union_len(mut ranges: Vec<(u32, u32)>) -> u64 {
+pub(crate) fn union_len(mut ranges: Vec<(u32, u32)>) -> u64 {
     ranges.sort_unstable();
     let mut total = 0u64;
     let mut current: Option<(u32, u32)> = None;

@@ -13,6 +13,7 @@ mod cache;
 pub use cache::reencode as reencode_cache;
 mod docs;
 mod graph_view;
+pub mod health;
 pub mod history;
 
 pub use baseline::{Baseline, BaselineError};
@@ -35,6 +36,7 @@ pub use intel::{
     CloneSide, DupesDoc, DupesOptions, DupesSummary, Duplicate, Match, SimilarDoc, SimilarError,
     SimilarQuery,
 };
+pub use strata_analysis::coverage;
 pub use strata_graph::{FileEdge, SourceFile};
 pub use strata_lang::Lang;
 
@@ -267,14 +269,65 @@ impl Project {
         let cx = cx.with_clones(&clones);
         let mut diagnostics = strata_rules::run(&cx, &[Phase::Schema, Phase::Graph]);
         diagnostics.extend(index.file_findings.iter().cloned());
+        let mut warnings = Vec::new();
+        // `health-gate` scores modules on every other finding, so it runs last.
+        let health_gate = strata_rules::rule("health-gate")
+            .is_some_and(|r| self.settings.level(r).severity().is_some());
+        if health_gate {
+            let scores = self.tier_scores(index, &diagnostics, &mut warnings);
+            let cx = cx.with_health(&scores);
+            diagnostics.extend(strata_rules::run_only(&cx, &["health-gate"]));
+        }
         strata_diagnostics::sort(&mut diagnostics);
         let mut summary = Summary::count(&diagnostics, self.modules.len(), self.sources.len());
         summary.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         CheckReport {
             diagnostics,
             summary,
-            warnings: Vec::new(),
+            warnings,
         }
+    }
+
+    /// The health of every module with a tier that `[health.tiers]` gives a line, for
+    /// `health-gate`.
+    fn tier_scores(
+        &self,
+        index: &Index,
+        findings: &[Diagnostic],
+        warnings: &mut Vec<String>,
+    ) -> Vec<strata_rules::ModuleScore> {
+        let tiers = &self.config.config.health.tiers;
+        if tiers.is_empty() {
+            return Vec::new();
+        }
+        let days = self.config.config.health.history_days.unwrap_or(180);
+        let history = match history::read(&self.root, days, history::CouplingLimits::default()) {
+            Ok(h) => h,
+            Err(e) => {
+                warnings.push(format!("health-gate scores without git history: {e}"));
+                None
+            }
+        };
+        let inputs = health::HealthInputs {
+            findings,
+            history: history.as_ref(),
+            ..health::HealthInputs::default()
+        };
+        let doc = self.health(index, &inputs, None);
+        doc.modules
+            .into_iter()
+            .filter_map(|h| {
+                let tier = h.tier?;
+                let line = *tiers.get(&tier.to_string())?;
+                Some(strata_rules::ModuleScore {
+                    module: self.modules.iter().position(|m| m.name() == h.module)?,
+                    score: h.score,
+                    tier,
+                    line,
+                    next_step: h.next_steps.first().cloned(),
+                })
+            })
+            .collect()
     }
 
     /// One line of a repository file (1-based), for showing findings in context.

@@ -30,6 +30,19 @@ pub struct CodeClone {
     pub tokens: usize,
 }
 
+/// A module's health score and the line its tier must reach, for `health-gate`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModuleScore {
+    /// Index into [`Context::modules`].
+    pub module: usize,
+    pub score: f64,
+    pub tier: u32,
+    /// `[health.tiers]` line of the module's tier.
+    pub line: f64,
+    /// The step that would raise the score most, if any.
+    pub next_step: Option<String>,
+}
+
 pub struct Context<'a> {
     pub config: &'a LoadedConfig,
     /// Repository-relative path of `strata.toml` (empty without one).
@@ -44,6 +57,8 @@ pub struct Context<'a> {
     pub files: &'a [String],
     /// Duplicated functions and methods, for `duplicate-code` (given only when it is on).
     pub clones: &'a [CodeClone],
+    /// Health scores of the tiered modules, for `health-gate` (given only when it is on).
+    pub health: &'a [ModuleScore],
     by_name: HashMap<&'a str, Vec<usize>>,
 }
 
@@ -132,6 +147,7 @@ impl<'a> Context<'a> {
             graph: None,
             files: &[],
             clones: &[],
+            health: &[],
             by_name,
         }
     }
@@ -154,6 +170,13 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn with_clones(mut self, clones: &'a [CodeClone]) -> Context<'a> {
         self.clones = clones;
+        self
+    }
+
+    /// Give `health-gate` the scores of the tiered modules.
+    #[must_use]
+    pub fn with_health(mut self, health: &'a [ModuleScore]) -> Context<'a> {
+        self.health = health;
         self
     }
 

@@ -12,7 +12,7 @@ mod doc;
 pub mod rules;
 mod settings;
 
-pub use context::{CloneSpan, CodeClone, Context, Endpoints, FileContext, GraphInput};
+pub use context::{CloneSpan, CodeClone, Context, Endpoints, FileContext, GraphInput, ModuleScore};
 pub use doc::{RuleDoc, SECTIONS};
 pub use rules::duplicate_code::min_tokens as duplicate_code_min_tokens;
 pub use rules::hardcoded_endpoint::is_test_file;
@@ -71,6 +71,7 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::required_files::RequiredFiles,
     &rules::forbidden::Forbidden,
     &rules::duplicate_code::DuplicateCode,
+    &rules::health_gate::HealthGate,
 ];
 
 /// Run every enabled file-phase rule on one file; findings carry their configured severity

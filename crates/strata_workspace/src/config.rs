@@ -35,6 +35,53 @@ pub struct Config {
     /// Custom dependency rules, dependency-cruiser style.
     #[serde(default)]
     pub forbidden: Vec<Forbidden>,
+    /// How `strata health` scores modules.
+    #[serde(default)]
+    pub health: HealthConfig,
+}
+
+/// The dimensions of module health (`strata health`), in report order.
+pub const HEALTH_DIMENSIONS: [&str; 8] = [
+    "rules",
+    "maintainability",
+    "hotspots",
+    "structure",
+    "coupling",
+    "ownership",
+    "versions",
+    "tests",
+];
+
+/// The measured inputs whose breakpoints `[health.breakpoints]` may set.
+pub const HEALTH_INPUTS: [&str; 11] = [
+    "rules",
+    "complexity",
+    "nesting",
+    "function_lines",
+    "file_lines",
+    "duplication",
+    "hotspots",
+    "distance",
+    "coupling",
+    "versions",
+    "coverage",
+];
+
+/// `[health]`: weights, tier lines and breakpoints of the health score.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HealthConfig {
+    /// Dimension id -> weight (`rules = 10`); 0 leaves the dimension out.
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+    /// Tier -> the lowest score a module of that tier should have (`1 = 8.5`).
+    #[serde(default)]
+    pub tiers: BTreeMap<String, f64>,
+    /// Input -> `[[value, score], …]`, values ascending, scores 0 to 10, linear between.
+    #[serde(default)]
+    pub breakpoints: BTreeMap<String, Vec<[f64; 2]>>,
+    /// Days of git history the hotspot and coupling dimensions read (default 180).
+    pub history_days: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
@@ -216,12 +263,80 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
             }
         }
     }
+    validate_health(&config.health, &invalid)?;
     for glob in &config.project.exclude {
         if let Some(problem) = crate::error::glob_problem(glob) {
             return Err(invalid(
                 glob,
                 format!("`[project] exclude` entry `{glob}` cannot be used: {problem}"),
                 Some("write globs relative to the repository root, e.g. `vendor/**`".into()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_health(
+    health: &HealthConfig,
+    invalid: &dyn Fn(&str, String, Option<String>) -> ConfigError,
+) -> Result<(), ConfigError> {
+    let closest = |known: &[&str], key: &str| {
+        known
+            .iter()
+            .min_by_key(|k| crate::error::levenshtein(k, key))
+            .map(|k| format!("did you mean `{k}`? (one of: {})", known.join(", ")))
+    };
+    for (id, &w) in &health.weights {
+        if !HEALTH_DIMENSIONS.contains(&id.as_str()) {
+            return Err(invalid(
+                id,
+                format!("unknown health dimension `{id}` in `[health.weights]`"),
+                closest(&HEALTH_DIMENSIONS, id),
+            ));
+        }
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(invalid(
+                id,
+                format!("weight of `{id}` in `[health.weights]` must be a number >= 0"),
+                None,
+            ));
+        }
+    }
+    for (tier, &line) in &health.tiers {
+        if tier.parse::<u32>().is_err() {
+            return Err(invalid(
+                tier,
+                format!("`[health.tiers]` key `{tier}` is not a tier number"),
+                Some("write `1 = 8.5`: the tier, then the lowest score it allows".into()),
+            ));
+        }
+        if !(0.0..=10.0).contains(&line) {
+            return Err(invalid(
+                tier,
+                format!("the line of tier {tier} in `[health.tiers]` must be between 0 and 10"),
+                None,
+            ));
+        }
+    }
+    for (input, points) in &health.breakpoints {
+        if !HEALTH_INPUTS.contains(&input.as_str()) {
+            return Err(invalid(
+                input,
+                format!("unknown health input `{input}` in `[health.breakpoints]`"),
+                closest(&HEALTH_INPUTS, input),
+            ));
+        }
+        let ascending = points.windows(2).all(|w| w[0][0] < w[1][0]);
+        let scores = points
+            .iter()
+            .all(|p| p[0].is_finite() && (0.0..=10.0).contains(&p[1]));
+        if points.is_empty() || !ascending || !scores {
+            return Err(invalid(
+                input,
+                format!(
+                    "breakpoints of `{input}` in `[health.breakpoints]` must be `[[value, score], …]` with values ascending and scores from 0 to 10"
+                ),
+                None,
             ));
         }
     }
@@ -304,5 +419,46 @@ to = { path = "**/ui/**" }
     #[test]
     fn duplicate_keys_are_errors() {
         assert!(parse("[project]\nname = \"a\"\nname = \"b\"\n").is_err());
+    }
+
+    #[test]
+    fn health_settings_are_checked() {
+        let ok = parse(
+            "[health]\nhistory_days = 90\n[health.weights]\nrules = 12\ntests = 0\n[health.tiers]\n1 = 8.5\n[health.breakpoints]\ncomplexity = [[5, 10], [15, 4], [30, 0]]\n",
+        )
+        .unwrap();
+        assert!((ok.health.weights["rules"] - 12.0).abs() < f64::EPSILON);
+        assert!((ok.health.tiers["1"] - 8.5).abs() < f64::EPSILON);
+        assert_eq!(ok.health.history_days, Some(90));
+        let text = |t: &str| {
+            let e = config_from_bytes(Path::new("strata.toml"), t.as_bytes().to_vec())
+                .expect_err("rejected");
+            let ConfigError::Invalid {
+                message,
+                hint,
+                line,
+                ..
+            } = e
+            else {
+                panic!("{e}")
+            };
+            (message, hint, line)
+        };
+        let (m, hint, line) = text("[health.weights]\nrule = 3\n");
+        assert_eq!(m, "unknown health dimension `rule` in `[health.weights]`");
+        assert!(hint.unwrap().starts_with("did you mean `rules`?"));
+        assert_eq!(line, 2);
+        let (m, _, _) = text("[health.tiers]\ngold = 8\n");
+        assert!(m.contains("not a tier number"), "{m}");
+        let (m, _, _) = text("[health.breakpoints]\ncomplexity = [[20, 10], [10, 0]]\n");
+        assert!(m.contains("values ascending"), "{m}");
+        let (m, hint, _) = text("[health.breakpoints]\ncomplexty = [[1, 10]]\n");
+        assert!(m.contains("unknown health input `complexty`"), "{m}");
+        assert!(hint.unwrap().starts_with("did you mean `complexity`?"));
+        assert!(
+            text("[health]\nweight = 1\n")
+                .0
+                .contains("unknown field `weight`")
+        );
     }
 }

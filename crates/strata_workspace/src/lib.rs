@@ -15,10 +15,11 @@ pub mod schema;
 pub mod walk;
 
 pub use config::{
-    CONFIG_FILE, Config, LoadedConfig, config_from_bytes, find_config, load_config, parse_config,
+    CONFIG_FILE, Config, HEALTH_DIMENSIONS, HEALTH_INPUTS, HealthConfig, LoadedConfig,
+    config_from_bytes, find_config, load_config, parse_config,
 };
 pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
 pub use error::ConfigError;
 pub use manifest::{ManifestInfo, ManifestKind, read_manifest};
-pub use module_file::{MODULE_FILE, ModuleFile, parse_module_file};
+pub use module_file::{Lifecycle, MODULE_FILE, ModuleFile, ModuleKind, parse_module_file};
 pub use walk::FileMeta;

@@ -7,6 +7,7 @@ pub mod dupes;
 pub mod explain;
 pub mod find;
 pub mod graph;
+pub mod health;
 pub mod impact;
 pub mod init;
 pub mod modules;

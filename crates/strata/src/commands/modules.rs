@@ -9,16 +9,36 @@ use crate::printer::Printer;
 pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
     let records = project.records();
+    let (health, _) = super::health::score(project, printer, &[], None, None)?;
+    let scores: std::collections::HashMap<&str, (f64, &str)> = health
+        .modules
+        .iter()
+        .map(|h| (h.module.as_str(), (h.score, h.band.as_str())))
+        .collect();
+    let score_of = |name: &str| scores.get(name).copied();
     match global.format {
         Format::Json => {
-            let doc = serde_json::json!({ "modules": records });
+            let modules: Vec<serde_json::Value> = records
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(r).unwrap_or_default();
+                    if let (Some(obj), Some((score, band))) = (v.as_object_mut(), score_of(&r.name))
+                    {
+                        obj.insert("score".into(), score.into());
+                        obj.insert("band".into(), band.into());
+                    }
+                    v
+                })
+                .collect();
+            let doc = serde_json::json!({ "modules": modules });
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
         }
         _ => {
             let header = [
-                "NAME", "KIND", "LANG", "LANE", "LAYER", "TIER", "OWNER", "VERSION", "FILES",
+                "NAME", "KIND", "LANG", "LANE", "LAYER", "TIER", "OWNER", "VERSION", "SCORE",
+                "BAND", "FILES",
             ];
-            let rows: Vec<[String; 9]> = records
+            let rows: Vec<[String; 11]> = records
                 .iter()
                 .map(|r| {
                     let opt = |v: Option<&str>| v.unwrap_or("-").to_owned();
@@ -31,6 +51,8 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
                         r.tier.map_or_else(|| "-".into(), |t| t.to_string()),
                         opt(r.owner.as_deref()),
                         opt(r.version.as_deref()),
+                        score_of(&r.name).map_or_else(|| "-".into(), |s| format!("{:.1}", s.0)),
+                        opt(score_of(&r.name).map(|s| s.1)),
                         r.files.to_string(),
                     ]
                 })

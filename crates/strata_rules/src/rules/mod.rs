@@ -8,6 +8,7 @@ pub mod file_cycle;
 pub mod forbidden;
 pub mod hardcoded_endpoint;
 pub mod hardcoded_secret;
+pub mod health_gate;
 pub mod internal_import;
 pub mod lane_violation;
 pub mod layer_violation;

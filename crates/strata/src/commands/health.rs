@@ -1,0 +1,120 @@
+//! `strata health`: a score per module, explained, with next steps; `--record` keeps the scores
+//! of the current commit, `--history` shows them over time.
+
+use anyhow::Context as _;
+use strata_project::health::{HealthHistory, HealthInputs};
+use strata_project::history::{CouplingLimits, read as read_history};
+use strata_project::{Baseline, BaselineError};
+
+use strata_project::Project;
+use strata_project::health::HealthDoc;
+use strata_project::history::History;
+
+use crate::ExitStatus;
+use crate::args::{Format, GlobalArgs, HealthArgs};
+use crate::printer::{Hinted, Printer};
+
+/// Days of history read when `[health] history_days` is not set.
+const DEFAULT_DAYS: u32 = 180;
+
+pub fn run(
+    global: &GlobalArgs,
+    args: &HealthArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
+    let project = super::load(global, printer)?;
+    let only = match &args.module {
+        Some(name) => {
+            super::require_module(project, name)?;
+            project.modules.iter().position(|m| m.name() == name)
+        }
+        None => None,
+    };
+    if args.history {
+        let history = HealthHistory::load(&project.root)?;
+        match global.format {
+            Format::Json => {
+                printer.out(&format!("{}\n", serde_json::to_string_pretty(&history)?))?;
+            }
+            _ => printer.out(&history.text(args.module.as_deref()))?,
+        }
+        return Ok(ExitStatus::Success);
+    }
+
+    let (doc, history) = score(
+        project,
+        printer,
+        &args.coverage,
+        args.baseline.as_deref(),
+        only,
+    )?;
+    if history.is_none() {
+        printer.note("no git history: the hotspots and coupling dimensions have no data");
+    }
+    if args.record {
+        let (commit, time) = history
+            .as_ref()
+            .map_or((String::new(), 0), |h| (h.head.clone(), h.head_time));
+        let recorded = HealthHistory::record(&project.root, &doc, &commit, time)?;
+        printer.note(&format!(
+            "health of {} modules recorded ({} records in `{}`)",
+            doc.modules.len(),
+            recorded.records.len(),
+            strata_project::health::HISTORY_FILE
+        ));
+    }
+    match global.format {
+        Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
+        Format::Markdown => printer.out(&doc.markdown())?,
+        _ => printer.out(&doc.text())?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Score the modules (all, or `only`): coverage reports read first (a bad one fails before
+/// the scan), then the check, the baseline and the git history.
+pub fn score(
+    project: &Project,
+    printer: &Printer,
+    coverage_files: &[std::path::PathBuf],
+    baseline: Option<&std::path::Path>,
+    only: Option<usize>,
+) -> anyhow::Result<(HealthDoc, Option<History>)> {
+    let mut coverage = Vec::new();
+    for path in coverage_files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read coverage report `{}`", path.display()))?;
+        let files = strata_project::coverage::parse(&text)
+            .with_context(|| format!("failed to parse coverage report `{}`", path.display()))?;
+        coverage.extend(files);
+    }
+    let mut report = project.check();
+    for w in &report.warnings {
+        printer.warn(w);
+    }
+    if let Some(path) = baseline {
+        let baseline = Baseline::load(&project.root.join(path)).map_err(|e| match e {
+            BaselineError::Missing(_) => anyhow::Error::new(Hinted {
+                message: e.to_string(),
+                hint: "create it with `strata check --baseline FILE --update-baseline`".into(),
+            }),
+            e => e.into(),
+        })?;
+        report.diagnostics = baseline.filter(std::mem::take(&mut report.diagnostics)).0;
+    }
+    let days = project
+        .config
+        .config
+        .health
+        .history_days
+        .unwrap_or(DEFAULT_DAYS);
+    let history = read_history(&project.root, days, CouplingLimits::default())
+        .context("failed to read the git history")?;
+    let inputs = HealthInputs {
+        findings: &report.diagnostics,
+        history: history.as_ref(),
+        coverage,
+        coverage_reports: coverage_files.len(),
+    };
+    Ok((project.health(project.index(), &inputs, only), history))
+}
