@@ -68,11 +68,13 @@ impl CliTest {
     }
 }
 
-/// Run the binary in `dir` with a fixed environment (no colour, fixed width).
+/// Run the binary in `dir` with a fixed environment (no colour, fixed width; git looks for a
+/// repository no higher than `dir`, so a fixture inside this repository has no history).
 pub fn run_in(bin: &Path, dir: &Path, args: &[&str]) -> Output {
     Command::new(bin)
         .args(args)
         .current_dir(dir)
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap_or(dir))
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .env_remove("RUST_BACKTRACE")
