@@ -218,7 +218,10 @@ fn one_module_changed_moves_only_its_score_and_undoing_restores_it() {
             a.name
         );
         assert!(score(now) < score(was));
-        assert_eq!(now["dimensions"][0], was["dimensions"][0], "rules unchanged");
+        assert_eq!(
+            now["dimensions"][0], was["dimensions"][0],
+            "rules unchanged"
+        );
         others_unchanged(&base, &after, &[&a.name]);
         std::fs::write(&a_file, &a_text).unwrap();
         assert_eq!(health(root, &[]), base, "seed {seed}: restored");
@@ -343,6 +346,9 @@ fn a_hotspot_and_files_that_change_together_cost_points() {
             .starts_with("orders/orders/engine.py: 8 commits"),
         "{hot}"
     );
+    let ownership = &now["dimensions"][5];
+    assert_eq!(ownership["id"], "ownership");
+    assert_eq!(ownership["raw"]["authors"], 1, "{ownership}");
     for m in ["orders", "stock"] {
         let coupling = dimension(&after[m], "coupling");
         assert!(coupling < 10.0, "{m}: {}", after[m]);

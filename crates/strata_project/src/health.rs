@@ -707,7 +707,17 @@ impl Project {
                         text: c.2.into(),
                     });
                 }
-                let raw = checks.iter().map(|c| (c.0, json(c.1))).collect();
+                let mut raw: BTreeMap<&'static str, serde_json::Value> =
+                    checks.iter().map(|c| (c.0, json(c.1))).collect();
+                // Who changed the module in the window: a bus factor to read, not scored.
+                if let Some(h) = inputs.history {
+                    let authors: BTreeSet<&str> = files[m]
+                        .iter()
+                        .filter_map(|&f| h.files.get(self.sources[f].path.as_str()))
+                        .flat_map(|x| x.authors.iter().map(String::as_str))
+                        .collect();
+                    raw.insert("authors", json(authors.len()));
+                }
                 dims.push(Dimension {
                     id: "ownership",
                     weight: weight("ownership"),

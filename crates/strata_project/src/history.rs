@@ -185,6 +185,8 @@ fn git(root: &Path) -> Command {
         "-c",
         "core.quotepath=off",
         "-c",
+        "log.showRoot=false",
+        "-c",
         "log.showSignature=false",
         "-c",
         "log.follow=false",
@@ -206,7 +208,9 @@ fn log_args(head: &str, since: i64) -> Vec<OsString> {
         "log",
         "--no-merges",
         "--no-renames",
-        "--root",
+        // Without `--root`: the first commit (the import of the code, often the whole
+        // repository) lists no files. Counting its lines would cost more than the rest of the
+        // history (every blob read), and an import is no change.
         "--relative",
         "--numstat",
         "-z",
@@ -691,10 +695,14 @@ mod tests {
     }
 
     impl Repo {
+        /// A repository whose first commit (which `read` lists no files of) lies long
+        /// before every window of the tests.
         fn new() -> Repo {
             let dir = tempfile::tempdir().unwrap();
             run_ok(git_in(dir.path()).args(["init", "-q", "-b", "main"]));
-            Repo { dir }
+            let repo = Repo { dir };
+            repo.commit("init@example.com", 1_000_000_000, &[(".keep", "")]);
+            repo
         }
 
         fn path(&self) -> &Path {
@@ -904,7 +912,8 @@ mod tests {
         repo.git(&["checkout", "-q", "main"]);
         repo.commit("a@x.org", T0 + 120, &[("main.rs", "1\n")]);
         repo.git_at(T0 + 180, &["merge", "-q", "--no-ff", "-m", "merge", "side"]);
-        assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "4");
+        // The three commits, the merge and the repository's first commit.
+        assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "5");
 
         let history = history(repo.path(), 30, ALL_PAIRS);
         assert_eq!(history.head_time, T0 + 180);
@@ -968,10 +977,24 @@ mod tests {
     }
 
     #[test]
+    fn the_first_commit_is_an_import_not_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        run_ok(git_in(dir.path()).args(["init", "-q", "-b", "main"]));
+        let repo = Repo { dir };
+        repo.commit("a@x.org", T0, &[("a.rs", "1\n"), ("b.rs", "1\n")]);
+        repo.commit("a@x.org", T0 + 60, &[("a.rs", "2\n")]);
+        let history = history(repo.path(), 30, ALL_PAIRS);
+        assert_eq!(history.commits, 2);
+        assert_eq!(history.files.keys().collect::<Vec<_>>(), ["a.rs"]);
+        assert_eq!(history.files["a.rs"].commits, 1);
+    }
+
+    #[test]
     fn a_repository_without_commits_has_no_history() {
-        let repo = Repo::new();
-        std::fs::write(repo.path().join("a.rs"), "fn main() {}\n").unwrap();
-        assert_eq!(read(repo.path(), 30, ALL_PAIRS).unwrap(), None);
+        let dir = tempfile::tempdir().unwrap();
+        run_ok(git_in(dir.path()).args(["init", "-q", "-b", "main"]));
+        std::fs::write(dir.path().join("a.rs"), "fn main() {}\n").unwrap();
+        assert_eq!(read(dir.path(), 30, ALL_PAIRS).unwrap(), None);
     }
 
     #[test]
