@@ -562,9 +562,10 @@ impl Project {
                     .iter()
                     .filter(|d| d.rule == "unused-dependency")
                     .count();
-                // An isolated module has no place on the main sequence: only its declarations
-                // count.
-                let base = if ca + ce == 0 {
+                // The main sequence is about what others build on: a module nobody depends on
+                // (an application, a service at the top, an isolated one) has no stability to
+                // balance, so only its declarations count.
+                let base = if ca == 0 {
                     10.0
                 } else {
                     s.bp("distance").score(distance)
@@ -573,7 +574,7 @@ impl Project {
                 let penalty = 1.5 * undeclared as f64 + 0.5 * unused as f64;
                 let score = (base - penalty).max(0.0);
                 let mut evidence = Vec::new();
-                if ca + ce > 0 && base < 10.0 {
+                if base < 10.0 {
                     evidence.push(format!(
                         "distance from the main sequence {distance:.2} (abstractness {abstractness:.2}, instability {instability:.2})"
                     ));
