@@ -585,6 +585,24 @@ impl Project {
                 {
                     evidence.push(format!("{}:{} {}", d.file, d.line, d.rule));
                 }
+                if base < 10.0 {
+                    // Below the main sequence, concrete and depended on (the zone of pain);
+                    // above it, abstract and little used (the zone of uselessness).
+                    let text = if abstractness + instability < 1.0 {
+                        format!(
+                            "give the {ca} dependants of {name} interfaces or traits to build on, so changes behind them stay local (abstractness {abstractness:.2}, instability {instability:.2})"
+                        )
+                    } else {
+                        format!(
+                            "drop abstractions of {name} that nothing implements, or let more modules use it (abstractness {abstractness:.2}, instability {instability:.2})"
+                        )
+                    };
+                    steps.push(Step {
+                        dimension: dims.len(),
+                        score: (10.0 - penalty).max(0.0),
+                        text,
+                    });
+                }
                 if penalty > 0.0 {
                     steps.push(Step {
                         dimension: dims.len(),
