@@ -517,3 +517,50 @@ fn health_text_markdown_and_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown health dimension `rule`"));
 }
+
+#[test]
+fn a_package_required_at_another_version_than_elsewhere_costs_version_points() {
+    let t = CliTest::new(BIN);
+    t.write("strata.toml", "[lanes]\nmain = []\n");
+    for (name, requests) in [("a", ">=2.31"), ("b", ">=2.31"), ("c", "==2.0.1")] {
+        t.write(
+            &format!("{name}/module.yaml"),
+            format!("name: {name}\nlane: main\ninterfaces: [\"{name}/{name}/__init__.py\"]\n"),
+        )
+        .write(
+            &format!("{name}/pyproject.toml"),
+            format!(
+                "[project]\nname = \"{name}\"\nversion = \"1.0.0\"\ndependencies = [\"Requests{requests}\", \"b\", \"attrs @ https://example.com/attrs.whl\"]\n"
+            ),
+        )
+        .write(&format!("{name}/{name}/__init__.py"), "X = 1\n");
+    }
+    let doc = health(t.root(), &[]);
+    let versions = |m: &str| {
+        doc[m]["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "versions")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(versions("a")["raw"]["drifting_dependencies"], 0);
+    assert_eq!(versions("b")["raw"]["drifting_dependencies"], 0);
+    let c = versions("c");
+    assert_eq!(c["raw"]["drifting_dependencies"], 1, "{c}");
+    assert_eq!(
+        c["evidence"][0],
+        "requests ==2.0.1 in c/pyproject.toml, >=2.31 in 2 other modules"
+    );
+    assert!(c["score"].as_f64().unwrap() < 10.0);
+    assert!(
+        doc["c"]["next_steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s.as_str().unwrap().starts_with("align requests ==2.0.1")),
+        "{}",
+        doc["c"]
+    );
+}

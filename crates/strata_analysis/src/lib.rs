@@ -6,8 +6,12 @@
 )]
 
 mod clones;
-pub mod coverage;
+mod coverage;
 mod layering;
 
 pub use clones::{ClonePair, MAX_GROUP_PAIRS, Trigrams, Unit, clone_pairs, similarity};
+pub use coverage::{
+    CoverageError, CoverageFormat, FileCoverage, detect as detect_coverage,
+    parse as parse_coverage, parse_cobertura, parse_lcov,
+};
 pub use layering::{Waves, waves};

@@ -9,13 +9,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
-use strata_analysis::coverage::FileCoverage;
+use strata_analysis::FileCoverage;
 use strata_diagnostics::{Diagnostic, Severity};
 use strata_lang::DefKind;
 use strata_workspace::{HEALTH_DIMENSIONS, HealthConfig, Lifecycle, ModuleKind};
 
 use crate::history::History;
-use crate::{Index, Project};
+use crate::{Index, Module, Project};
 
 /// A piecewise-linear map from a measured value to a score: `(value, score)` points with values
 /// ascending; below the first and above the last point the end scores hold.
@@ -185,6 +185,9 @@ struct Step {
     text: String,
 }
 
+/// Per version, the modules requiring it (with their manifest's path).
+type Uses<'a> = BTreeMap<&'a str, Vec<(usize, &'a str)>>;
+
 /// Settings resolved from `[health]`.
 struct Settings<'a> {
     config: &'a HealthConfig,
@@ -318,6 +321,7 @@ impl Project {
             }
         }
 
+        let drift = self.version_drift();
         let mut out = Vec::new();
         for m in 0..n {
             if only.is_some_and(|o| o != m) {
@@ -757,9 +761,10 @@ impl Project {
                     .iter()
                     .filter(|d| d.rule == "semver-mismatch")
                     .collect();
+                let drifting = &drift[m];
                 let bp = s.bp("versions");
                 #[allow(clippy::cast_precision_loss)]
-                let count = problems.len() as f64;
+                let count = (problems.len() + drifting.len()) as f64;
                 if let Some(d) = problems.first() {
                     steps.push(Step {
                         dimension: dims.len(),
@@ -767,8 +772,16 @@ impl Project {
                         text: format!("fix semver-mismatch at {}:{}", d.file, d.line),
                     });
                 }
+                if let Some(d) = drifting.first() {
+                    steps.push(Step {
+                        dimension: dims.len(),
+                        score: bp.score(count - 1.0),
+                        text: format!("align {d}"),
+                    });
+                }
                 let mut raw = BTreeMap::new();
                 raw.insert("unsatisfied_requirements", json(problems.len()));
+                raw.insert("drifting_dependencies", json(drifting.len()));
                 dims.push(Dimension {
                     id: "versions",
                     weight: weight("versions"),
@@ -777,6 +790,7 @@ impl Project {
                     evidence: problems
                         .iter()
                         .map(|d| format!("{}:{} {}", d.file, d.line, d.message))
+                        .chain(drifting.iter().cloned())
                         .collect(),
                 });
             }
@@ -918,6 +932,71 @@ impl Project {
             },
             modules: out,
         }
+    }
+
+    /// Per module, the third-party packages it requires at another version than most modules
+    /// of its ecosystem do (described: `serde 1.0 in Cargo.toml, 1.0.190 in 4 other modules`).
+    /// Path, git and workspace requirements, and properties (`${…}`), are no versions.
+    fn version_drift(&self) -> Vec<Vec<String>> {
+        let n = self.modules.len();
+        let internal: BTreeSet<&str> = self.modules.iter().map(Module::name).collect();
+        // (ecosystem, package) -> version -> the modules requiring it (with the manifest).
+        let mut by_package: BTreeMap<(&'static str, &str), Uses<'_>> = BTreeMap::new();
+        for (m, module) in self.modules.iter().enumerate() {
+            let Some(manifest) = &module.declared.manifest else {
+                continue;
+            };
+            let ecosystem = manifest.kind.map_or("", |k| k.lang());
+            for d in &manifest.dependencies {
+                let Some(version) = d.version.as_deref() else {
+                    continue;
+                };
+                let pinned_elsewhere = [
+                    "workspace:",
+                    "file:",
+                    "link:",
+                    "git",
+                    "http",
+                    "github:",
+                    "${",
+                    "*",
+                ]
+                .iter()
+                .any(|p| version.starts_with(p));
+                if pinned_elsewhere || internal.contains(d.name.as_str()) {
+                    continue;
+                }
+                let users = by_package
+                    .entry((ecosystem, d.name.as_str()))
+                    .or_default()
+                    .entry(version)
+                    .or_default();
+                if !users.iter().any(|u| u.0 == m) {
+                    users.push((m, manifest.path.as_str()));
+                }
+            }
+        }
+        let mut out = vec![Vec::new(); n];
+        for ((_, package), versions) in &by_package {
+            if versions.len() < 2 {
+                continue;
+            }
+            // The most used version is the one to align on (ties: the first written).
+            let (common, common_users) = versions
+                .iter()
+                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)))
+                .map(|(v, u)| (*v, u.len()))
+                .unwrap_or_default();
+            for (version, users) in versions.iter().filter(|(v, _)| **v != common) {
+                for &(m, path) in users {
+                    out[m].push(format!(
+                        "{package} {version} in {path}, {common} in {common_users} other module{}",
+                        if common_users == 1 { "" } else { "s" }
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// Whether module `m` declares an owner that resolves: a `team:<name>` of `strata.toml`,

@@ -13,8 +13,8 @@ mod cache;
 pub use cache::reencode as reencode_cache;
 mod docs;
 mod graph_view;
-pub mod health;
-pub mod history;
+mod health;
+mod history;
 
 pub use baseline::{Baseline, BaselineError};
 mod context;
@@ -31,12 +31,21 @@ pub use plan::{Affected, Gate, ImpactDoc, OwnerToNotify, Wave, WavesDoc};
 
 pub use context::{ContextDoc, ContextError, ContextItem, ContextQuery, Omitted, estimate_tokens};
 pub use find::{FindDoc, FindOptions, Hit, WhyNot, match_score, words};
+pub use health::{
+    Band, Breakpoints, Dimension, HISTORY_FILE as HEALTH_HISTORY_FILE, HealthDoc, HealthHistory,
+    HealthHistoryError, HealthInputs, HealthRecord, HealthSummary, HistorySummary, ModuleHealth,
+    RecordedScore, default_breakpoints, default_weight,
+};
+pub use history::{
+    Coupling, CouplingLimits, FileHistory, History, HistoryError, parse_log as parse_git_log,
+    read as read_history,
+};
 pub use index::Index;
 pub use intel::{
     CloneSide, DupesDoc, DupesOptions, DupesSummary, Duplicate, Match, SimilarDoc, SimilarError,
     SimilarQuery,
 };
-pub use strata_analysis::coverage;
+pub use strata_analysis::{CoverageError, FileCoverage, parse_coverage};
 pub use strata_graph::{FileEdge, SourceFile};
 pub use strata_lang::Lang;
 

@@ -20,6 +20,6 @@ pub use config::{
 };
 pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
 pub use error::ConfigError;
-pub use manifest::{ManifestInfo, ManifestKind, read_manifest};
+pub use manifest::{ManifestDependency, ManifestInfo, ManifestKind, read_manifest};
 pub use module_file::{Lifecycle, MODULE_FILE, ModuleFile, ModuleKind, parse_module_file};
 pub use walk::FileMeta;

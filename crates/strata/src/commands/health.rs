@@ -2,13 +2,10 @@
 //! of the current commit, `--history` shows them over time.
 
 use anyhow::Context as _;
-use strata_project::health::{HealthHistory, HealthInputs};
-use strata_project::history::{CouplingLimits, read as read_history};
 use strata_project::{Baseline, BaselineError};
+use strata_project::{CouplingLimits, HealthHistory, HealthInputs, read_history};
 
-use strata_project::Project;
-use strata_project::health::HealthDoc;
-use strata_project::history::History;
+use strata_project::{HealthDoc, History, Project};
 
 use crate::ExitStatus;
 use crate::args::{Format, GlobalArgs, HealthArgs};
@@ -60,7 +57,7 @@ pub fn run(
             "health of {} modules recorded ({} records in `{}`)",
             doc.modules.len(),
             recorded.records.len(),
-            strata_project::health::HISTORY_FILE
+            strata_project::HEALTH_HISTORY_FILE
         ));
     }
     match global.format {
@@ -84,7 +81,7 @@ pub fn score(
     for path in coverage_files {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read coverage report `{}`", path.display()))?;
-        let files = strata_project::coverage::parse(&text)
+        let files = strata_project::parse_coverage(&text)
             .with_context(|| format!("failed to parse coverage report `{}`", path.display()))?;
         coverage.extend(files);
     }
