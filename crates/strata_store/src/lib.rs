@@ -1,0 +1,163 @@
+//! Registry persistence: each tenant's projects and their snapshots (one per pushed or indexed
+//! commit: the registry documents strata computed for it), behind one [`Store`] trait.
+//!
+//! Every query is scoped by tenant: a project of another tenant is exactly as absent as one
+//! that does not exist. A snapshot is written in one transaction; writing the same commit of a
+//! project again replaces it; retention keeps the newest `keep` snapshots per project.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+mod sqlite;
+
+use serde::{Deserialize, Serialize};
+
+pub use sqlite::SqliteStore;
+
+/// The registry documents of one snapshot, as strata's JSON (their shapes are DESIGN.md §5
+/// and §11; the store keeps them as they are).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Documents {
+    /// `strata modules --format json`.
+    pub modules: serde_json::Value,
+    /// `strata graph --level module --format json`.
+    pub module_graph: serde_json::Value,
+    /// `strata graph --level file --format json`.
+    pub file_graph: serde_json::Value,
+    /// `strata check --format json`.
+    pub findings: serde_json::Value,
+    /// `strata health --format json`.
+    pub health: serde_json::Value,
+}
+
+/// One module's line of a snapshot, kept apart so a module's history is one query.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModuleRow {
+    pub module: String,
+    pub score: Option<f64>,
+    pub band: Option<String>,
+    pub errors: u32,
+    pub warnings: u32,
+}
+
+/// What a push or an index writes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewSnapshot {
+    pub commit: String,
+    pub branch: Option<String>,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+    pub strata_version: String,
+    pub modules: Vec<ModuleRow>,
+    pub documents: Documents,
+}
+
+/// A snapshot as listed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    pub id: i64,
+    pub commit: String,
+    pub branch: Option<String>,
+    pub created_at: i64,
+    pub strata_version: String,
+    pub modules: u32,
+    pub errors: u32,
+    pub warnings: u32,
+}
+
+/// A snapshot with its documents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub info: SnapshotInfo,
+    pub documents: Documents,
+}
+
+/// A project and its latest snapshot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProjectSummary {
+    pub name: String,
+    pub latest: Option<SnapshotInfo>,
+}
+
+/// A module in one snapshot of its project's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModuleHistoryRow {
+    pub snapshot: i64,
+    pub commit: String,
+    pub created_at: i64,
+    pub score: Option<f64>,
+    pub band: Option<String>,
+    pub errors: u32,
+    pub warnings: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("failed to open the registry database `{path}`")]
+    Open {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the registry database has schema version {found}, newer than this strata knows ({known}): upgrade strata"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("registry database error while trying to {doing}")]
+    Sqlite {
+        doing: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("a stored document of snapshot {snapshot} is not valid JSON")]
+    Corrupt {
+        snapshot: i64,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// Where registry data lives. Every method takes the tenant first; nothing crosses tenants.
+pub trait Store: Send + Sync {
+    /// Write a snapshot of `project` (created on first use) in one transaction, replacing a
+    /// snapshot of the same commit; then keep only the newest `keep` snapshots of the project.
+    /// Returns the snapshot's id.
+    fn put_snapshot(
+        &self,
+        tenant: &str,
+        project: &str,
+        snapshot: &NewSnapshot,
+        keep: usize,
+    ) -> Result<i64, StoreError>;
+
+    /// The tenant's projects, by name, each with its latest snapshot.
+    fn projects(&self, tenant: &str) -> Result<Vec<ProjectSummary>, StoreError>;
+
+    /// A project's snapshots, newest first; `None` when the tenant has no such project.
+    fn snapshots(
+        &self,
+        tenant: &str,
+        project: &str,
+    ) -> Result<Option<Vec<SnapshotInfo>>, StoreError>;
+
+    /// One snapshot with its documents: `id`, or the latest when `None`. `None` when the
+    /// tenant has no such project or the project no such snapshot.
+    fn snapshot(
+        &self,
+        tenant: &str,
+        project: &str,
+        id: Option<i64>,
+    ) -> Result<Option<Snapshot>, StoreError>;
+
+    /// A module through the project's snapshots, oldest first (`None`: no such project).
+    fn module_history(
+        &self,
+        tenant: &str,
+        project: &str,
+        module: &str,
+    ) -> Result<Option<Vec<ModuleHistoryRow>>, StoreError>;
+
+    /// Delete a project and all its snapshots; false when the tenant has no such project.
+    fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError>;
+}
