@@ -9,11 +9,57 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod postgres;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+
+/// The documents of a snapshot, by the kind they are stored under.
+const DOCUMENT_KINDS: [&str; 5] = [
+    "modules",
+    "module_graph",
+    "file_graph",
+    "findings",
+    "health",
+];
+
+fn document<'a>(d: &'a Documents, kind: &str) -> &'a serde_json::Value {
+    match kind {
+        "modules" => &d.modules,
+        "module_graph" => &d.module_graph,
+        "file_graph" => &d.file_graph,
+        "findings" => &d.findings,
+        _ => &d.health,
+    }
+}
+
+fn set_document(d: &mut Documents, kind: &str, value: serde_json::Value) {
+    match kind {
+        "modules" => d.modules = value,
+        "module_graph" => d.module_graph = value,
+        "file_graph" => d.file_graph = value,
+        "findings" => d.findings = value,
+        "health" => d.health = value,
+        _ => {}
+    }
+}
+
+/// Error and warning totals: the findings document's summary when it has one, else the sum
+/// over the modules.
+fn totals(s: &NewSnapshot) -> (u32, u32) {
+    let summary = &s.documents.findings["summary"];
+    let count = |k: &str| summary[k].as_u64().and_then(|n| u32::try_from(n).ok());
+    match (count("errors"), count("warnings")) {
+        (Some(e), Some(w)) => (e, w),
+        _ => s
+            .modules
+            .iter()
+            .fold((0, 0), |(e, w), m| (e + m.errors, w + m.warnings)),
+    }
+}
 
 /// The registry documents of one snapshot, as strata's JSON (their shapes are DESIGN.md §5
 /// and §11; the store keeps them as they are).
@@ -109,6 +155,19 @@ pub enum StoreError {
         doing: &'static str,
         #[source]
         source: rusqlite::Error,
+    },
+    #[error("failed to connect to the registry database `{url}`")]
+    Connect {
+        /// The URL without its password.
+        url: String,
+        #[source]
+        source: ::postgres::Error,
+    },
+    #[error("registry database error while trying to {doing}")]
+    Postgres {
+        doing: &'static str,
+        #[source]
+        source: ::postgres::Error,
     },
     #[error("a stored document of snapshot {snapshot} is not valid JSON")]
     Corrupt {

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::{
     Documents, ModuleHistoryRow, NewSnapshot, ProjectSummary, Snapshot, SnapshotInfo, Store,
-    StoreError,
+    StoreError, totals,
 };
 
 /// The schema, one step per version; a database at version N runs the steps after N.
@@ -55,14 +55,6 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// A stored document: its kind and its JSON text.
 type KindAndBody = (String, String);
-
-const DOCUMENT_KINDS: [&str; 5] = [
-    "modules",
-    "module_graph",
-    "file_graph",
-    "findings",
-    "health",
-];
 
 /// A registry in one SQLite file.
 pub struct SqliteStore {
@@ -178,31 +170,6 @@ fn info_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<SnapshotInfo> {
 const INFO_COLUMNS: &str =
     "id, commit_id, branch, created_at, strata_version, modules, errors, warnings";
 
-fn document_body(d: &Documents, kind: &str) -> String {
-    let v = match kind {
-        "modules" => &d.modules,
-        "module_graph" => &d.module_graph,
-        "file_graph" => &d.file_graph,
-        "findings" => &d.findings,
-        _ => &d.health,
-    };
-    v.to_string()
-}
-
-/// Error and warning totals: the findings document's summary when it has one, else the sum
-/// over the modules.
-fn totals(s: &NewSnapshot) -> (u32, u32) {
-    let summary = &s.documents.findings["summary"];
-    let count = |k: &str| summary[k].as_u64().and_then(|n| u32::try_from(n).ok());
-    match (count("errors"), count("warnings")) {
-        (Some(e), Some(w)) => (e, w),
-        _ => s
-            .modules
-            .iter()
-            .fold((0, 0), |(e, w), m| (e + m.errors, w + m.warnings)),
-    }
-}
-
 fn put(
     tx: &Transaction<'_>,
     tenant: &str,
@@ -261,8 +228,12 @@ fn put(
         let mut doc = tx.prepare_cached(
             "INSERT INTO documents (snapshot_id, kind, body) VALUES (?1, ?2, ?3)",
         )?;
-        for kind in DOCUMENT_KINDS {
-            doc.execute(params![id, kind, document_body(&s.documents, kind)])?;
+        for kind in crate::DOCUMENT_KINDS {
+            doc.execute(params![
+                id,
+                kind,
+                crate::document(&s.documents, kind).to_string()
+            ])?;
         }
         let mut row = tx.prepare_cached(
             "INSERT INTO module_rows (snapshot_id, module, score, band, errors, warnings)
@@ -389,14 +360,7 @@ impl Store for SqliteStore {
                 snapshot: info.id,
                 source,
             })?;
-            match kind.as_str() {
-                "modules" => documents.modules = value,
-                "module_graph" => documents.module_graph = value,
-                "file_graph" => documents.file_graph = value,
-                "findings" => documents.findings = value,
-                "health" => documents.health = value,
-                _ => {}
-            }
+            crate::set_document(&mut documents, &kind, value);
         }
         Ok(Some(Snapshot { info, documents }))
     }

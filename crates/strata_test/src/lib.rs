@@ -137,6 +137,20 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
+/// The value of the environment variable `var`, which names a service a test needs (a
+/// database server); or `None` after one line on the terminal saying the calling test is
+/// skipped and how to enable it (`how`). Panics under CI, where every service is provided.
+pub fn service_or_skip(var: &str, how: &str) -> Option<String> {
+    if let Ok(value) = std::env::var(var) {
+        return Some(value);
+    }
+    assert!(!in_ci(), "{var} is not set in CI: {how}");
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr(), "{test}: skipped ({how})");
+    None
+}
+
 /// The generator, or `None` after one line on the terminal saying the calling test is
 /// skipped and how to enable it. Panics under CI, where skipping would hide the truth tests.
 pub fn genrepo_or_skip() -> Option<PathBuf> {

@@ -1,0 +1,422 @@
+//! The PostgreSQL backend, for a registry shared by several servers: the same tables as
+//! SQLite, versioned migrations applied on connect (under an advisory lock, so replicas
+//! starting together migrate once).
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use postgres::{Client, NoTls, Transaction};
+
+use crate::{
+    Documents, ModuleHistoryRow, NewSnapshot, ProjectSummary, Snapshot, SnapshotInfo, Store,
+    StoreError, totals,
+};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: projects per tenant, their snapshots, each snapshot's documents and module rows.
+    "CREATE TABLE projects (
+         id BIGSERIAL PRIMARY KEY,
+         tenant TEXT NOT NULL,
+         name TEXT NOT NULL,
+         UNIQUE (tenant, name)
+     );
+     CREATE TABLE snapshots (
+         id BIGSERIAL PRIMARY KEY,
+         project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+         commit_id TEXT NOT NULL,
+         branch TEXT,
+         created_at BIGINT NOT NULL,
+         strata_version TEXT NOT NULL,
+         modules BIGINT NOT NULL,
+         errors BIGINT NOT NULL,
+         warnings BIGINT NOT NULL,
+         UNIQUE (project_id, commit_id)
+     );
+     CREATE INDEX snapshots_by_time ON snapshots (project_id, created_at DESC, id DESC);
+     CREATE TABLE documents (
+         snapshot_id BIGINT NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+         kind TEXT NOT NULL,
+         body TEXT NOT NULL,
+         PRIMARY KEY (snapshot_id, kind)
+     );
+     CREATE TABLE module_rows (
+         snapshot_id BIGINT NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+         module TEXT NOT NULL,
+         score DOUBLE PRECISION,
+         band TEXT,
+         errors BIGINT NOT NULL,
+         warnings BIGINT NOT NULL,
+         PRIMARY KEY (snapshot_id, module)
+     );",
+];
+
+/// A lock id for migrations (any constant shared by every strata).
+const MIGRATION_LOCK: i64 = 0x5354_5241_5441;
+
+const INFO_COLUMNS: &str =
+    "id, commit_id, branch, created_at, strata_version, modules, errors, warnings";
+
+/// A registry in a PostgreSQL database.
+pub struct PostgresStore {
+    client: Mutex<Client>,
+}
+
+fn pg(doing: &'static str) -> impl FnOnce(postgres::Error) -> StoreError {
+    move |source| StoreError::Postgres { doing, source }
+}
+
+/// The URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn to_u32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+fn info_of(r: &postgres::Row) -> SnapshotInfo {
+    SnapshotInfo {
+        id: r.get(0),
+        commit: r.get(1),
+        branch: r.get(2),
+        created_at: r.get(3),
+        strata_version: r.get(4),
+        modules: to_u32(r.get(5)),
+        errors: to_u32(r.get(6)),
+        warnings: to_u32(r.get(7)),
+    }
+}
+
+impl PostgresStore {
+    /// Connect to `url` (`postgres://user:password@host/db`) and bring the schema up to date.
+    pub fn connect(url: &str) -> Result<PostgresStore, StoreError> {
+        let mut client = Client::connect(url, NoTls).map_err(|source| StoreError::Connect {
+            url: redacted(url),
+            source,
+        })?;
+        migrate(&mut client)?;
+        Ok(PostgresStore {
+            client: Mutex::new(client),
+        })
+    }
+
+    /// The schema version of the database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        let row = self
+            .lock()
+            .query_one("SELECT version FROM strata_schema", &[])
+            .map_err(pg("read the schema version"))?;
+        Ok(row.get(0))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Client> {
+        self.client.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(pg("start a migration"))?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(pg("take the migration lock"))?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS strata_schema (version BIGINT NOT NULL)")
+        .map_err(pg("create the schema table"))?;
+    let current: i64 = match tx
+        .query_opt("SELECT version FROM strata_schema", &[])
+        .map_err(pg("read the schema version"))?
+    {
+        Some(row) => row.get(0),
+        None => {
+            tx.execute("INSERT INTO strata_schema (version) VALUES (0)", &[])
+                .map_err(pg("record the schema version"))?;
+            0
+        }
+    };
+    let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+    if current > known {
+        return Err(StoreError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    for (i, step) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(current).unwrap_or(0))
+    {
+        tx.batch_execute(step).map_err(pg("migrate the schema"))?;
+        let v = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        tx.execute("UPDATE strata_schema SET version = $1", &[&v])
+            .map_err(pg("record the schema version"))?;
+    }
+    tx.commit().map_err(pg("commit a migration"))
+}
+
+fn project_id(
+    c: &mut impl postgres::GenericClient,
+    tenant: &str,
+    project: &str,
+) -> Result<Option<i64>, postgres::Error> {
+    Ok(c.query_opt(
+        "SELECT id FROM projects WHERE tenant = $1 AND name = $2",
+        &[&tenant, &project],
+    )?
+    .map(|r| r.get(0)))
+}
+
+fn put(
+    tx: &mut Transaction<'_>,
+    tenant: &str,
+    project: &str,
+    s: &NewSnapshot,
+    keep: usize,
+) -> Result<i64, postgres::Error> {
+    // A concurrent first push of the same project must not fail on the unique key.
+    tx.execute(
+        "INSERT INTO projects (tenant, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &[&tenant, &project],
+    )?;
+    let pid = project_id(tx, tenant, project)?.unwrap_or_default();
+    let (errors, warnings) = totals(s);
+    let (errors, warnings) = (i64::from(errors), i64::from(warnings));
+    let modules = i64::try_from(s.modules.len()).unwrap_or(i64::MAX);
+    let existing = tx
+        .query_opt(
+            "SELECT id FROM snapshots WHERE project_id = $1 AND commit_id = $2 FOR UPDATE",
+            &[&pid, &s.commit],
+        )?
+        .map(|r| r.get::<_, i64>(0));
+    let id =
+        if let Some(id) = existing {
+            tx.execute(
+            "UPDATE snapshots SET branch = $2, created_at = $3, strata_version = $4, modules = $5,
+                 errors = $6, warnings = $7 WHERE id = $1",
+            &[&id, &s.branch, &s.created_at, &s.strata_version, &modules, &errors, &warnings],
+        )?;
+            tx.execute("DELETE FROM documents WHERE snapshot_id = $1", &[&id])?;
+            tx.execute("DELETE FROM module_rows WHERE snapshot_id = $1", &[&id])?;
+            id
+        } else {
+            tx.query_one(
+                "INSERT INTO snapshots (project_id, commit_id, branch, created_at, strata_version,
+                 modules, errors, warnings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &[
+                    &pid,
+                    &s.commit,
+                    &s.branch,
+                    &s.created_at,
+                    &s.strata_version,
+                    &modules,
+                    &errors,
+                    &warnings,
+                ],
+            )?
+            .get(0)
+        };
+    let doc = tx.prepare("INSERT INTO documents (snapshot_id, kind, body) VALUES ($1, $2, $3)")?;
+    for kind in crate::DOCUMENT_KINDS {
+        let body = crate::document(&s.documents, kind).to_string();
+        tx.execute(&doc, &[&id, &kind, &body])?;
+    }
+    let row = tx.prepare(
+        "INSERT INTO module_rows (snapshot_id, module, score, band, errors, warnings)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+    )?;
+    for m in &s.modules {
+        tx.execute(
+            &row,
+            &[
+                &id,
+                &m.module,
+                &m.score,
+                &m.band,
+                &i64::from(m.errors),
+                &i64::from(m.warnings),
+            ],
+        )?;
+    }
+    if keep > 0 {
+        tx.execute(
+            "DELETE FROM snapshots WHERE project_id = $1 AND id NOT IN (
+                 SELECT id FROM snapshots WHERE project_id = $1
+                 ORDER BY created_at DESC, id DESC LIMIT $2)",
+            &[&pid, &i64::try_from(keep).unwrap_or(i64::MAX)],
+        )?;
+    }
+    Ok(id)
+}
+
+impl Store for PostgresStore {
+    fn put_snapshot(
+        &self,
+        tenant: &str,
+        project: &str,
+        snapshot: &NewSnapshot,
+        keep: usize,
+    ) -> Result<i64, StoreError> {
+        let mut client = self.lock();
+        let mut tx = client.transaction().map_err(pg("start a snapshot write"))?;
+        let id = put(&mut tx, tenant, project, snapshot, keep).map_err(pg("write a snapshot"))?;
+        tx.commit().map_err(pg("commit a snapshot"))?;
+        Ok(id)
+    }
+
+    fn projects(&self, tenant: &str) -> Result<Vec<ProjectSummary>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Vec<ProjectSummary>, postgres::Error> {
+            let rows = c.query(
+                "SELECT id, name FROM projects WHERE tenant = $1 ORDER BY name",
+                &[&tenant],
+            )?;
+            let latest = c.prepare(&format!(
+                "SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id = $1
+                     ORDER BY created_at DESC, id DESC LIMIT 1"
+            ))?;
+            rows.iter()
+                .map(|r| {
+                    let id: i64 = r.get(0);
+                    Ok(ProjectSummary {
+                        name: r.get(1),
+                        latest: c.query_opt(&latest, &[&id])?.map(|r| info_of(&r)),
+                    })
+                })
+                .collect()
+        };
+        run(&mut c).map_err(pg("list projects"))
+    }
+
+    fn snapshots(
+        &self,
+        tenant: &str,
+        project: &str,
+    ) -> Result<Option<Vec<SnapshotInfo>>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Option<Vec<SnapshotInfo>>, postgres::Error> {
+            let Some(pid) = project_id(c, tenant, project)? else {
+                return Ok(None);
+            };
+            let rows = c.query(
+                &format!(
+                    "SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id = $1
+                         ORDER BY created_at DESC, id DESC"
+                ),
+                &[&pid],
+            )?;
+            Ok(Some(rows.iter().map(info_of).collect()))
+        };
+        run(&mut c).map_err(pg("list snapshots"))
+    }
+
+    fn snapshot(
+        &self,
+        tenant: &str,
+        project: &str,
+        id: Option<i64>,
+    ) -> Result<Option<Snapshot>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Option<(SnapshotInfo, Vec<postgres::Row>)>, postgres::Error> {
+            let Some(pid) = project_id(c, tenant, project)? else {
+                return Ok(None);
+            };
+            let row = match id {
+                Some(id) => c.query_opt(
+                    &format!("SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id = $1 AND id = $2"),
+                    &[&pid, &id],
+                )?,
+                None => c.query_opt(
+                    &format!(
+                        "SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id = $1
+                             ORDER BY created_at DESC, id DESC LIMIT 1"
+                    ),
+                    &[&pid],
+                )?,
+            };
+            let Some(info) = row.map(|r| info_of(&r)) else {
+                return Ok(None);
+            };
+            let docs = c.query(
+                "SELECT kind, body FROM documents WHERE snapshot_id = $1",
+                &[&info.id],
+            )?;
+            Ok(Some((info, docs)))
+        };
+        let Some((info, docs)) = run(&mut c).map_err(pg("read a snapshot"))? else {
+            return Ok(None);
+        };
+        let mut documents = Documents::default();
+        for r in docs {
+            let (kind, body): (String, String) = (r.get(0), r.get(1));
+            let value = serde_json::from_str(&body).map_err(|source| StoreError::Corrupt {
+                snapshot: info.id,
+                source,
+            })?;
+            crate::set_document(&mut documents, &kind, value);
+        }
+        Ok(Some(Snapshot { info, documents }))
+    }
+
+    fn module_history(
+        &self,
+        tenant: &str,
+        project: &str,
+        module: &str,
+    ) -> Result<Option<Vec<ModuleHistoryRow>>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Option<Vec<ModuleHistoryRow>>, postgres::Error> {
+            let Some(pid) = project_id(c, tenant, project)? else {
+                return Ok(None);
+            };
+            let rows = c.query(
+                "SELECT s.id, s.commit_id, s.created_at, m.score, m.band, m.errors, m.warnings
+                     FROM module_rows m JOIN snapshots s ON s.id = m.snapshot_id
+                     WHERE s.project_id = $1 AND m.module = $2
+                     ORDER BY s.created_at, s.id",
+                &[&pid, &module],
+            )?;
+            Ok(Some(
+                rows.iter()
+                    .map(|r| ModuleHistoryRow {
+                        snapshot: r.get(0),
+                        commit: r.get(1),
+                        created_at: r.get(2),
+                        score: r.get(3),
+                        band: r.get(4),
+                        errors: to_u32(r.get(5)),
+                        warnings: to_u32(r.get(6)),
+                    })
+                    .collect(),
+            ))
+        };
+        run(&mut c).map_err(pg("read a module's history"))
+    }
+
+    fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {
+        let n = self
+            .lock()
+            .execute(
+                "DELETE FROM projects WHERE tenant = $1 AND name = $2",
+                &[&tenant, &project],
+            )
+            .map_err(pg("delete a project"))?;
+        Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redacted("postgres://strata:s3cret@db.example:5432/registry"),
+            "postgres://strata:***@db.example:5432/registry"
+        );
+        assert_eq!(redacted("postgres://db/registry"), "postgres://db/registry");
+    }
+}

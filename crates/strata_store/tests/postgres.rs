@@ -1,0 +1,83 @@
+//! The store's contract run against a real PostgreSQL server: `STRATA_TEST_POSTGRES` names
+//! one (`postgres://user:password@127.0.0.1/db`; `.ci/run` starts one and sets it). Each test
+//! works in a schema of its own. Without the variable the tests say so and pass, except under
+//! `CI=true`, where a missing server is a failure.
+
+mod common;
+
+use common::{contract, failed_writes_change_nothing, snapshot};
+use postgres::{Client, NoTls};
+use strata_store::{PostgresStore, Store, StoreError};
+
+/// A URL whose connections work in a fresh schema, or `None` (skip) without a server.
+fn fresh_schema(test: &str) -> Option<String> {
+    let url = strata_test::service_or_skip(
+        "STRATA_TEST_POSTGRES",
+        "set STRATA_TEST_POSTGRES=postgres://user:password@host/db to run it against PostgreSQL",
+    )?;
+    let schema = format!("t_{test}_{}", std::process::id());
+    let mut admin = Client::connect(&url, NoTls).expect("STRATA_TEST_POSTGRES connects");
+    admin
+        .batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+        ))
+        .unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+}
+
+#[test]
+fn postgres_keeps_the_contract_and_survives_a_reconnect() {
+    let Some(url) = fresh_schema("contract") else {
+        return;
+    };
+    contract(&PostgresStore::connect(&url).unwrap());
+    let id = PostgresStore::connect(&url)
+        .unwrap()
+        .put_snapshot("acme", "shop", &snapshot("c9", 900, 8.0), 0)
+        .unwrap();
+    let again = PostgresStore::connect(&url).unwrap();
+    assert_eq!(again.schema_version().unwrap(), 1);
+    let s = again.snapshot("acme", "shop", None).unwrap().unwrap();
+    assert_eq!(s.info.id, id);
+    assert_eq!(s.documents, snapshot("c9", 900, 8.0).documents);
+}
+
+#[test]
+fn postgres_failed_writes_change_nothing() {
+    let Some(url) = fresh_schema("failed") else {
+        return;
+    };
+    failed_writes_change_nothing(&PostgresStore::connect(&url).unwrap());
+}
+
+#[test]
+fn postgres_refuses_a_newer_schema_and_names_a_bad_server_without_its_password() {
+    let Some(url) = fresh_schema("newer") else {
+        return;
+    };
+    drop(PostgresStore::connect(&url).unwrap());
+    let mut c = Client::connect(&url, NoTls).unwrap();
+    c.execute("UPDATE strata_schema SET version = 99", &[])
+        .unwrap();
+    let err = PostgresStore::connect(&url).err().unwrap();
+    assert!(
+        matches!(
+            err,
+            StoreError::TooNew {
+                found: 99,
+                known: 1
+            }
+        ),
+        "{err}"
+    );
+
+    let err = PostgresStore::connect("postgres://strata:s3cret@127.0.0.1:1/none")
+        .err()
+        .unwrap();
+    let text = err.to_string();
+    assert!(
+        text.contains("127.0.0.1:1/none") && !text.contains("s3cret"),
+        "{text}"
+    );
+}
