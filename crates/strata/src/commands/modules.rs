@@ -22,10 +22,11 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
                 .iter()
                 .map(|r| {
                     let mut v = serde_json::to_value(r).unwrap_or_default();
+                    // As the registry's module list has it (DESIGN.md §9).
                     if let (Some(obj), Some((score, band))) = (v.as_object_mut(), score_of(&r.name))
                     {
-                        obj.insert("score".into(), score.into());
-                        obj.insert("band".into(), band.into());
+                        let health = serde_json::json!({ "score": score, "band": band });
+                        obj.insert("health".into(), health);
                     }
                     v
                 })
