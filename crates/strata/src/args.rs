@@ -95,6 +95,8 @@ pub enum Command {
     Context(ContextArgs),
     /// Write a Markdown page per module and an index, from declarations, graph and findings
     Docs(DocsArgs),
+    /// Serve the registry's HTTP API (`/api/v1`) from a registry database
+    Serve(ServeArgs),
     /// Print a rule's documentation
     Explain(ExplainArgs),
     /// Print the JSON Schema of module.yaml or strata.toml
@@ -175,6 +177,22 @@ pub struct HealthArgs {
     /// Show the recorded scores of each module, oldest to newest, instead of scoring
     #[arg(long, conflicts_with_all = ["record", "coverage"])]
     pub history: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ServeArgs {
+    /// The registry database: `sqlite:PATH` or `postgres://user:password@host/db`
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    /// Address to listen on (loopback only until tokens exist)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7341")]
+    pub bind: String,
+    /// Snapshots kept per project (0 keeps all)
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub keep: usize,
+    /// Largest request body accepted, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub max_body: usize,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -97,6 +97,7 @@ fn main() -> ExitCode {
         Command::Waves(a) => commands::waves::run(&args.global, a, &printer),
         Command::Docs(a) => commands::docs::run(&args.global, a, &printer),
         Command::Health(a) => commands::health::run(&args.global, a, &printer),
+        Command::Serve(a) => commands::serve::run(a, &printer),
         Command::Dupes(a) => commands::dupes::run(&args.global, a, &printer),
         Command::Find(a) => commands::find::run(&args.global, a, &printer),
         Command::Similar(a) => commands::similar::run(&args.global, a, &printer),

@@ -13,6 +13,7 @@ pub mod init;
 pub mod modules;
 pub mod scan;
 pub mod schema;
+pub mod serve;
 pub mod similar;
 pub mod waves;
 
