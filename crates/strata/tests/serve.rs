@@ -275,22 +275,11 @@ fn serve_on_sqlite() {
 
 #[test]
 fn serve_on_postgres() {
-    let Some(url) = strata_test::service_or_skip(
-        "STRATA_TEST_POSTGRES",
-        "set STRATA_TEST_POSTGRES=postgres://user:password@host/db to run it against PostgreSQL",
-    ) else {
+    // A schema of its own, so other tests' projects do not show.
+    let Some(url) = strata_test::postgres_schema_or_skip("serve") else {
         return;
     };
-    // A schema of its own, so other tests' projects do not show.
-    let schema = format!("serve_{}", std::process::id());
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    admin
-        .batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-        ))
-        .unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    the_api_serves_what_the_cli_computes(&format!("{url}{sep}options=-c%20search_path%3D{schema}"));
+    the_api_serves_what_the_cli_computes(&url);
 }
 
 #[test]

@@ -36,16 +36,30 @@ fn document<'a>(d: &'a Documents, kind: &str) -> &'a serde_json::Value {
     }
 }
 
-fn set_document(d: &mut Documents, kind: &str, value: serde_json::Value) {
-    match kind {
-        "modules" => d.modules = value,
-        "module_graph" => d.module_graph = value,
-        "file_graph" => d.file_graph = value,
-        "findings" => d.findings = value,
-        "health" => d.health = value,
-        _ => {}
+/// The documents of snapshot `snapshot` from its stored `(kind, JSON text)` rows.
+fn decode_documents(
+    snapshot: i64,
+    rows: impl IntoIterator<Item = (String, String)>,
+) -> Result<Documents, StoreError> {
+    let mut d = Documents::default();
+    for (kind, body) in rows {
+        let value = serde_json::from_str(&body)
+            .map_err(|source| StoreError::Corrupt { snapshot, source })?;
+        match kind.as_str() {
+            "modules" => d.modules = value,
+            "module_graph" => d.module_graph = value,
+            "file_graph" => d.file_graph = value,
+            "findings" => d.findings = value,
+            "health" => d.health = value,
+            _ => {}
+        }
     }
+    Ok(d)
 }
+
+/// The columns of `snapshots` a [`SnapshotInfo`] is read from, in its fields' order.
+const INFO_COLUMNS: &str =
+    "id, commit_id, branch, created_at, strata_version, modules, errors, warnings";
 
 /// Error and warning totals: the findings document's summary when it has one, else the sum
 /// over the modules.

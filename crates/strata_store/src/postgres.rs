@@ -6,9 +6,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use postgres::{Client, NoTls, Transaction};
 
+use crate::INFO_COLUMNS;
 use crate::{
-    Documents, ModuleHistoryRow, NewSnapshot, ProjectSummary, Snapshot, SnapshotInfo, Store,
-    StoreError, totals,
+    ModuleHistoryRow, NewSnapshot, ProjectSummary, Snapshot, SnapshotInfo, Store, StoreError,
+    totals,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -51,9 +52,6 @@ const MIGRATIONS: &[&str] = &[
 
 /// A lock id for migrations (any constant shared by every strata).
 const MIGRATION_LOCK: i64 = 0x5354_5241_5441;
-
-const INFO_COLUMNS: &str =
-    "id, commit_id, branch, created_at, strata_version, modules, errors, warnings";
 
 /// A registry in a PostgreSQL database.
 pub struct PostgresStore {
@@ -348,15 +346,8 @@ impl Store for PostgresStore {
         let Some((info, docs)) = run(&mut c).map_err(pg("read a snapshot"))? else {
             return Ok(None);
         };
-        let mut documents = Documents::default();
-        for r in docs {
-            let (kind, body): (String, String) = (r.get(0), r.get(1));
-            let value = serde_json::from_str(&body).map_err(|source| StoreError::Corrupt {
-                snapshot: info.id,
-                source,
-            })?;
-            crate::set_document(&mut documents, &kind, value);
-        }
+        let documents =
+            crate::decode_documents(info.id, docs.iter().map(|r| (r.get(0), r.get(1))))?;
         Ok(Some(Snapshot { info, documents }))
     }
 

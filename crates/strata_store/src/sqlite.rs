@@ -5,9 +5,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::INFO_COLUMNS;
 use crate::{
-    Documents, ModuleHistoryRow, NewSnapshot, ProjectSummary, Snapshot, SnapshotInfo, Store,
-    StoreError, totals,
+    ModuleHistoryRow, NewSnapshot, ProjectSummary, Snapshot, SnapshotInfo, Store, StoreError,
+    totals,
 };
 
 /// The schema, one step per version; a database at version N runs the steps after N.
@@ -166,9 +167,6 @@ fn info_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<SnapshotInfo> {
         warnings: r.get(7)?,
     })
 }
-
-const INFO_COLUMNS: &str =
-    "id, commit_id, branch, created_at, strata_version, modules, errors, warnings";
 
 fn put(
     tx: &Transaction<'_>,
@@ -354,14 +352,7 @@ impl Store for SqliteStore {
         let Some((info, docs)) = run().map_err(sql("read a snapshot"))? else {
             return Ok(None);
         };
-        let mut documents = Documents::default();
-        for (kind, body) in docs {
-            let value = serde_json::from_str(&body).map_err(|source| StoreError::Corrupt {
-                snapshot: info.id,
-                source,
-            })?;
-            crate::set_document(&mut documents, &kind, value);
-        }
+        let documents = crate::decode_documents(info.id, docs)?;
         Ok(Some(Snapshot { info, documents }))
     }
 

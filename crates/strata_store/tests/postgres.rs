@@ -11,19 +11,7 @@ use strata_store::{PostgresStore, Store, StoreError};
 
 /// A URL whose connections work in a fresh schema, or `None` (skip) without a server.
 fn fresh_schema(test: &str) -> Option<String> {
-    let url = strata_test::service_or_skip(
-        "STRATA_TEST_POSTGRES",
-        "set STRATA_TEST_POSTGRES=postgres://user:password@host/db to run it against PostgreSQL",
-    )?;
-    let schema = format!("t_{test}_{}", std::process::id());
-    let mut admin = Client::connect(&url, NoTls).expect("STRATA_TEST_POSTGRES connects");
-    admin
-        .batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-        ))
-        .unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+    strata_test::postgres_schema_or_skip(&format!("t_{test}"))
 }
 
 #[test]

@@ -151,6 +151,26 @@ pub fn service_or_skip(var: &str, how: &str) -> Option<String> {
     None
 }
 
+/// A URL of the PostgreSQL server `STRATA_TEST_POSTGRES` names whose connections work in a
+/// fresh, empty schema `name` (dropped and made again), so tests do not see each other's
+/// rows; `None` (after the skip line of [`service_or_skip`]) without a server.
+pub fn postgres_schema_or_skip(name: &str) -> Option<String> {
+    let url = service_or_skip(
+        "STRATA_TEST_POSTGRES",
+        "set STRATA_TEST_POSTGRES=postgres://user:password@host/db to run it against PostgreSQL",
+    )?;
+    let schema = format!("{name}_{}", std::process::id());
+    let mut admin =
+        postgres::Client::connect(&url, postgres::NoTls).expect("STRATA_TEST_POSTGRES connects");
+    admin
+        .batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+        ))
+        .expect("a fresh schema");
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+}
+
 /// The generator, or `None` after one line on the terminal saying the calling test is
 /// skipped and how to enable it. Panics under CI, where skipping would hide the truth tests.
 pub fn genrepo_or_skip() -> Option<PathBuf> {
