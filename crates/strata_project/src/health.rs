@@ -254,7 +254,7 @@ impl Project {
 
         // Duplicated lines per file: the union of clone sides.
         let mut dup_ranges: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
-        let clones = self.code_clones(index, 50);
+        let clones = self.code_clones(index, strata_rules::CLONE_MIN_TOKENS);
         for c in &clones {
             for side in [&c.a, &c.b] {
                 dup_ranges
@@ -334,14 +334,15 @@ impl Project {
             let mut dims: Vec<Dimension> = Vec::new();
             let mut steps: Vec<Step> = Vec::new();
             let weight = |id: &'static str| s.weight(id);
+            // The module's open findings, and how many are errors.
+            let mine = findings.get(name).map(Vec::as_slice).unwrap_or_default();
+            let errors = mine
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
 
             // rules
             {
-                let mine = findings.get(name).map(Vec::as_slice).unwrap_or_default();
-                let errors = mine
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .count();
                 let warnings = mine.len() - errors;
                 #[allow(clippy::cast_precision_loss)]
                 let penalty = |e: usize, w: usize| e as f64 + w as f64 / 4.0;
@@ -557,7 +558,6 @@ impl Project {
                     abstract_types as f64 / types as f64
                 };
                 let distance = (abstractness + instability - 1.0).abs();
-                let mine = findings.get(name).map(Vec::as_slice).unwrap_or_default();
                 let undeclared = mine
                     .iter()
                     .filter(|d| d.rule == "undeclared-dependency")
@@ -756,7 +756,6 @@ impl Project {
 
             // versions
             {
-                let mine = findings.get(name).map(Vec::as_slice).unwrap_or_default();
                 let problems: Vec<&&Diagnostic> = mine
                     .iter()
                     .filter(|d| d.rule == "semver-mismatch")
@@ -856,9 +855,6 @@ impl Project {
                 gates.push("in a dependency cycle".to_owned());
                 band = Band::Red;
             }
-            let errors = findings.get(name).map_or(0, |v| {
-                v.iter().filter(|d| d.severity == Severity::Error).count()
-            });
             if errors > 0 {
                 gates.push(format!(
                     "{errors} error-level finding{}",

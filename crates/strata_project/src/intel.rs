@@ -67,7 +67,7 @@ pub struct DupesOptions {
 impl Default for DupesOptions {
     fn default() -> Self {
         DupesOptions {
-            min_tokens: 50,
+            min_tokens: strata_rules::CLONE_MIN_TOKENS,
             cross_module_only: false,
         }
     }

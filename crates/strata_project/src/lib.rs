@@ -36,6 +36,9 @@ pub use health::{
     HealthHistoryError, HealthInputs, HealthRecord, HealthSummary, HistorySummary, ModuleHealth,
     RecordedScore, default_breakpoints, default_weight,
 };
+/// Days of git history health reads when `[health] history_days` is not set.
+pub const DEFAULT_HISTORY_DAYS: u32 = 180;
+
 pub use history::{
     Coupling, CouplingLimits, FileHistory, History, HistoryError, parse_log as parse_git_log,
     read as read_history,
@@ -297,6 +300,19 @@ impl Project {
         }
     }
 
+    /// The git history health reads: the last `[health] history_days` (default
+    /// [`DEFAULT_HISTORY_DAYS`]) up to HEAD, with code-maat's coupling limits. `None` outside
+    /// a git repository or before its first commit.
+    pub fn history(&self) -> Result<Option<History>, HistoryError> {
+        let days = self
+            .config
+            .config
+            .health
+            .history_days
+            .unwrap_or(DEFAULT_HISTORY_DAYS);
+        history::read(&self.root, days, CouplingLimits::default())
+    }
+
     /// The health of every module with a tier that `[health.tiers]` gives a line, for
     /// `health-gate`.
     fn tier_scores(
@@ -309,8 +325,7 @@ impl Project {
         if tiers.is_empty() {
             return Vec::new();
         }
-        let days = self.config.config.health.history_days.unwrap_or(180);
-        let history = match history::read(&self.root, days, history::CouplingLimits::default()) {
+        let history = match self.history() {
             Ok(h) => h,
             Err(e) => {
                 warnings.push(format!("health-gate scores without git history: {e}"));

@@ -14,7 +14,9 @@ mod settings;
 
 pub use context::{CloneSpan, CodeClone, Context, Endpoints, FileContext, GraphInput, ModuleScore};
 pub use doc::{RuleDoc, SECTIONS};
-pub use rules::duplicate_code::min_tokens as duplicate_code_min_tokens;
+pub use rules::duplicate_code::{
+    DEFAULT_MIN_TOKENS as CLONE_MIN_TOKENS, min_tokens as duplicate_code_min_tokens,
+};
 pub use rules::hardcoded_endpoint::is_test_file;
 pub use rules::internal_import::Interfaces;
 pub use settings::{RuleSettings, resolve_settings};

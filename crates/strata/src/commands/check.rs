@@ -4,12 +4,12 @@ use strata_diagnostics::{
     Level, RuleMeta, Summary, render_github, render_json, render_markdown, render_sarif,
     render_text,
 };
-use strata_project::{Baseline, BaselineError};
+use strata_project::Baseline;
 use strata_rules::{RULES, RuleDoc};
 
 use crate::ExitStatus;
 use crate::args::{CheckArgs, Format, GlobalArgs};
-use crate::printer::{Hinted, Printer};
+use crate::printer::Printer;
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
@@ -28,13 +28,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, printer: &Printer) -> anyhow::
             ));
             return Ok(ExitStatus::Success);
         }
-        let baseline = Baseline::load(&path).map_err(|e| match e {
-            BaselineError::Missing(_) => anyhow::Error::new(Hinted {
-                message: e.to_string(),
-                hint: "create it with `strata check --baseline FILE --update-baseline`".into(),
-            }),
-            e => e.into(),
-        })?;
+        let baseline = super::load_baseline(project, &path)?;
         let (kept, hidden) = baseline.filter(std::mem::take(&mut report.diagnostics));
         report.diagnostics = kept;
         report.summary.suppressed += hidden;

@@ -2,17 +2,11 @@
 //! of the current commit, `--history` shows them over time.
 
 use anyhow::Context as _;
-use strata_project::{Baseline, BaselineError};
-use strata_project::{CouplingLimits, HealthHistory, HealthInputs, read_history};
-
-use strata_project::{HealthDoc, History, Project};
+use strata_project::{HealthDoc, HealthHistory, HealthInputs, History, Project};
 
 use crate::ExitStatus;
 use crate::args::{Format, GlobalArgs, HealthArgs};
-use crate::printer::{Hinted, Printer};
-
-/// Days of history read when `[health] history_days` is not set.
-const DEFAULT_DAYS: u32 = 180;
+use crate::printer::Printer;
 
 pub fn run(
     global: &GlobalArgs,
@@ -90,22 +84,11 @@ pub fn score(
         printer.warn(w);
     }
     if let Some(path) = baseline {
-        let baseline = Baseline::load(&project.root.join(path)).map_err(|e| match e {
-            BaselineError::Missing(_) => anyhow::Error::new(Hinted {
-                message: e.to_string(),
-                hint: "create it with `strata check --baseline FILE --update-baseline`".into(),
-            }),
-            e => e.into(),
-        })?;
+        let baseline = super::load_baseline(project, path)?;
         report.diagnostics = baseline.filter(std::mem::take(&mut report.diagnostics)).0;
     }
-    let days = project
-        .config
-        .config
-        .health
-        .history_days
-        .unwrap_or(DEFAULT_DAYS);
-    let history = read_history(&project.root, days, CouplingLimits::default())
+    let history = project
+        .history()
         .context("failed to read the git history")?;
     let inputs = HealthInputs {
         findings: &report.diagnostics,

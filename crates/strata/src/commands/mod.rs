@@ -17,11 +17,23 @@ pub mod serve;
 pub mod similar;
 pub mod waves;
 
-use strata_project::{LoadOptions, Project};
+use strata_project::{Baseline, BaselineError, LoadOptions, Project};
 use strata_workspace::error::closest;
 
 use crate::args::GlobalArgs;
 use crate::printer::{Hinted, Printer};
+
+/// The baseline at `path` (repository-relative or absolute); a missing one is an error that
+/// says how to create it.
+pub fn load_baseline(project: &Project, path: &std::path::Path) -> anyhow::Result<Baseline> {
+    Baseline::load(&project.root.join(path)).map_err(|e| match e {
+        BaselineError::Missing(_) => anyhow::Error::new(Hinted {
+            message: e.to_string(),
+            hint: "create it with `strata check --baseline FILE --update-baseline`".into(),
+        }),
+        e => e.into(),
+    })
+}
 
 /// An error with a "did you mean" unless the project has a module named `name`.
 pub fn require_module(project: &Project, name: &str) -> anyhow::Result<()> {
