@@ -95,8 +95,11 @@ pub enum Command {
     Context(ContextArgs),
     /// Write a Markdown page per module and an index, from declarations, graph and findings
     Docs(DocsArgs),
-    /// Serve the registry's HTTP API (`/api/v1`) from a registry database
+    /// Serve the module registry: this repository, kept up to date as files change, or with
+    /// `--db` a shared registry that `strata push` feeds
     Serve(ServeArgs),
+    /// Send this repository's snapshot (modules, graphs, findings, health, waves) to a registry
+    Push(PushArgs),
     /// Print a rule's documentation
     Explain(ExplainArgs),
     /// Print the JSON Schema of module.yaml or strata.toml
@@ -181,7 +184,9 @@ pub struct HealthArgs {
 
 #[derive(Debug, ClapArgs)]
 pub struct ServeArgs {
-    /// The registry database: `sqlite:PATH` or `postgres://user:password@host/db`
+    /// A shared registry's database, fed by `strata push`: `sqlite:PATH` or
+    /// `postgres://user:password@host/db`. Without it, the registry of this repository, in
+    /// `.strata/registry.db`
     #[arg(long, value_name = "URL")]
     pub db: Option<String>,
     /// Address to listen on (loopback only until tokens exist)
@@ -193,6 +198,20 @@ pub struct ServeArgs {
     /// Largest request body accepted, in MiB
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     pub max_body: usize,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct PushArgs {
+    /// The registry server's URL (default: `$STRATA_SERVER`); the token, when the server
+    /// wants one, comes from `$STRATA_TOKEN`
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// The project's name in the registry (default: `[project] name`, else the folder's)
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    /// Attempts after the first when the server fails (5xx) or cannot be reached
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
 }
 
 #[derive(Debug, ClapArgs)]

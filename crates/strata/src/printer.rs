@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+#[derive(Clone)]
 pub struct Printer {
     quiet: bool,
 }

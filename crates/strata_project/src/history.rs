@@ -235,6 +235,29 @@ fn log_args(head: &str, since: i64) -> Vec<OsString> {
 
 /// HEAD's hash and committer time, or None when `root` is not in a work tree or HEAD has no
 /// commit yet.
+/// HEAD's commit, branch (`None` when detached) and committer time; `None` outside a git
+/// work tree or before the first commit.
+pub(crate) fn head(root: &Path) -> Result<Option<crate::registry::Head>, HistoryError> {
+    let Some((commit, time)) = head_of(root)? else {
+        return Ok(None);
+    };
+    let out = git(root)
+        .args(["symbolic-ref", "--quiet", "--short", "HEAD"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|source| HistoryError::Spawn {
+            root: root.display().to_string(),
+            source,
+        })?;
+    let name = String::from_utf8_lossy(out.stdout.trim_ascii()).into_owned();
+    let branch = (out.status.success() && !name.is_empty()).then_some(name);
+    Ok(Some(crate::registry::Head {
+        commit,
+        branch,
+        time,
+    }))
+}
+
 fn head_of(root: &Path) -> Result<Option<(String, i64)>, HistoryError> {
     let run = |command: &mut Command| {
         command

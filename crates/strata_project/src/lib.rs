@@ -23,11 +23,16 @@ mod index;
 mod intel;
 mod module;
 mod plan;
+mod registry;
 mod svg;
 
 pub use docs::{Page, page_name};
 pub use graph_view::{GraphDoc, GraphError, Level, Problems};
-pub use plan::{Affected, Gate, ImpactDoc, OwnerToNotify, Wave, WavesDoc};
+pub use plan::{
+    Affected, Gate, GraphDocError, ImpactDoc, ImpactGraph, ImpactModule, OwnerToNotify, Wave,
+    WavesDoc,
+};
+pub use registry::{Head, RegistryDocuments, RegistryModule, modules_doc};
 
 pub use context::{ContextDoc, ContextError, ContextItem, ContextQuery, Omitted, estimate_tokens};
 pub use find::{FindDoc, FindOptions, Hit, WhyNot, match_score, words};

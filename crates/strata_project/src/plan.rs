@@ -1,10 +1,11 @@
 //! Change planning: deployment waves over the module graph (DESIGN.md §5 `waves` shape).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use strata_analysis::waves;
+use strata_graph::Graph;
 
 use crate::{Index, Project};
 
@@ -220,6 +221,143 @@ impl Project {
 
     /// What a change to `changed` (repository-relative paths) touches.
     pub fn impact(&self, index: &Index, changed: &[String]) -> ImpactDoc {
+        let graph = ImpactGraph {
+            modules: self
+                .modules
+                .iter()
+                .map(|m| ImpactModule {
+                    name: m.name().to_owned(),
+                    root: m.declared.root.clone(),
+                    owner: m.record().owner,
+                })
+                .collect(),
+            module_graph: index.module_graph(self.modules.len()),
+            files: self.sources.iter().map(|s| s.path.clone()).collect(),
+            file_graph: index.file_graph(),
+            contacts: self
+                .config
+                .config
+                .teams
+                .iter()
+                .filter_map(|(team, t)| Some((team.clone(), t.contact.clone()?)))
+                .collect(),
+        };
+        graph.impact(changed)
+    }
+}
+
+/// A module as an impact sees it.
+#[derive(Debug, Deserialize)]
+pub struct ImpactModule {
+    pub name: String,
+    /// Repository-relative, `""` for the repository's root.
+    pub root: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+/// What an impact is computed on: a [`Project`]'s scan, or the graph a registry snapshot
+/// keeps ([`ImpactGraph::from_file_graph`]).
+pub struct ImpactGraph {
+    pub modules: Vec<ImpactModule>,
+    /// Nodes are indices into `modules`; an edge goes from the importing module.
+    pub module_graph: Graph,
+    /// Every file, sorted.
+    pub files: Vec<String>,
+    /// Nodes are indices into `files`; an edge goes from the importing file.
+    pub file_graph: Graph,
+    /// Team name to contact, from `[teams]`.
+    pub contacts: BTreeMap<String, String>,
+}
+
+/// Why a stored graph cannot be read back.
+#[derive(Debug, thiserror::Error)]
+#[error("the file graph document is not the shape `strata graph --level file` writes: {0}")]
+pub struct GraphDocError(#[from] serde_json::Error);
+
+impl ImpactGraph {
+    /// The graph of a `strata graph --level file --format json` document, with the contacts of
+    /// `teams` (team name to contact).
+    pub fn from_file_graph(
+        json: &str,
+        contacts: BTreeMap<String, String>,
+    ) -> Result<ImpactGraph, GraphDocError> {
+        #[derive(Deserialize)]
+        struct Doc {
+            modules: Vec<ImpactModule>,
+            #[serde(default)]
+            files: Vec<File>,
+            #[serde(default)]
+            edges: Vec<Edge>,
+            module_edges: Vec<Edge>,
+        }
+        #[derive(Deserialize)]
+        struct File {
+            path: String,
+        }
+        #[derive(Deserialize)]
+        struct Edge {
+            from: String,
+            to: String,
+        }
+        let mut doc: Doc = serde_json::from_str(json)?;
+        for m in &mut doc.modules {
+            if m.root == "." {
+                m.root.clear();
+            }
+        }
+        let mut files: Vec<String> = doc.files.into_iter().map(|f| f.path).collect();
+        files.sort();
+        files.dedup();
+        let position = |names: &HashMap<&str, u32>, name: &str| names.get(name).copied();
+        let file_at: HashMap<&str, u32> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.as_str(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let file_edges: Vec<(u32, u32)> = doc
+            .edges
+            .iter()
+            .filter_map(|e| Some((position(&file_at, &e.from)?, position(&file_at, &e.to)?)))
+            .collect();
+        let module_at: HashMap<&str, u32> = doc
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.name.as_str(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let module_edges: Vec<(u32, u32)> = doc
+            .module_edges
+            .iter()
+            .filter_map(|e| Some((position(&module_at, &e.from)?, position(&module_at, &e.to)?)))
+            .collect();
+        let file_graph = Graph::new(files.len(), file_edges);
+        let module_graph = Graph::new(doc.modules.len(), module_edges);
+        Ok(ImpactGraph {
+            modules: doc.modules,
+            module_graph,
+            files,
+            file_graph,
+            contacts,
+        })
+    }
+
+    /// The module owning a repository path (the file need not exist any more).
+    fn module_of_path(&self, path: &str) -> Option<usize> {
+        let mut dir = path;
+        loop {
+            dir = dir.rfind('/').map_or("", |i| &dir[..i]);
+            if let Some(i) = self.modules.iter().position(|m| m.root == dir) {
+                return Some(i);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+        }
+    }
+
+    /// What a change to `changed` (repository-relative paths) touches.
+    pub fn impact(&self, changed: &[String]) -> ImpactDoc {
         let mut changed_files: Vec<String> = changed.to_vec();
         changed_files.sort();
         changed_files.dedup();
@@ -229,10 +367,9 @@ impl Project {
             .collect();
         // Reverse breadth-first search from the changed modules: each affected module's next
         // step towards a change.
-        let g = index.module_graph(self.modules.len());
-        let mut next: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-        let mut queue: std::collections::VecDeque<usize> =
-            changed_modules.iter().copied().collect();
+        let g = &self.module_graph;
+        let mut next: HashMap<usize, usize> = HashMap::new();
+        let mut queue: VecDeque<usize> = changed_modules.iter().copied().collect();
         while let Some(m) = queue.pop_front() {
             for &p in g.predecessors(u32::try_from(m).unwrap_or(u32::MAX)) {
                 let p = p as usize;
@@ -242,8 +379,8 @@ impl Project {
                 }
             }
         }
-        let name = |m: usize| self.modules[m].name().to_owned();
-        let owner = |m: usize| self.modules[m].record().owner;
+        let name = |m: usize| self.modules[m].name.clone();
+        let owner = |m: usize| self.modules[m].owner.clone();
         let mut affected: Vec<Affected> = next
             .keys()
             .map(|&m| {
@@ -263,11 +400,11 @@ impl Project {
         affected.sort_by(|a, b| a.module.cmp(&b.module));
 
         // Test files that reach a changed file through imports (or are changed themselves).
-        let fg = index.file_graph();
-        let mut seen = vec![false; self.sources.len()];
-        let mut queue: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
+        let fg = &self.file_graph;
+        let mut seen = vec![false; self.files.len()];
+        let mut queue: VecDeque<u32> = VecDeque::new();
         for p in &changed_files {
-            if let Ok(i) = self.sources.binary_search_by(|s| s.path.as_str().cmp(p)) {
+            if let Ok(i) = self.files.binary_search(p) {
                 seen[i] = true;
                 queue.push_back(u32::try_from(i).unwrap_or(u32::MAX));
             }
@@ -281,15 +418,14 @@ impl Project {
             }
         }
         let tests: Vec<String> = self
-            .sources
+            .files
             .iter()
             .zip(&seen)
-            .filter(|(s, hit)| **hit && strata_rules::is_test_file(&s.path))
-            .map(|(s, _)| s.path.clone())
+            .filter(|(path, hit)| **hit && strata_rules::is_test_file(path))
+            .map(|(path, _)| path.clone())
             .collect();
 
-        let mut by_owner: std::collections::BTreeMap<String, Vec<String>> =
-            std::collections::BTreeMap::new();
+        let mut by_owner: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for m in changed_modules.iter().copied().chain(next.keys().copied()) {
             if let Some(o) = owner(m) {
                 by_owner.entry(o).or_default().push(name(m));
@@ -302,8 +438,8 @@ impl Project {
                 let team = o.strip_prefix("team:").unwrap_or(&o).to_owned();
                 let contact = o
                     .strip_prefix("team:")
-                    .and_then(|t| self.config.config.teams.get(t))
-                    .and_then(|t| t.contact.clone());
+                    .and_then(|t| self.contacts.get(t))
+                    .cloned();
                 OwnerToNotify {
                     team,
                     contact,

@@ -8,29 +8,47 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-use std::collections::BTreeMap;
+pub mod api_types;
+pub mod openapi;
+
+mod local;
+mod problem;
+mod push;
+mod views;
+
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
+use std::io::Read as _;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use strata_store::{NewSnapshot, Snapshot, SnapshotInfo, Store, StoreError};
+use strata_project::ImpactGraph;
+use strata_store::{NewSnapshot, SnapshotInfo, Store, StoreError};
+
+pub use local::{IndexError, Indexed, Indexer, WORKING_TREE, watch};
+pub use problem::Problem;
+pub use push::{PushError, PushTarget, Pushed, new_snapshot, push, valid_project_name};
+use views::{View, Views};
 
 /// The tenant of every request until tokens say otherwise.
 pub const DEFAULT_TENANT: &str = "default";
+
+/// Snapshot views kept in memory (each holds one snapshot's modules, cards and findings).
+const CACHED_VIEWS: usize = 8;
 
 /// How the server behaves.
 #[derive(Clone, Copy, Debug)]
 pub struct Settings {
     /// Snapshots kept per project (0: all).
     pub keep: usize,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted, in bytes (after decompression, too).
     pub max_body: usize,
 }
 
@@ -47,65 +65,7 @@ impl Default for Settings {
 struct AppState {
     store: Arc<dyn Store>,
     settings: Settings,
-}
-
-/// An RFC 9457 problem.
-struct Problem {
-    status: StatusCode,
-    title: &'static str,
-    detail: String,
-}
-
-impl Problem {
-    fn not_found(detail: String) -> Problem {
-        Problem {
-            status: StatusCode::NOT_FOUND,
-            title: "Not found",
-            detail,
-        }
-    }
-
-    fn bad_request(detail: String) -> Problem {
-        Problem {
-            status: StatusCode::BAD_REQUEST,
-            title: "Bad request",
-            detail,
-        }
-    }
-}
-
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        let body = json!({
-            "type": "about:blank",
-            "title": self.title,
-            "status": self.status.as_u16(),
-            "detail": self.detail,
-        });
-        (
-            self.status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
-        )
-            .into_response()
-    }
-}
-
-impl From<StoreError> for Problem {
-    fn from(e: StoreError) -> Problem {
-        let mut detail = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            detail.push_str(": ");
-            detail.push_str(&s.to_string());
-            source = s.source();
-        }
-        Problem {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            title: "Registry database unavailable",
-            detail,
-        }
-    }
+    views: Arc<Views>,
 }
 
 type Answer = Result<Response, Problem>;
@@ -113,17 +73,30 @@ type Answer = Result<Response, Problem>;
 /// Run a store call on the blocking pool.
 async fn blocking<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    f: impl FnOnce(&dyn Store) -> Result<T, Problem> + Send + 'static,
 ) -> Result<T, Problem> {
     let store = Arc::clone(&state.store);
     tokio::task::spawn_blocking(move || f(store.as_ref()))
         .await
-        .map_err(|e| Problem {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            title: "Internal error",
-            detail: e.to_string(),
-        })?
-        .map_err(Problem::from)
+        .map_err(|e| Problem::internal(e.to_string()))?
+}
+
+fn store_call<T>(r: Result<T, StoreError>) -> Result<T, Problem> {
+    r.map_err(Problem::from)
+}
+
+/// A JSON answer from bytes already serialized.
+fn json_bytes(status: StatusCode, body: impl Into<Body>) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.into(),
+    )
+        .into_response()
+}
+
+fn json_value(status: StatusCode, v: &Value) -> Response {
+    json_bytes(status, serde_json::to_vec(v).unwrap_or_default())
 }
 
 fn info_json(i: &SnapshotInfo) -> Value {
@@ -138,21 +111,30 @@ fn info_json(i: &SnapshotInfo) -> Value {
     })
 }
 
-#[derive(Deserialize)]
-struct SnapshotQuery {
-    snapshot: Option<i64>,
+/// The query parameters of a request, each once.
+type Params = Query<HashMap<String, String>>;
+
+/// `?snapshot=ID`, checked.
+fn snapshot_param(q: &HashMap<String, String>) -> Result<Option<i64>, Problem> {
+    q.get("snapshot")
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| {
+                Problem::bad_request(format!(
+                    "`snapshot` is a snapshot id (an integer), not `{v}`"
+                ))
+            })
+        })
+        .transpose()
 }
 
 /// The snapshot a read asks for (`?snapshot=ID`, else the latest), or a 404 that says which
 /// of the two is missing.
-async fn snapshot_of(
-    state: &AppState,
-    project: String,
+fn snapshot_info(
+    store: &dyn Store,
+    project: &str,
     id: Option<i64>,
-) -> Result<Snapshot, Problem> {
-    let p = project.clone();
-    let found = blocking(state, move |s| s.snapshot(DEFAULT_TENANT, &p, id)).await?;
-    found.ok_or_else(|| {
+) -> Result<SnapshotInfo, Problem> {
+    store_call(store.snapshot_info(DEFAULT_TENANT, project, id))?.ok_or_else(|| {
         Problem::not_found(match id {
             Some(id) => format!("project `{project}` has no snapshot {id}"),
             None => format!("no project `{project}` (or it has no snapshot yet)"),
@@ -160,8 +142,95 @@ async fn snapshot_of(
     })
 }
 
+/// The view of the snapshot a read asks for.
+async fn view(
+    state: &AppState,
+    project: String,
+    q: &HashMap<String, String>,
+) -> Result<Arc<View>, Problem> {
+    let id = snapshot_param(q)?;
+    let views = Arc::clone(&state.views);
+    blocking(state, move |store| {
+        let info = snapshot_info(store, &project, id)?;
+        views.get(info.id, || View::build(store, DEFAULT_TENANT, info))
+    })
+    .await
+}
+
+/// One stored document of the snapshot a read asks for, as its JSON text.
+async fn document(
+    state: &AppState,
+    project: String,
+    q: &HashMap<String, String>,
+    kinds: &'static [&'static str],
+) -> Result<Vec<String>, Problem> {
+    let id = snapshot_param(q)?;
+    blocking(state, move |store| {
+        let info = snapshot_info(store, &project, id)?;
+        kinds
+            .iter()
+            .map(|kind| {
+                store_call(store.document(DEFAULT_TENANT, info.id, kind))?.ok_or_else(|| {
+                    Problem::not_found(format!(
+                        "snapshot {} of project `{project}` has no `{kind}` document (it was pushed by an older strata)",
+                        info.id
+                    ))
+                })
+            })
+            .collect()
+    })
+    .await
+}
+
+/// A request body: at most `limit` bytes, after decompressing `Content-Encoding: gzip`.
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<u8>, Problem> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(Problem::too_large(limit));
+    }
+    let raw: Bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| Problem::too_large(limit))?;
+    match headers
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("identity") => Ok(raw.to_vec()),
+        Some("gzip") => {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(&raw[..])
+                .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+                .read_to_end(&mut out)
+                .map_err(|e| {
+                    Problem::bad_request(format!("the gzip body does not decompress: {e}"))
+                })?;
+            if out.len() > limit {
+                return Err(Problem::too_large(limit));
+            }
+            Ok(out)
+        }
+        Some(other) => Err(Problem {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            title: "Unsupported content encoding",
+            detail: format!(
+                "`Content-Encoding: {other}` is not accepted; send the body as is or gzip"
+            ),
+        }),
+    }
+}
+
+/// A JSON body of type `T`, with a 400 that says where it is wrong.
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Problem> {
+    serde_json::from_slice(body)
+        .map_err(|e| Problem::bad_request(format!("the body is not {what}: {e}")))
+}
+
 async fn projects(State(state): State<AppState>) -> Answer {
-    let list = blocking(&state, |s| s.projects(DEFAULT_TENANT)).await?;
+    let list = blocking(&state, |s| store_call(s.projects(DEFAULT_TENANT))).await?;
     let projects: Vec<Value> = list
         .iter()
         .map(|p| {
@@ -177,46 +246,66 @@ async fn projects(State(state): State<AppState>) -> Answer {
             })
         })
         .collect();
-    Ok(Json(json!({ "projects": projects })).into_response())
+    Ok(json_value(StatusCode::OK, &json!({ "projects": projects })))
 }
 
 async fn snapshots(State(state): State<AppState>, Path(project): Path<String>) -> Answer {
     let p = project.clone();
-    let list = blocking(&state, move |s| s.snapshots(DEFAULT_TENANT, &p))
+    let list = blocking(&state, move |s| store_call(s.snapshots(DEFAULT_TENANT, &p)))
         .await?
         .ok_or_else(|| Problem::not_found(format!("no project `{project}`")))?;
     let snapshots: Vec<Value> = list.iter().map(info_json).collect();
-    Ok(Json(json!({ "snapshots": snapshots })).into_response())
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "snapshots": snapshots }),
+    ))
 }
 
-async fn push(
+async fn receive_push(
     State(state): State<AppState>,
     Path(project): Path<String>,
-    body: axum::body::Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> Answer {
-    let snapshot: NewSnapshot = serde_json::from_slice(&body).map_err(|e| {
-        Problem::bad_request(format!(
-            "the body is not a snapshot: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    if project.is_empty() || snapshot.commit.is_empty() {
-        return Err(Problem::bad_request(
-            "a snapshot needs a project name and a commit".into(),
-        ));
+    let body = read_body(&headers, body, state.settings.max_body).await?;
+    let snapshot: NewSnapshot =
+        tokio::task::spawn_blocking(move || parse_json(&body, "a snapshot"))
+            .await
+            .map_err(|e| Problem::internal(e.to_string()))??;
+    if !valid_project_name(&project) {
+        return Err(Problem::bad_request(format!(
+            "`{project}` is not a project name: use 1 to 100 letters, digits, `.`, `_` or `-`"
+        )));
+    }
+    if let Some(bad) = snapshot.modules.iter().find(|m| {
+        m.band
+            .as_deref()
+            .is_some_and(|b| !matches!(b, "green" | "yellow" | "red"))
+    }) {
+        return Err(Problem::bad_request(format!(
+            "module `{}` has band `{}`: a band is `green`, `yellow` or `red`",
+            bad.module,
+            bad.band.as_deref().unwrap_or_default()
+        )));
+    }
+    if snapshot.commit.trim().is_empty() {
+        return Err(Problem::bad_request("a snapshot needs a commit".into()));
     }
     let keep = state.settings.keep;
     let id = blocking(&state, move |s| {
-        s.put_snapshot(DEFAULT_TENANT, &project, &snapshot, keep)
+        store_call(s.put_snapshot(DEFAULT_TENANT, &project, &snapshot, keep))
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+    Ok(json_value(StatusCode::CREATED, &json!({ "id": id })))
 }
 
 async fn delete_project(State(state): State<AppState>, Path(project): Path<String>) -> Answer {
     let p = project.clone();
-    if blocking(&state, move |s| s.delete_project(DEFAULT_TENANT, &p)).await? {
+    if blocking(&state, move |s| {
+        store_call(s.delete_project(DEFAULT_TENANT, &p))
+    })
+    .await?
+    {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(Problem::not_found(format!("no project `{project}`")))
@@ -226,82 +315,142 @@ async fn delete_project(State(state): State<AppState>, Path(project): Path<Strin
 async fn modules(
     State(state): State<AppState>,
     Path(project): Path<String>,
-    Query(q): Query<SnapshotQuery>,
+    Query(q): Params,
 ) -> Answer {
-    let s = snapshot_of(&state, project, q.snapshot).await?;
-    Ok(Json(json!({
-        "snapshot": {"id": s.info.id, "commit": s.info.commit, "created_at": s.info.created_at},
-        "modules": s.documents.modules["modules"],
-    }))
-    .into_response())
+    let v = view(&state, project, &q).await?;
+    Ok(json_bytes(StatusCode::OK, v.modules.clone()))
 }
 
-#[derive(Deserialize)]
-struct GraphQuery {
-    snapshot: Option<i64>,
-    level: Option<String>,
+async fn module_card(
+    State(state): State<AppState>,
+    Path((project, module)): Path<(String, String)>,
+    Query(q): Params,
+) -> Answer {
+    let p = project.clone();
+    let v = view(&state, p, &q).await?;
+    match v.cards.get(&module) {
+        Some(card) => Ok(json_bytes(StatusCode::OK, card.clone())),
+        None => Err(Problem::not_found(format!(
+            "snapshot {} of project `{project}` has no module `{module}`",
+            v.info.id
+        ))),
+    }
 }
 
 async fn graph(
     State(state): State<AppState>,
     Path(project): Path<String>,
-    Query(q): Query<GraphQuery>,
+    Query(q): Params,
 ) -> Answer {
-    let level = q.level.as_deref().unwrap_or("module");
-    if !matches!(level, "module" | "file") {
-        return Err(Problem::bad_request(format!(
-            "`level` is `module` or `file`, not `{level}`"
-        )));
-    }
-    let s = snapshot_of(&state, project, q.snapshot).await?;
-    let doc = if level == "module" {
-        s.documents.module_graph
-    } else {
-        s.documents.file_graph
+    let kind: &'static [&'static str] = match q.get("level").map_or("module", String::as_str) {
+        "module" => &["module_graph"],
+        "file" => &["file_graph"],
+        other => {
+            return Err(Problem::bad_request(format!(
+                "`level` is `module` or `file`, not `{other}`"
+            )));
+        }
     };
-    Ok(Json(doc).into_response())
+    let mut docs = document(&state, project, &q, kind).await?;
+    Ok(json_bytes(StatusCode::OK, docs.pop().unwrap_or_default()))
 }
 
-#[derive(Deserialize)]
-struct FindingsQuery {
-    snapshot: Option<i64>,
-    rule: Option<String>,
-    module: Option<String>,
-    severity: Option<String>,
+async fn waves(
+    State(state): State<AppState>,
+    Path(project): Path<String>,
+    Query(q): Params,
+) -> Answer {
+    let mut docs = document(&state, project, &q, &["waves"]).await?;
+    Ok(json_bytes(StatusCode::OK, docs.pop().unwrap_or_default()))
 }
 
 async fn findings(
     State(state): State<AppState>,
     Path(project): Path<String>,
-    Query(q): Query<FindingsQuery>,
+    Query(q): Params,
 ) -> Answer {
-    let s = snapshot_of(&state, project, q.snapshot).await?;
-    let keep = |f: &&Value| {
-        let matches = |key: &str, want: &Option<String>| {
-            want.as_deref().is_none_or(|w| f[key].as_str() == Some(w))
-        };
-        matches("rule", &q.rule) && matches("module", &q.module) && matches("severity", &q.severity)
+    if let Some(sev) = q
+        .get("severity")
+        .filter(|s| !matches!(s.as_str(), "error" | "warning"))
+    {
+        return Err(Problem::bad_request(format!(
+            "`severity` is `error` or `warning`, not `{sev}`"
+        )));
+    }
+    let v = view(&state, project, &q).await?;
+    let all: Box<dyn Iterator<Item = &Value>> = match q.get("module") {
+        Some(m) => Box::new(
+            v.findings_by_module
+                .get(m)
+                .into_iter()
+                .flatten()
+                .map(|&i| &v.findings[i]),
+        ),
+        None => Box::new(v.findings.iter()),
     };
-    let all = s.documents.findings["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let kept: Vec<&Value> = all.iter().filter(keep).collect();
+    let matches = |f: &Value, key: &str| q.get(key).is_none_or(|w| f[key].as_str() == Some(w));
+    let kept: Vec<&Value> = all
+        .filter(|f| matches(f, "rule") && matches(f, "severity"))
+        .collect();
     let count = |sev: &str| kept.iter().filter(|f| f["severity"] == sev).count();
     let mut summary: BTreeMap<&str, Value> = BTreeMap::new();
     summary.insert("findings", json!(kept.len()));
     summary.insert("errors", json!(count("error")));
     summary.insert("warnings", json!(count("warning")));
-    Ok(Json(json!({ "findings": kept, "summary": summary })).into_response())
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "findings": kept, "summary": summary }),
+    ))
 }
 
 async fn health(
     State(state): State<AppState>,
     Path(project): Path<String>,
-    Query(q): Query<SnapshotQuery>,
+    Query(q): Params,
 ) -> Answer {
-    let s = snapshot_of(&state, project, q.snapshot).await?;
-    Ok(Json(json!({ "modules": s.documents.health["modules"] })).into_response())
+    let v = view(&state, project, &q).await?;
+    Ok(json_bytes(StatusCode::OK, v.health.clone()))
+}
+
+#[derive(Deserialize)]
+struct ImpactRequest {
+    changed_files: Vec<String>,
+}
+
+async fn impact(
+    State(state): State<AppState>,
+    Path(project): Path<String>,
+    Query(q): Params,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let body = read_body(&headers, body, state.settings.max_body).await?;
+    let request: ImpactRequest = parse_json(&body, "`{\"changed_files\": [\"path\", …]}`")?;
+    let mut docs = document(&state, project, &q, &["file_graph", "teams"]).await?;
+    let teams = docs.pop().unwrap_or_default();
+    let graph = docs.pop().unwrap_or_default();
+    let doc = tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
+        let teams: Value = serde_json::from_str(&teams).unwrap_or_default();
+        let contacts = teams["teams"]
+            .as_object()
+            .map(|t| {
+                t.iter()
+                    .filter_map(|(name, t)| Some((name.clone(), t["contact"].as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let graph = ImpactGraph::from_file_graph(&graph, contacts)
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        let changed: Vec<String> = request
+            .changed_files
+            .iter()
+            .map(|f| f.trim_start_matches("./").replace('\\', "/"))
+            .collect();
+        serde_json::to_value(graph.impact(&changed)).map_err(|e| Problem::internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))??;
+    Ok(json_value(StatusCode::OK, &doc))
 }
 
 async fn module_history(
@@ -309,15 +458,24 @@ async fn module_history(
     Path((project, module)): Path<(String, String)>,
 ) -> Answer {
     let (p, m) = (project.clone(), module.clone());
-    let rows = blocking(&state, move |s| s.module_history(DEFAULT_TENANT, &p, &m))
-        .await?
-        .ok_or_else(|| Problem::not_found(format!("no project `{project}`")))?;
+    let rows = blocking(&state, move |s| {
+        store_call(s.module_history(DEFAULT_TENANT, &p, &m))
+    })
+    .await?
+    .ok_or_else(|| Problem::not_found(format!("no project `{project}`")))?;
     if rows.is_empty() {
         return Err(Problem::not_found(format!(
             "project `{project}` has no module `{module}` in any snapshot"
         )));
     }
-    Ok(Json(json!({ "history": rows })).into_response())
+    Ok(json_value(StatusCode::OK, &json!({ "history": rows })))
+}
+
+async fn openapi() -> Response {
+    json_value(
+        StatusCode::OK,
+        &openapi::document(env!("CARGO_PKG_VERSION")),
+    )
 }
 
 async fn healthz() -> &'static str {
@@ -326,27 +484,38 @@ async fn healthz() -> &'static str {
 
 async fn readyz(State(state): State<AppState>) -> Answer {
     // A read that touches the schema: the database is reachable and migrated.
-    blocking(&state, |s| s.projects(DEFAULT_TENANT)).await?;
+    blocking(&state, |s| store_call(s.projects(DEFAULT_TENANT))).await?;
     Ok("ready\n".into_response())
 }
 
 async fn fallback() -> Problem {
-    Problem::not_found("no such endpoint: the API is under `/api/v1` (DESIGN.md §9)".into())
+    Problem::not_found(
+        "no such endpoint: the API is under `/api/v1` (GET /openapi.json lists it)".into(),
+    )
 }
 
 /// The API's routes over `store`.
 pub fn router(store: Arc<dyn Store>, settings: Settings) -> Router {
-    let state = AppState { store, settings };
+    let state = AppState {
+        store,
+        settings,
+        views: Arc::new(Views::new(CACHED_VIEWS)),
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/openapi.json", get(openapi))
         .route("/api/v1/projects", get(projects))
         .route(
             "/api/v1/projects/{p}",
             axum::routing::delete(delete_project),
         )
-        .route("/api/v1/projects/{p}/snapshots", get(snapshots).post(push))
+        .route(
+            "/api/v1/projects/{p}/snapshots",
+            get(snapshots).post(receive_push),
+        )
         .route("/api/v1/projects/{p}/modules", get(modules))
+        .route("/api/v1/projects/{p}/modules/{m}", get(module_card))
         .route(
             "/api/v1/projects/{p}/modules/{m}/history",
             get(module_history),
@@ -354,8 +523,10 @@ pub fn router(store: Arc<dyn Store>, settings: Settings) -> Router {
         .route("/api/v1/projects/{p}/graph", get(graph))
         .route("/api/v1/projects/{p}/findings", get(findings))
         .route("/api/v1/projects/{p}/health", get(health))
+        .route("/api/v1/projects/{p}/impact", post(impact))
+        .route("/api/v1/projects/{p}/waves", get(waves))
         .fallback(fallback)
-        .layer(DefaultBodyLimit::max(settings.max_body))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
 

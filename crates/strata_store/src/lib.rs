@@ -15,15 +15,18 @@ mod sqlite;
 use serde::{Deserialize, Serialize};
 
 pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteStore};
 
 /// The documents of a snapshot, by the kind they are stored under.
-const DOCUMENT_KINDS: [&str; 5] = [
+pub const DOCUMENT_KINDS: [&str; 8] = [
     "modules",
     "module_graph",
     "file_graph",
     "findings",
     "health",
+    "waves",
+    "teams",
+    "declarations",
 ];
 
 fn document<'a>(d: &'a Documents, kind: &str) -> &'a serde_json::Value {
@@ -32,7 +35,10 @@ fn document<'a>(d: &'a Documents, kind: &str) -> &'a serde_json::Value {
         "module_graph" => &d.module_graph,
         "file_graph" => &d.file_graph,
         "findings" => &d.findings,
-        _ => &d.health,
+        "health" => &d.health,
+        "waves" => &d.waves,
+        "teams" => &d.teams,
+        _ => &d.declarations,
     }
 }
 
@@ -51,6 +57,9 @@ fn decode_documents(
             "file_graph" => d.file_graph = value,
             "findings" => d.findings = value,
             "health" => d.health = value,
+            "waves" => d.waves = value,
+            "teams" => d.teams = value,
+            "declarations" => d.declarations = value,
             _ => {}
         }
     }
@@ -89,6 +98,15 @@ pub struct Documents {
     pub findings: serde_json::Value,
     /// `strata health --format json`.
     pub health: serde_json::Value,
+    /// `strata waves --format json`.
+    #[serde(default)]
+    pub waves: serde_json::Value,
+    /// `{"teams": {NAME: {"contact": …}}}`: who to tell, from `[teams]` in strata.toml.
+    #[serde(default)]
+    pub teams: serde_json::Value,
+    /// `{"modules": {NAME: …}}`: each `module.yaml` as written, as JSON.
+    #[serde(default)]
+    pub declarations: serde_json::Value,
 }
 
 /// One module's line of a snapshot, kept apart so a module's history is one query.
@@ -194,7 +212,7 @@ pub enum StoreError {
 /// Where registry data lives. Every method takes the tenant first; nothing crosses tenants.
 pub trait Store: Send + Sync {
     /// Write a snapshot of `project` (created on first use) in one transaction, replacing a
-    /// snapshot of the same commit; then keep only the newest `keep` snapshots of the project.
+    /// snapshot of the same commit (the new one has a new id); then keep only the newest `keep` snapshots of the project.
     /// Returns the snapshot's id.
     fn put_snapshot(
         &self,
@@ -214,14 +232,44 @@ pub trait Store: Send + Sync {
         project: &str,
     ) -> Result<Option<Vec<SnapshotInfo>>, StoreError>;
 
-    /// One snapshot with its documents: `id`, or the latest when `None`. `None` when the
-    /// tenant has no such project or the project no such snapshot.
+    /// One snapshot as listed: `id`, or the latest when `None`. `None` when the tenant has no
+    /// such project or the project no such snapshot. A snapshot's contents never change under
+    /// its id (writing a commit again makes a new snapshot), so documents may be cached by id.
+    fn snapshot_info(
+        &self,
+        tenant: &str,
+        project: &str,
+        id: Option<i64>,
+    ) -> Result<Option<SnapshotInfo>, StoreError>;
+
+    /// The JSON text of one document (`kind` is one of [`DOCUMENT_KINDS`]) of a snapshot of
+    /// the tenant; `None` when the tenant has no such snapshot or it has no such document.
+    fn document(
+        &self,
+        tenant: &str,
+        snapshot: i64,
+        kind: &str,
+    ) -> Result<Option<String>, StoreError>;
+
+    /// One snapshot with all its documents (see [`Store::snapshot_info`]).
     fn snapshot(
         &self,
         tenant: &str,
         project: &str,
         id: Option<i64>,
-    ) -> Result<Option<Snapshot>, StoreError>;
+    ) -> Result<Option<Snapshot>, StoreError> {
+        let Some(info) = self.snapshot_info(tenant, project, id)? else {
+            return Ok(None);
+        };
+        let mut rows = Vec::new();
+        for kind in DOCUMENT_KINDS {
+            if let Some(body) = self.document(tenant, info.id, kind)? {
+                rows.push((kind.to_owned(), body));
+            }
+        }
+        let documents = decode_documents(info.id, rows)?;
+        Ok(Some(Snapshot { info, documents }))
+    }
 
     /// A module through the project's snapshots, oldest first (`None`: no such project).
     fn module_history(

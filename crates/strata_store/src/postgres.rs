@@ -8,8 +8,7 @@ use postgres::{Client, NoTls, Transaction};
 
 use crate::INFO_COLUMNS;
 use crate::{
-    ModuleHistoryRow, NewSnapshot, ProjectSummary, Snapshot, SnapshotInfo, Store, StoreError,
-    totals,
+    ModuleHistoryRow, NewSnapshot, ProjectSummary, SnapshotInfo, Store, StoreError, totals,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -183,39 +182,27 @@ fn put(
     let (errors, warnings) = totals(s);
     let (errors, warnings) = (i64::from(errors), i64::from(warnings));
     let modules = i64::try_from(s.modules.len()).unwrap_or(i64::MAX);
-    let existing = tx
-        .query_opt(
-            "SELECT id FROM snapshots WHERE project_id = $1 AND commit_id = $2 FOR UPDATE",
-            &[&pid, &s.commit],
-        )?
-        .map(|r| r.get::<_, i64>(0));
-    let id =
-        if let Some(id) = existing {
-            tx.execute(
-            "UPDATE snapshots SET branch = $2, created_at = $3, strata_version = $4, modules = $5,
-                 errors = $6, warnings = $7 WHERE id = $1",
-            &[&id, &s.branch, &s.created_at, &s.strata_version, &modules, &errors, &warnings],
-        )?;
-            tx.execute("DELETE FROM documents WHERE snapshot_id = $1", &[&id])?;
-            tx.execute("DELETE FROM module_rows WHERE snapshot_id = $1", &[&id])?;
-            id
-        } else {
-            tx.query_one(
-                "INSERT INTO snapshots (project_id, commit_id, branch, created_at, strata_version,
+    // The same commit again: the old snapshot goes (its documents and rows with it).
+    tx.execute(
+        "DELETE FROM snapshots WHERE project_id = $1 AND commit_id = $2",
+        &[&pid, &s.commit],
+    )?;
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO snapshots (project_id, commit_id, branch, created_at, strata_version,
                  modules, errors, warnings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                &[
-                    &pid,
-                    &s.commit,
-                    &s.branch,
-                    &s.created_at,
-                    &s.strata_version,
-                    &modules,
-                    &errors,
-                    &warnings,
-                ],
-            )?
-            .get(0)
-        };
+            &[
+                &pid,
+                &s.commit,
+                &s.branch,
+                &s.created_at,
+                &s.strata_version,
+                &modules,
+                &errors,
+                &warnings,
+            ],
+        )?
+        .get(0);
     let doc = tx.prepare("INSERT INTO documents (snapshot_id, kind, body) VALUES ($1, $2, $3)")?;
     for kind in crate::DOCUMENT_KINDS {
         let body = crate::document(&s.documents, kind).to_string();
@@ -310,45 +297,50 @@ impl Store for PostgresStore {
         run(&mut c).map_err(pg("list snapshots"))
     }
 
-    fn snapshot(
+    fn snapshot_info(
         &self,
         tenant: &str,
         project: &str,
         id: Option<i64>,
-    ) -> Result<Option<Snapshot>, StoreError> {
+    ) -> Result<Option<SnapshotInfo>, StoreError> {
         let mut c = self.lock();
-        let run = |c: &mut Client| -> Result<Option<(SnapshotInfo, Vec<postgres::Row>)>, postgres::Error> {
-            let Some(pid) = project_id(c, tenant, project)? else {
-                return Ok(None);
-            };
-            let row = match id {
-                Some(id) => c.query_opt(
-                    &format!("SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id = $1 AND id = $2"),
-                    &[&pid, &id],
-                )?,
-                None => c.query_opt(
-                    &format!(
-                        "SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id = $1
-                             ORDER BY created_at DESC, id DESC LIMIT 1"
-                    ),
-                    &[&pid],
-                )?,
-            };
-            let Some(info) = row.map(|r| info_of(&r)) else {
-                return Ok(None);
-            };
-            let docs = c.query(
-                "SELECT kind, body FROM documents WHERE snapshot_id = $1",
-                &[&info.id],
-            )?;
-            Ok(Some((info, docs)))
+        let row = match id {
+            Some(id) => c.query_opt(
+                &format!(
+                    "SELECT {INFO_COLUMNS} FROM snapshots WHERE id = $3 AND project_id =
+                         (SELECT id FROM projects WHERE tenant = $1 AND name = $2)"
+                ),
+                &[&tenant, &project, &id],
+            ),
+            None => c.query_opt(
+                &format!(
+                    "SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id =
+                         (SELECT id FROM projects WHERE tenant = $1 AND name = $2)
+                         ORDER BY created_at DESC, id DESC LIMIT 1"
+                ),
+                &[&tenant, &project],
+            ),
         };
-        let Some((info, docs)) = run(&mut c).map_err(pg("read a snapshot"))? else {
-            return Ok(None);
-        };
-        let documents =
-            crate::decode_documents(info.id, docs.iter().map(|r| (r.get(0), r.get(1))))?;
-        Ok(Some(Snapshot { info, documents }))
+        Ok(row.map_err(pg("read a snapshot"))?.map(|r| info_of(&r)))
+    }
+
+    fn document(
+        &self,
+        tenant: &str,
+        snapshot: i64,
+        kind: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row = self
+            .lock()
+            .query_opt(
+                "SELECT d.body FROM documents d
+                     JOIN snapshots s ON s.id = d.snapshot_id
+                     JOIN projects p ON p.id = s.project_id
+                     WHERE d.snapshot_id = $1 AND d.kind = $2 AND p.tenant = $3",
+                &[&snapshot, &kind, &tenant],
+            )
+            .map_err(pg("read a snapshot's document"))?;
+        Ok(row.map(|r| r.get(0)))
     }
 
     fn module_history(

@@ -7,8 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::INFO_COLUMNS;
 use crate::{
-    ModuleHistoryRow, NewSnapshot, ProjectSummary, Snapshot, SnapshotInfo, Store, StoreError,
-    totals,
+    ModuleHistoryRow, NewSnapshot, ProjectSummary, SnapshotInfo, Store, StoreError, totals,
 };
 
 /// The schema, one step per version; a database at version N runs the steps after N.
@@ -48,14 +47,31 @@ const MIGRATIONS: &[&str] = &[
          warnings INTEGER NOT NULL,
          PRIMARY KEY (snapshot_id, module)
      );",
+    // 2: snapshot ids are never reused (a replaced commit's snapshot gets a new id, and what
+    // an id names never changes). Foreign keys are off while migrating, so the rebuild keeps
+    // the documents and module rows that refer to the snapshots.
+    "CREATE TABLE snapshots_v2 (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+         commit_id TEXT NOT NULL,
+         branch TEXT,
+         created_at INTEGER NOT NULL,
+         strata_version TEXT NOT NULL,
+         modules INTEGER NOT NULL,
+         errors INTEGER NOT NULL,
+         warnings INTEGER NOT NULL,
+         UNIQUE (project_id, commit_id)
+     );
+     INSERT INTO snapshots_v2 SELECT id, project_id, commit_id, branch, created_at,
+         strata_version, modules, errors, warnings FROM snapshots;
+     DROP TABLE snapshots;
+     ALTER TABLE snapshots_v2 RENAME TO snapshots;
+     CREATE INDEX snapshots_by_time ON snapshots (project_id, created_at DESC, id DESC);",
 ];
 
 /// The schema version this strata writes.
 #[allow(clippy::cast_possible_wrap)] // a handful of migrations
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-/// A stored document: its kind and its JSON text.
-type KindAndBody = (String, String);
 
 /// A registry in one SQLite file.
 pub struct SqliteStore {
@@ -95,9 +111,12 @@ impl SqliteStore {
             .map_err(sql("set the busy timeout"))?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(sql("switch to WAL"))?;
+        // Off while migrating: a migration that rebuilds a table must not cascade its drop.
+        conn.pragma_update(None, "foreign_keys", "OFF")
+            .map_err(sql("disable foreign keys"))?;
+        migrate(&mut conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(sql("enable foreign keys"))?;
-        migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -187,41 +206,26 @@ fn put(
     };
     let (errors, warnings) = totals(s);
     let modules = u32::try_from(s.modules.len()).unwrap_or(u32::MAX);
-    let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM snapshots WHERE project_id = ?1 AND commit_id = ?2",
-            params![pid, s.commit],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let id =
-        if let Some(id) = existing {
-            // The same commit again: the snapshot keeps its id, its contents are replaced.
-            tx.execute(
-            "UPDATE snapshots SET branch = ?2, created_at = ?3, strata_version = ?4, modules = ?5,
-                 errors = ?6, warnings = ?7 WHERE id = ?1",
-            params![id, s.branch, s.created_at, s.strata_version, modules, errors, warnings],
-        )?;
-            tx.execute("DELETE FROM documents WHERE snapshot_id = ?1", [id])?;
-            tx.execute("DELETE FROM module_rows WHERE snapshot_id = ?1", [id])?;
-            id
-        } else {
-            tx.execute(
-                "INSERT INTO snapshots (project_id, commit_id, branch, created_at, strata_version,
-                 modules, errors, warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    pid,
-                    s.commit,
-                    s.branch,
-                    s.created_at,
-                    s.strata_version,
-                    modules,
-                    errors,
-                    warnings
-                ],
-            )?;
-            tx.last_insert_rowid()
-        };
+    // The same commit again: the old snapshot goes (its documents and rows with it).
+    tx.execute(
+        "DELETE FROM snapshots WHERE project_id = ?1 AND commit_id = ?2",
+        params![pid, s.commit],
+    )?;
+    tx.execute(
+        "INSERT INTO snapshots (project_id, commit_id, branch, created_at, strata_version,
+             modules, errors, warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            pid,
+            s.commit,
+            s.branch,
+            s.created_at,
+            s.strata_version,
+            modules,
+            errors,
+            warnings
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
     {
         let mut doc = tx.prepare_cached(
             "INSERT INTO documents (snapshot_id, kind, body) VALUES (?1, ?2, ?3)",
@@ -314,46 +318,53 @@ impl Store for SqliteStore {
         run().map_err(sql("list snapshots"))
     }
 
-    fn snapshot(
+    fn snapshot_info(
         &self,
         tenant: &str,
         project: &str,
         id: Option<i64>,
-    ) -> Result<Option<Snapshot>, StoreError> {
+    ) -> Result<Option<SnapshotInfo>, StoreError> {
         let conn = self.lock();
-        let run = || -> rusqlite::Result<Option<(SnapshotInfo, Vec<KindAndBody>)>> {
-            let Some(pid) = project_id(&conn, tenant, project)? else {
-                return Ok(None);
-            };
-            let info = match id {
+        let run = || -> rusqlite::Result<Option<SnapshotInfo>> {
+            match id {
                 Some(id) => conn
                     .prepare_cached(&format!(
-                        "SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id = ?1 AND id = ?2"
+                        "SELECT {INFO_COLUMNS} FROM snapshots WHERE id = ?3 AND project_id =
+                             (SELECT id FROM projects WHERE tenant = ?1 AND name = ?2)"
                     ))?
-                    .query_row(params![pid, id], info_of)
-                    .optional()?,
+                    .query_row(params![tenant, project, id], info_of)
+                    .optional(),
                 None => conn
                     .prepare_cached(&format!(
-                        "SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id = ?1
+                        "SELECT {INFO_COLUMNS} FROM snapshots WHERE project_id =
+                             (SELECT id FROM projects WHERE tenant = ?1 AND name = ?2)
                              ORDER BY created_at DESC, id DESC LIMIT 1"
                     ))?
-                    .query_row([pid], info_of)
-                    .optional()?,
-            };
-            let Some(info) = info else {
-                return Ok(None);
-            };
-            let docs = conn
-                .prepare_cached("SELECT kind, body FROM documents WHERE snapshot_id = ?1")?
-                .query_map([info.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(Some((info, docs)))
+                    .query_row(params![tenant, project], info_of)
+                    .optional(),
+            }
         };
-        let Some((info, docs)) = run().map_err(sql("read a snapshot"))? else {
-            return Ok(None);
+        run().map_err(sql("read a snapshot"))
+    }
+
+    fn document(
+        &self,
+        tenant: &str,
+        snapshot: i64,
+        kind: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Option<String>> {
+            conn.prepare_cached(
+                "SELECT d.body FROM documents d
+                     JOIN snapshots s ON s.id = d.snapshot_id
+                     JOIN projects p ON p.id = s.project_id
+                     WHERE d.snapshot_id = ?1 AND d.kind = ?2 AND p.tenant = ?3",
+            )?
+            .query_row(params![snapshot, kind, tenant], |r| r.get(0))
+            .optional()
         };
-        let documents = crate::decode_documents(info.id, docs)?;
-        Ok(Some(Snapshot { info, documents }))
+        run().map_err(sql("read a snapshot's document"))
     }
 
     fn module_history(
@@ -400,5 +411,53 @@ impl Store for SqliteStore {
             )
             .map_err(sql("delete a project"))?;
         Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database written by the first schema keeps its snapshots through the migrations.
+    #[test]
+    fn a_first_schema_database_keeps_its_snapshots() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("registry.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO projects (id, tenant, name) VALUES (1, 'default', 'shop');
+                 INSERT INTO snapshots VALUES (7, 1, 'c1', 'main', 100, '0.1.0', 1, 2, 3);
+                 INSERT INTO documents VALUES (7, 'modules', '{\"modules\": []}');
+                 INSERT INTO module_rows VALUES (7, 'billing', 6.5, 'yellow', 2, 3);",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let s = store.snapshot("default", "shop", None).unwrap().unwrap();
+        assert_eq!((s.info.id, s.info.errors), (7, 2));
+        assert_eq!(s.documents.modules, serde_json::json!({"modules": []}));
+        let history = store.module_history("default", "shop", "billing").unwrap();
+        assert_eq!(history.unwrap()[0].score, Some(6.5));
+        // Replacing the newest snapshot does not give its id again.
+        let new = crate::NewSnapshot {
+            commit: "c1".into(),
+            branch: None,
+            created_at: 100,
+            strata_version: "0.1.0".into(),
+            modules: Vec::new(),
+            documents: crate::Documents::default(),
+        };
+        assert!(store.put_snapshot("default", "shop", &new, 0).unwrap() > 7);
+        // Deleting still cascades.
+        assert!(store.delete_project("default", "shop").unwrap());
+        let conn = store.lock();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
     }
 }

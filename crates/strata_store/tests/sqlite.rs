@@ -23,7 +23,10 @@ fn sqlite_file_keeps_the_contract_and_survives_a_restart() {
             .unwrap()
     };
     let reopened = SqliteStore::open(&path).unwrap();
-    assert_eq!(reopened.schema_version().unwrap(), 1);
+    assert_eq!(
+        reopened.schema_version().unwrap(),
+        strata_store::SQLITE_SCHEMA_VERSION
+    );
     let s = reopened.snapshot("acme", "shop", None).unwrap().unwrap();
     assert_eq!(s.info.id, id);
     assert_eq!(s.documents, snapshot("c9", 900, 8.0).documents);
@@ -49,7 +52,7 @@ fn a_database_from_a_newer_strata_or_not_a_database_is_an_error() {
             err,
             StoreError::TooNew {
                 found: 99,
-                known: 1
+                known: strata_store::SQLITE_SCHEMA_VERSION
             }
         ),
         "{err}"

@@ -11,6 +11,7 @@ pub mod health;
 pub mod impact;
 pub mod init;
 pub mod modules;
+pub mod push;
 pub mod scan;
 pub mod schema;
 pub mod serve;

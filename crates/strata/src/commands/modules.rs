@@ -18,20 +18,7 @@ pub fn run(global: &GlobalArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
     let score_of = |name: &str| scores.get(name).copied();
     match global.format {
         Format::Json => {
-            let modules: Vec<serde_json::Value> = records
-                .iter()
-                .map(|r| {
-                    let mut v = serde_json::to_value(r).unwrap_or_default();
-                    // As the registry's module list has it (DESIGN.md §9).
-                    if let (Some(obj), Some((score, band))) = (v.as_object_mut(), score_of(&r.name))
-                    {
-                        let health = serde_json::json!({ "score": score, "band": band });
-                        obj.insert("health".into(), health);
-                    }
-                    v
-                })
-                .collect();
-            let doc = serde_json::json!({ "modules": modules });
+            let doc = strata_project::modules_doc(&records, &health);
             printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
         }
         _ => {

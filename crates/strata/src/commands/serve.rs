@@ -1,15 +1,18 @@
-//! `strata serve`: the registry's HTTP API over a registry database (shared mode: snapshots
-//! arrive by push). Stops on SIGTERM or Ctrl-C after finishing the requests in flight.
+//! `strata serve`: the registry's HTTP API. Local mode (no `--db`) serves this repository from
+//! `.strata/registry.db`, re-indexed on every change; shared mode serves a registry database
+//! that `strata push` feeds. Stops on SIGTERM or Ctrl-C after finishing the requests in
+//! flight.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use strata_server::Settings;
+use strata_server::Indexer;
+use strata_server::{DEFAULT_TENANT, Settings};
 use strata_store::{PostgresStore, SqliteStore, Store};
 
 use crate::ExitStatus;
-use crate::args::ServeArgs;
+use crate::args::{GlobalArgs, ServeArgs};
 use crate::printer::{Hinted, Printer};
 
 /// The store a `--db` URL names.
@@ -27,15 +30,7 @@ fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     .into())
 }
 
-pub fn run(args: &ServeArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
-    let Some(db) = &args.db else {
-        return Err(Hinted {
-            message: "`strata serve` needs `--db` for now".into(),
-            hint: "serve a registry database: `strata serve --db sqlite:.strata/registry.db`"
-                .into(),
-        }
-        .into());
-    };
+pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let addr: SocketAddr = args.bind.parse().map_err(|_| Hinted {
         message: format!("`--bind {}` is not an address", args.bind),
         hint: "give an IP address and a port, as the default `--bind` does".into(),
@@ -47,10 +42,62 @@ pub fn run(args: &ServeArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
         }
         .into());
     }
-    let store = open(db)?;
     let settings = Settings {
         keep: args.keep,
         max_body: args.max_body.saturating_mul(1 << 20),
+    };
+    // Local mode: this repository, indexed now and again on every change.
+    let mut local = None;
+    let store = match &args.db {
+        Some(db) => open(db)?,
+        None => {
+            let mut indexer = Indexer::new(super::load_options(global));
+            let first = indexer.index()?;
+            for w in &first.warnings {
+                printer.warn(w);
+            }
+            let db = first.root.join(".strata").join("registry.db");
+            let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db)?);
+            store.put_snapshot(
+                DEFAULT_TENANT,
+                &first.project,
+                &first.snapshot,
+                settings.keep,
+            )?;
+            printer.note(&format!(
+                "strata serve: project `{}` at commit {} ({} modules), registry `{}`",
+                first.project,
+                first.snapshot.commit,
+                first.snapshot.modules.len(),
+                db.display()
+            ));
+            let writer = Arc::clone(&store);
+            let printer = printer.clone();
+            let keep = settings.keep;
+            let watcher = strata_server::watch(&first.root, move || {
+                let start = std::time::Instant::now();
+                match indexer.index() {
+                    Ok(next) => match writer.put_snapshot(
+                        DEFAULT_TENANT,
+                        &next.project,
+                        &next.snapshot,
+                        keep,
+                    ) {
+                        Ok(id) => printer.note(&format!(
+                            "strata serve: re-indexed in {} ms (snapshot {id}, commit {})",
+                            start.elapsed().as_millis(),
+                            next.snapshot.commit
+                        )),
+                        Err(e) => printer
+                            .error(&anyhow::Error::new(e).context("failed to store the new index")),
+                    },
+                    Err(e) => printer.error(&anyhow::Error::new(e).context("failed to re-index")),
+                }
+            })
+            .context("failed to watch the repository for changes")?;
+            local = Some(watcher);
+            store
+        }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -68,6 +115,7 @@ pub fn run(args: &ServeArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
             .await
             .context("the server stopped")
     })?;
+    drop(local);
     // The PostgreSQL client runs a runtime of its own, which may not be dropped inside
     // this one: the store goes last, after the server's runtime.
     drop(runtime);

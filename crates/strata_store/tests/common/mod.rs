@@ -31,6 +31,9 @@ pub fn snapshot(commit: &str, at: i64, score: f64) -> NewSnapshot {
             file_graph: json!({"level": "file", "edges": []}),
             findings: json!({"findings": [], "summary": {"errors": 3, "warnings": 4}}),
             health: json!({"modules": [{"module": "billing", "score": score}]}),
+            waves: json!({"waves": [{"wave": 1, "modules": ["ledger"]}]}),
+            teams: json!({"teams": {"payments": {"contact": "pay@example.com"}}}),
+            declarations: json!({"modules": {"billing": {"name": "billing", "tier": 1}}}),
         },
     }
 }
@@ -83,17 +86,42 @@ pub fn contract(store: &dyn Store) {
     assert_eq!(projects[0].name, "shop");
     assert_eq!(projects[0].latest.as_ref().unwrap().id, second);
 
-    // The same commit again replaces its snapshot, under the same id.
+    // The same commit again replaces its snapshot, under a new id: what an id names never
+    // changes.
     let again = store
         .put_snapshot("acme", "shop", &snapshot("c1", 100, 6.5), 0)
         .unwrap();
-    assert_eq!(again, first);
+    assert!(again != first && again != second);
     assert_eq!(store.snapshots("acme", "shop").unwrap().unwrap().len(), 2);
+    assert!(
+        store
+            .snapshot("acme", "shop", Some(first))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.document("acme", first, "health").unwrap(), None);
     let replaced = store
-        .snapshot("acme", "shop", Some(first))
+        .snapshot("acme", "shop", Some(again))
         .unwrap()
         .unwrap();
     assert_eq!(replaced.documents.health["modules"][0]["score"], 6.5);
+    let first = again;
+
+    // Even the newest snapshot, replaced, gets an id never used before.
+    let replaced_latest = store
+        .put_snapshot("acme", "shop", &snapshot("c2", 200, 7.0), 0)
+        .unwrap();
+    assert!(replaced_latest > second && replaced_latest > first);
+    let second = replaced_latest;
+
+    // One document as stored, for this tenant only.
+    let waves = store.document("acme", second, "waves").unwrap().unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&waves).unwrap(),
+        snapshot("c2", 200, 7.0).documents.waves
+    );
+    assert_eq!(store.document("acme", second, "nope").unwrap(), None);
+    assert_eq!(store.document("globex", second, "waves").unwrap(), None);
 
     // A module's history, oldest first.
     let history = store

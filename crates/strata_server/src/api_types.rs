@@ -1,0 +1,711 @@
+//! The registry API's request and response bodies as types, for its OpenAPI document: the
+//! engine's JSON documents (DESIGN.md §5, §11) and the server's own envelopes (§9).
+//!
+//! Each type serializes exactly as the JSON it describes: a field skipped when empty here is
+//! skipped by the engine too (and is not `required` in the schema), and an `Option` that is
+//! always written is `required` and nullable. Engine documents stay open to new fields.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// An RFC 9457 problem: the body of every error response (`application/problem+json`).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type (`about:blank` when the title says it all).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request.
+    pub detail: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings: `strata check --format json`.
+
+/// How serious a finding is: an `error` fails `strata check`, a `warning` is reported only.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding of `strata check`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// The rule's id (`internal-import`).
+    pub rule: String,
+    /// Its severity.
+    pub severity: Severity,
+    /// The module it belongs to (empty when none does, e.g. a broken `strata.toml`).
+    pub module: String,
+    /// Repository-relative path with `/` (may be empty).
+    pub file: String,
+    /// 1-based line; 0 when the finding is about the whole file.
+    pub line: u32,
+    /// 1-based column; 0 when unknown.
+    pub column: u32,
+    /// What it points at: a module name, a port, an event, a team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub target: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it (may be empty).
+    pub help: String,
+    /// For import findings: the imported file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub target_file: Option<String>,
+    /// For cycle findings: the ordered cycle, first == last (module names or file paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<String>")]
+    pub cycle: Option<Vec<String>>,
+    /// For cycle findings: every member of the strongly connected component, sorted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<String>")]
+    pub members: Option<Vec<String>>,
+    /// For transitive `forbidden` findings: the chain of modules or files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<String>")]
+    pub chain: Option<Vec<String>>,
+}
+
+/// The counts after the findings of `strata check`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct CheckSummary {
+    /// Error-level findings.
+    pub errors: u64,
+    /// Warning-level findings.
+    pub warnings: u64,
+    /// Modules checked.
+    pub modules: u64,
+    /// Source files checked.
+    pub files: u64,
+    /// Wall time of the check.
+    pub elapsed_ms: u64,
+    /// Findings hidden by a baseline or by `--diff-base` (absent when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "u64")]
+    pub suppressed: Option<u64>,
+}
+
+/// `strata check --format json` (DESIGN.md §5).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct CheckDoc {
+    /// Every finding, sorted.
+    pub findings: Vec<Finding>,
+    /// The counts.
+    pub summary: CheckSummary,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modules: `strata modules --format json`.
+
+/// A `depends_on` entry of a module's declaration.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleDependency {
+    /// The module depended on.
+    pub name: String,
+    /// The version requirement, when one is declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub version: Option<String>,
+}
+
+/// A module as the registry records it: its declaration and what the scan found.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleRecord {
+    /// The module's name, unique in the repository.
+    pub name: String,
+    /// `service`, `library`, `website`, `job`, `cli` or `resource`.
+    pub kind: Option<String>,
+    /// `rust`, `ts`, `py`, `go` or `java`.
+    pub lang: Option<String>,
+    /// Its root folder, repository-relative (`.` for the repository root).
+    pub root: String,
+    /// Its lane.
+    pub lane: Option<String>,
+    /// Its layer.
+    pub layer: Option<String>,
+    /// Its tier (1 is the most critical).
+    pub tier: Option<u32>,
+    /// Its version, from `module.yaml` or its package manifest.
+    pub version: Option<String>,
+    /// `team:NAME` or `user:NAME`.
+    pub owner: Option<String>,
+    /// `experimental`, `production` or `deprecated`.
+    pub lifecycle: Option<String>,
+    /// Source files it owns.
+    pub files: u64,
+    /// Its declared dependencies.
+    pub depends_on: Vec<ModuleDependency>,
+    /// Where it is declared: `module.yaml`'s path, or its package manifest's.
+    pub declared_in: Option<String>,
+}
+
+/// A module's health score and band.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleScore {
+    /// 0–10.
+    pub score: f64,
+    /// Its band.
+    pub band: Band,
+}
+
+/// A module of `strata modules --format json`: its record and, when scored, its health.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct RegistryModule {
+    /// The record.
+    #[serde(flatten)]
+    pub record: ModuleRecord,
+    /// Its health score (absent when the module was not scored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ModuleScore")]
+    pub health: Option<ModuleScore>,
+}
+
+/// `strata modules --format json`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModulesDoc {
+    /// Every module, sorted by name.
+    pub modules: Vec<RegistryModule>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The graph: `strata graph --format json` (DESIGN.md §5).
+
+/// A module of the graph: its record and the external packages it imports.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct GraphModule {
+    /// The record.
+    #[serde(flatten)]
+    pub record: ModuleRecord,
+    /// External packages it imports, sorted.
+    pub external: Vec<String>,
+}
+
+/// A source file of the graph.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct GraphFile {
+    /// Repository-relative path with `/`.
+    pub path: String,
+    /// The module owning it (null when none does).
+    pub module: Option<String>,
+    /// Its language.
+    pub lang: String,
+}
+
+/// An import from one file of the repository to another.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct FileEdge {
+    /// The importing file.
+    pub from: String,
+    /// The imported file.
+    pub to: String,
+    /// The import's line in `from`.
+    pub line: u32,
+}
+
+/// Imports from one module into another.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleEdge {
+    /// The importing module.
+    pub from: String,
+    /// The imported module.
+    pub to: String,
+    /// How many file imports make the edge.
+    pub imports: u64,
+}
+
+/// `strata graph --format json`: `files` and `edges` only at `--level file`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct GraphDoc {
+    /// Always `.`: paths are repository-relative.
+    pub root: String,
+    /// The modules, sorted by name.
+    pub modules: Vec<GraphModule>,
+    /// The source files (file level only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<GraphFile>")]
+    pub files: Option<Vec<GraphFile>>,
+    /// The file imports (file level only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<FileEdge>")]
+    pub edges: Option<Vec<FileEdge>>,
+    /// The module edges, sorted.
+    pub module_edges: Vec<ModuleEdge>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health: `strata health --format json` (DESIGN.md §11).
+
+/// A health band: `green` from 8, `yellow` from 5, `red` below (or when a gate says so).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Band {
+    Red,
+    Yellow,
+    Green,
+}
+
+/// One dimension of a module's health.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct HealthDimension {
+    /// `rules`, `maintainability`, `hotspots`, `structure`, `coupling`, `ownership`,
+    /// `versions` or `tests`.
+    pub id: String,
+    /// Its weight in the module's score.
+    pub weight: f64,
+    /// 0–10, or null when there was no data (no git history, no coverage report).
+    pub score: Option<f64>,
+    /// What was measured, by input.
+    pub raw: Map<String, Value>,
+    /// Where the points were lost: `path:line what`.
+    pub evidence: Vec<String>,
+}
+
+/// The health of one module (DESIGN.md §11).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleHealth {
+    /// The module.
+    pub module: String,
+    /// 0–10: the weighted mean of the dimensions with data.
+    pub score: f64,
+    /// Its band.
+    pub band: Band,
+    /// The module's tier, when it declares one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "u32")]
+    pub tier: Option<u32>,
+    /// Share (0–1) of the total weight whose dimensions had data.
+    pub data_coverage: f64,
+    /// The gates it fails (`tier-1 line 8.5`).
+    pub gates_failed: Vec<String>,
+    /// Every dimension.
+    pub dimensions: Vec<HealthDimension>,
+    /// What would raise the score most, with the gain: `fix … (+1.1)`.
+    pub next_steps: Vec<String>,
+}
+
+/// The git history health read.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct GitHistorySummary {
+    /// The commit at `HEAD`.
+    pub head: String,
+    /// The window read, in days.
+    pub days: u32,
+    /// Commits in the window.
+    pub commits: u64,
+}
+
+/// The counts after the modules of `strata health`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct HealthSummary {
+    /// Modules scored.
+    pub modules: u64,
+    /// Modules in the green band.
+    pub green: u64,
+    /// Modules in the yellow band.
+    pub yellow: u64,
+    /// Modules in the red band.
+    pub red: u64,
+    /// The git history read (null outside a git repository).
+    pub history: Option<GitHistorySummary>,
+    /// Coverage reports given.
+    pub coverage_reports: u64,
+}
+
+/// `strata health --format json`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct HealthDoc {
+    /// Every module, sorted by name.
+    pub modules: Vec<ModuleHealth>,
+    /// The counts.
+    pub summary: HealthSummary,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning: `strata impact` and `strata waves` (DESIGN.md §5).
+
+/// A module affected by a change.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct AffectedModule {
+    /// The module.
+    pub module: String,
+    /// The shortest dependency path `[module, …, changed module]`.
+    pub via: Vec<String>,
+    /// Its owner, when it declares one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub owner: Option<String>,
+}
+
+/// A team (or user) to tell, and the changed or affected modules it owns.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct OwnerToNotify {
+    /// The team or user.
+    pub team: String,
+    /// How to reach it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub contact: Option<String>,
+    /// Its modules, sorted.
+    pub modules: Vec<String>,
+}
+
+/// `strata impact --format json`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ImpactDoc {
+    /// The changed files, as given.
+    pub changed_files: Vec<String>,
+    /// The modules owning them.
+    pub changed_modules: Vec<String>,
+    /// Every module depending on a changed one, directly or transitively.
+    pub affected: Vec<AffectedModule>,
+    /// Test files of the changed and affected modules.
+    pub tests: Vec<String>,
+    /// Who to tell.
+    pub owners: Vec<OwnerToNotify>,
+}
+
+/// Health endpoints to watch before promoting to the next wave.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct WaveGate {
+    /// The module.
+    pub module: String,
+    /// Its readiness endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub readiness: Option<String>,
+    /// Its liveness endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub liveness: Option<String>,
+}
+
+/// One deployment wave.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Wave {
+    /// 1-based.
+    pub wave: u64,
+    /// Its modules, sorted.
+    pub modules: Vec<String>,
+    /// Its gates.
+    pub gates: Vec<WaveGate>,
+}
+
+/// `strata waves --format json`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct WavesDoc {
+    /// The waves, in order.
+    pub waves: Vec<Wave>,
+    /// Modules that depend on each other and go out together.
+    pub cycles: Vec<Vec<String>>,
+    /// The order to roll back in: the waves reversed.
+    pub rollback: Vec<Vec<String>>,
+}
+
+/// A team of `strata.toml`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Team {
+    /// How to reach it.
+    pub contact: Option<String>,
+}
+
+/// The teams of `strata.toml`, by name.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct TeamsDoc {
+    /// Every team.
+    pub teams: BTreeMap<String, Team>,
+}
+
+/// Each module's `module.yaml` as written, as JSON.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct DeclarationsDoc {
+    /// By module name (modules without a `module.yaml` are absent).
+    pub modules: BTreeMap<String, Map<String, Value>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests.
+
+/// A module's line of a pushed snapshot.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleRow {
+    /// The module.
+    pub module: String,
+    /// Its health score.
+    pub score: Option<f64>,
+    /// Its health band.
+    pub band: Option<Band>,
+    /// Its error-level findings.
+    pub errors: u32,
+    /// Its warning-level findings.
+    pub warnings: u32,
+}
+
+/// The documents of a pushed snapshot: strata's JSON outputs, as they are.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotDocuments {
+    /// `strata modules --format json`.
+    pub modules: ModulesDoc,
+    /// `strata graph --level module --format json`.
+    pub module_graph: GraphDoc,
+    /// `strata graph --level file --format json`.
+    pub file_graph: GraphDoc,
+    /// `strata check --format json`.
+    pub findings: CheckDoc,
+    /// `strata health --format json`.
+    pub health: HealthDoc,
+    /// `strata waves --format json` (absent from older clients' pushes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "WavesDoc")]
+    pub waves: Option<WavesDoc>,
+    /// The teams of `strata.toml` (absent from older clients' pushes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "TeamsDoc")]
+    pub teams: Option<TeamsDoc>,
+    /// Each module's `module.yaml` as written (absent from older clients' pushes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "DeclarationsDoc")]
+    pub declarations: Option<DeclarationsDoc>,
+}
+
+/// The body of a push (`strata push`): one snapshot of a project.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct NewSnapshot {
+    /// The commit indexed; pushing the same commit again replaces its snapshot.
+    pub commit: String,
+    /// Its branch, when known.
+    pub branch: Option<String>,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+    /// The version of strata that computed the documents.
+    pub strata_version: String,
+    /// A line per module.
+    pub modules: Vec<ModuleRow>,
+    /// The documents.
+    pub documents: SnapshotDocuments,
+}
+
+/// The body of an impact query.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ImpactRequest {
+    /// Repository-relative paths with `/`.
+    pub changed_files: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server's envelopes.
+
+/// A snapshot as a project's summary names it.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotRef {
+    /// The snapshot's id (`?snapshot=ID`).
+    pub id: i64,
+    /// Its commit.
+    pub commit: String,
+    /// Its branch, when known.
+    pub branch: Option<String>,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+}
+
+/// A project and the counts of its latest snapshot (0 when it has none).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ProjectSummary {
+    /// The project's name.
+    pub name: String,
+    /// Its latest snapshot.
+    pub latest: Option<SnapshotRef>,
+    /// Modules in the latest snapshot.
+    pub modules: u32,
+    /// Error-level findings in the latest snapshot.
+    pub errors: u32,
+    /// Warning-level findings in the latest snapshot.
+    pub warnings: u32,
+}
+
+/// `GET /api/v1/projects`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ProjectList {
+    /// The tenant's projects, sorted by name.
+    pub projects: Vec<ProjectSummary>,
+}
+
+/// A snapshot as listed.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotInfo {
+    /// The snapshot's id.
+    pub id: i64,
+    /// Its commit.
+    pub commit: String,
+    /// Its branch, when known.
+    pub branch: Option<String>,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+    /// Its modules.
+    pub modules: u32,
+    /// Its error-level findings.
+    pub errors: u32,
+    /// Its warning-level findings.
+    pub warnings: u32,
+}
+
+/// `GET /api/v1/projects/{project}/snapshots`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotList {
+    /// The project's snapshots, newest first.
+    pub snapshots: Vec<SnapshotInfo>,
+}
+
+/// The answer to a push.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotCreated {
+    /// The new snapshot's id.
+    pub id: i64,
+}
+
+/// The snapshot a read answered from.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotStamp {
+    /// The snapshot's id.
+    pub id: i64,
+    /// Its commit.
+    pub commit: String,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+}
+
+/// Finding counts.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct FindingCounts {
+    /// Error-level findings.
+    pub errors: u64,
+    /// Warning-level findings.
+    pub warnings: u64,
+}
+
+/// A module of the registry's module list.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleEntry {
+    /// As `strata modules` lists it.
+    #[serde(flatten)]
+    pub module: RegistryModule,
+    /// Its findings.
+    pub findings: FindingCounts,
+    /// Its live status (DESIGN.md §10); null until it is polled.
+    pub status: Option<Map<String, Value>>,
+}
+
+/// `GET /api/v1/projects/{project}/modules`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleList {
+    /// The snapshot answered from.
+    pub snapshot: SnapshotStamp,
+    /// Every module, sorted by name.
+    pub modules: Vec<ModuleEntry>,
+}
+
+/// `GET /api/v1/projects/{project}/modules/{module}`: everything the registry knows of one module.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleCard {
+    /// The snapshot answered from.
+    pub snapshot: SnapshotStamp,
+    /// The module as the module list has it.
+    pub module: ModuleEntry,
+    /// Its `module.yaml` as written, as JSON; null for a module declared by a manifest only.
+    pub declaration: Option<Map<String, Value>>,
+    /// The modules it imports, with how many imports.
+    pub dependencies: Vec<ModuleLink>,
+    /// The modules importing it, with how many imports.
+    pub dependents: Vec<ModuleLink>,
+    /// The external packages it imports, sorted.
+    pub external: Vec<String>,
+    /// Its findings.
+    pub findings: Vec<Finding>,
+    /// Its health (null when it was not scored).
+    pub health: Option<ModuleHealth>,
+    /// Its live status (DESIGN.md §10); null until it is polled.
+    pub status: Option<Map<String, Value>>,
+    /// The `links` of its `module.yaml` (runbooks, dashboards, docs).
+    pub links: Vec<Link>,
+}
+
+/// One end of a module dependency, from the module graph.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleLink {
+    /// The other module.
+    pub module: String,
+    /// Imports along the dependency.
+    pub imports: u64,
+}
+
+/// A link of a `module.yaml`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Link {
+    /// What it is.
+    pub title: String,
+    /// Where it is.
+    pub url: String,
+}
+
+/// A module in one snapshot of its project's history.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleHistoryEntry {
+    /// The snapshot's id.
+    pub snapshot: i64,
+    /// Its commit.
+    pub commit: String,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+    /// The module's health score then.
+    pub score: Option<f64>,
+    /// Its band then.
+    pub band: Option<Band>,
+    /// Its error-level findings then.
+    pub errors: u32,
+    /// Its warning-level findings then.
+    pub warnings: u32,
+}
+
+/// `GET /api/v1/projects/{project}/modules/{module}/history`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleHistory {
+    /// One entry per snapshot holding the module, oldest first.
+    pub history: Vec<ModuleHistoryEntry>,
+}
+
+/// The counts of a filtered finding list.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct FindingsSummary {
+    /// Findings listed.
+    pub findings: u64,
+    /// Of which at error level.
+    pub errors: u64,
+    /// Of which at warning level.
+    pub warnings: u64,
+}
+
+/// `GET /api/v1/projects/{project}/findings`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct FindingList {
+    /// The findings that pass the filters.
+    pub findings: Vec<Finding>,
+    /// Their counts.
+    pub summary: FindingsSummary,
+}
+
+/// `GET /api/v1/projects/{project}/health`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct HealthList {
+    /// Every module's health, sorted by module name.
+    pub modules: Vec<ModuleHealth>,
+}

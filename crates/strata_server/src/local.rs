@@ -1,0 +1,196 @@
+//! Local mode: the registry of the repository `strata serve` runs in. The repository is
+//! indexed at start and again whenever a file in it changes (or a commit is made), and each
+//! index is written as the snapshot of the commit checked out.
+
+use std::path::{Component, Path};
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use notify::{EventKind, RecursiveMode, Watcher as _};
+use strata_project::{Head, History, LoadOptions, Project, ProjectError};
+use strata_store::NewSnapshot;
+
+use crate::push::new_snapshot;
+
+/// The commit name of a snapshot taken outside a git repository.
+pub const WORKING_TREE: &str = "working-tree";
+
+/// How long the repository must be quiet before a change is indexed: an editor's save or a
+/// checkout is several events.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// A project name from any text: what [`crate::valid_project_name`] refuses becomes `-`.
+pub fn project_name(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    while out.starts_with('.') {
+        out.remove(0);
+    }
+    if out.is_empty() {
+        "project".clone_into(&mut out);
+    }
+    out
+}
+
+/// What one index gives.
+pub struct Indexed {
+    /// The repository's root.
+    pub root: std::path::PathBuf,
+    pub project: String,
+    pub snapshot: NewSnapshot,
+    /// Problems of the walk and the scan (as `strata check` prints them).
+    pub warnings: Vec<String>,
+}
+
+/// Indexes a repository, again and again; the git history (for health) is read once per
+/// commit.
+pub struct Indexer {
+    options: LoadOptions,
+    history: Option<(String, Option<History>)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error(transparent)]
+    Load(#[from] ProjectError),
+    #[error("failed to read the git history")]
+    History(#[from] strata_project::HistoryError),
+}
+
+impl Indexer {
+    pub fn new(options: LoadOptions) -> Indexer {
+        Indexer {
+            options,
+            history: None,
+        }
+    }
+
+    /// Load and scan the repository and make its snapshot.
+    pub fn index(&mut self) -> Result<Indexed, IndexError> {
+        let project = Project::load(&self.options)?;
+        let head = project.head()?;
+        let key = head.as_ref().map(|h| h.commit.clone()).unwrap_or_default();
+        let history = match self.history.take() {
+            Some((commit, history)) if commit == key => history,
+            _ => project.history()?,
+        };
+        let index = project.index();
+        let docs = project.registry_documents(index, history.as_ref());
+        let mut warnings = project.discovery.warnings.clone();
+        warnings.extend(index.warnings.iter().cloned());
+        let head = head.unwrap_or_else(|| Head {
+            commit: WORKING_TREE.to_owned(),
+            branch: None,
+            time: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        });
+        let snapshot = new_snapshot(docs, &head, env!("CARGO_PKG_VERSION"));
+        self.history = Some((key, history));
+        Ok(Indexed {
+            root: project.root.clone(),
+            project: project_name(&project.registry_name()),
+            snapshot,
+            warnings,
+        })
+    }
+}
+
+/// Whether a change at `path` (relative to the repository root) can change the registry:
+/// not strata's own folder, build outputs or git's internals, but a commit or a checkout
+/// (`.git/HEAD`, `.git/refs/…`) does.
+fn relevant(path: &Path) -> bool {
+    let mut parts = path.components().filter_map(|c| match c {
+        Component::Normal(s) => Some(s.to_string_lossy()),
+        _ => None,
+    });
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    if first == ".git" {
+        return matches!(parts.next().as_deref(), Some("HEAD" | "refs"));
+    }
+    ![".strata", "target", "node_modules"].contains(&first.as_ref())
+        && !parts.any(|p| p == "node_modules" || p == ".strata")
+}
+
+/// Watch the repository at `root` and call `on_change` once the repository has been quiet for
+/// a moment after a relevant change. Watching stops when the returned watcher is dropped.
+pub fn watch(
+    root: &Path,
+    mut on_change: impl FnMut() + Send + 'static,
+) -> Result<notify::RecommendedWatcher, notify::Error> {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx)?;
+    watcher.watch(&root, RecursiveMode::Recursive)?;
+    let is_relevant = move |event: &notify::Result<notify::Event>| match event {
+        Ok(e) => {
+            !matches!(e.kind, EventKind::Access(_))
+                && e.paths
+                    .iter()
+                    .any(|p| p.strip_prefix(&root).is_ok_and(relevant))
+        }
+        // A lost event (the kernel's queue overflowed) may have been anything.
+        Err(_) => true,
+    };
+    std::thread::spawn(move || {
+        while let Ok(event) = rx.recv() {
+            if !is_relevant(&event) {
+                continue;
+            }
+            // Wait for the burst to end.
+            loop {
+                match rx.recv_timeout(QUIET) {
+                    Ok(_) => {}
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            on_change();
+        }
+    });
+    Ok(watcher)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changes_that_can_change_the_registry_count() {
+        for (path, want) in [
+            ("src/lib.rs", true),
+            ("services/billing/module.yaml", true),
+            ("strata.toml", true),
+            (".git/HEAD", true),
+            (".git/refs/heads/main", true),
+            (".git/objects/ab/cdef", false),
+            (".git/index.lock", false),
+            (".strata/cache/v6", false),
+            ("target/debug/strata", false),
+            ("web/node_modules/x/index.js", false),
+            ("", false),
+        ] {
+            assert_eq!(relevant(Path::new(path)), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn any_folder_name_gives_a_project_name() {
+        assert_eq!(project_name("shop"), "shop");
+        assert_eq!(project_name("my shop (2)"), "my-shop--2-");
+        assert_eq!(project_name(".hidden"), "hidden");
+        assert_eq!(project_name(""), "project");
+        assert!(crate::valid_project_name(&project_name("Ünïcode/ü")));
+    }
+}

@@ -1,0 +1,358 @@
+//! The registry API's OpenAPI 3.1 document (`GET /openapi.json`), generated from the types of
+//! its bodies ([`crate::api_types`]) with schemars: JSON Schema 2020-12 is OpenAPI 3.1's own
+//! schema dialect, so the generated schemas go into `components/schemas` as they are.
+
+use schemars::JsonSchema;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use serde_json::{Map, Value, json};
+
+use crate::api_types as t;
+
+/// The error responses: status, name in `components/responses`, description.
+const ERRORS: [(u16, &str, &str); 4] = [
+    (400, "BadRequest", "A bad parameter or body"),
+    (
+        404,
+        "NotFound",
+        "No such project, snapshot, module or endpoint",
+    ),
+    (
+        413,
+        "PayloadTooLarge",
+        "The body is larger than the server accepts",
+    ),
+    (503, "Unavailable", "The registry database is unavailable"),
+];
+
+/// The OpenAPI 3.1.0 document of the registry API, for server version `version`.
+pub fn document(version: &str) -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas/".into();
+            s.meta_schema = None;
+        })
+        .for_serialize()
+        .into_generator();
+    let g = &mut generator;
+    // The names `push::valid_project_name` accepts.
+    let name = json!({ "type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$" });
+    let project = param("path", "project", "The project's name", name);
+    let module = param(
+        "path",
+        "module",
+        "The module's name",
+        json!({ "type": "string" }),
+    );
+    let snapshot = param(
+        "query",
+        "snapshot",
+        "The snapshot to read (an id from `…/snapshots`); the latest by default",
+        schema::<i64>(g),
+    );
+    let level = param(
+        "query",
+        "level",
+        "`module`: modules and module edges; `file`: also files and file edges",
+        json!({ "type": "string", "enum": ["module", "file"], "default": "module" }),
+    );
+    let reads: &[u16] = &[400, 404, 503];
+
+    let operations = [
+        Op {
+            method: "get",
+            path: "/api/v1/projects",
+            id: "listProjects",
+            tag: "projects",
+            summary: "The tenant's projects with the counts of their latest snapshot",
+            ok: ("200", json_response::<t::ProjectList>(g, "The projects")),
+            errors: &[503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/snapshots",
+            id: "listSnapshots",
+            tag: "projects",
+            summary: "A project's snapshots, newest first",
+            params: vec![project.clone()],
+            ok: ("200", json_response::<t::SnapshotList>(g, "The snapshots")),
+            errors: &[404, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/projects/{project}/snapshots",
+            id: "pushSnapshot",
+            tag: "projects",
+            summary: "Store a snapshot (`strata push`), creating the project if needed",
+            params: vec![project.clone()],
+            body: Some(body::<t::NewSnapshot>(
+                g,
+                "One snapshot, JSON, or gzipped JSON with `Content-Encoding: gzip`. Pushing a \
+                 commit again replaces its snapshot",
+            )),
+            ok: ("201", json_response::<t::SnapshotCreated>(g, "Stored")),
+            errors: &[400, 413, 503],
+        },
+        Op {
+            method: "delete",
+            path: "/api/v1/projects/{project}",
+            id: "deleteProject",
+            tag: "projects",
+            summary: "Delete a project and all its snapshots",
+            params: vec![project.clone()],
+            ok: ("204", json!({ "description": "Deleted" })),
+            errors: &[404, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/modules",
+            id: "listModules",
+            tag: "modules",
+            summary: "The registry: every module with its health, findings and status",
+            params: vec![project.clone(), snapshot.clone()],
+            ok: ("200", json_response::<t::ModuleList>(g, "The modules")),
+            errors: reads,
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/modules/{module}",
+            id: "getModule",
+            tag: "modules",
+            summary: "A module's card: record, dependencies, dependents, findings, health",
+            params: vec![project.clone(), module.clone(), snapshot.clone()],
+            ok: (
+                "200",
+                json_response::<t::ModuleCard>(g, "The module's card"),
+            ),
+            errors: reads,
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/modules/{module}/history",
+            id: "getModuleHistory",
+            tag: "modules",
+            summary: "A module's score and findings in every snapshot holding it",
+            params: vec![project.clone(), module],
+            ok: ("200", json_response::<t::ModuleHistory>(g, "The history")),
+            errors: &[404, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/graph",
+            id: "getGraph",
+            tag: "analysis",
+            summary: "The dependency graph (`strata graph`)",
+            params: vec![project.clone(), snapshot.clone(), level],
+            ok: ("200", json_response::<t::GraphDoc>(g, "The graph")),
+            errors: reads,
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/findings",
+            id: "listFindings",
+            tag: "analysis",
+            summary: "The findings of `strata check`, filtered",
+            params: vec![
+                project.clone(),
+                snapshot.clone(),
+                param(
+                    "query",
+                    "rule",
+                    "Only this rule's findings",
+                    schema::<String>(g),
+                ),
+                param(
+                    "query",
+                    "module",
+                    "Only this module's findings",
+                    schema::<String>(g),
+                ),
+                param(
+                    "query",
+                    "severity",
+                    "Only findings of this severity",
+                    schema::<t::Severity>(g),
+                ),
+            ],
+            ok: ("200", json_response::<t::FindingList>(g, "The findings")),
+            errors: reads,
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/health",
+            id: "getHealth",
+            tag: "analysis",
+            summary: "Every module's health (`strata health`)",
+            params: vec![project.clone(), snapshot.clone()],
+            ok: (
+                "200",
+                json_response::<t::HealthList>(g, "The modules' health"),
+            ),
+            errors: reads,
+            ..Op::default()
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/projects/{project}/impact",
+            id: "computeImpact",
+            tag: "analysis",
+            summary: "What a change affects and whom to tell (`strata impact`)",
+            params: vec![project.clone(), snapshot.clone()],
+            body: Some(body::<t::ImpactRequest>(g, "The changed files")),
+            ok: ("200", json_response::<t::ImpactDoc>(g, "The impact")),
+            errors: &[400, 404, 413, 503],
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/waves",
+            id: "getWaves",
+            tag: "analysis",
+            summary: "Deployment waves over the module graph (`strata waves`)",
+            params: vec![project, snapshot],
+            ok: ("200", json_response::<t::WavesDoc>(g, "The waves")),
+            errors: reads,
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/healthz",
+            id: "healthz",
+            tag: "service",
+            summary: "Liveness: the process answers",
+            ok: ("200", text_response("Alive")),
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/readyz",
+            id: "readyz",
+            tag: "service",
+            summary: "Readiness: the registry database is reachable and migrated",
+            ok: ("200", text_response("Ready")),
+            errors: &[503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/openapi.json",
+            id: "getOpenapi",
+            tag: "service",
+            summary: "This document",
+            ok: ("200", json_response::<Map<String, Value>>(g, "OpenAPI 3.1")),
+            ..Op::default()
+        },
+    ];
+
+    let mut paths = Map::new();
+    for op in operations {
+        let (path, method) = (op.path, op.method);
+        paths.entry(path).or_insert_with(|| json!({}))[method] = op.into_json();
+    }
+    let problem = json!({ "application/problem+json": { "schema": schema::<t::Problem>(g) } });
+    let responses: Map<String, Value> = ERRORS
+        .iter()
+        .map(|&(_, name, description)| {
+            let response = json!({ "description": description, "content": problem });
+            (name.to_owned(), response)
+        })
+        .collect();
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "strata registry",
+            "version": version,
+            "description": "The module registry of strata (DESIGN.md §9): projects, their \
+                snapshots, and the engine's documents of each snapshot. Errors are RFC 9457 \
+                problems.",
+        },
+        "tags": [
+            { "name": "projects", "description": "Projects and their snapshots" },
+            { "name": "modules", "description": "The module registry" },
+            { "name": "analysis", "description": "The engine's documents of a snapshot" },
+            { "name": "service", "description": "Probes and this document" },
+        ],
+        "paths": paths,
+        "components": {
+            "schemas": generator.take_definitions(true),
+            "responses": responses,
+        },
+    })
+}
+
+/// One operation of the API.
+#[derive(Default)]
+struct Op<'a> {
+    method: &'a str,
+    path: &'a str,
+    id: &'a str,
+    tag: &'a str,
+    summary: &'a str,
+    params: Vec<Value>,
+    body: Option<Value>,
+    /// The success status and its response.
+    ok: (&'a str, Value),
+    /// The error statuses, each one of [`ERRORS`].
+    errors: &'a [u16],
+}
+
+impl Op<'_> {
+    fn into_json(self) -> Value {
+        let mut responses = Map::new();
+        let (status, ok) = self.ok;
+        responses.insert(status.to_owned(), ok);
+        for (status, name, _) in ERRORS.iter().filter(|e| self.errors.contains(&e.0)) {
+            let reference = json!({ "$ref": format!("#/components/responses/{name}") });
+            responses.insert(status.to_string(), reference);
+        }
+        let mut operation = json!({
+            "operationId": self.id,
+            "tags": [self.tag],
+            "summary": self.summary,
+            "responses": responses,
+        });
+        if !self.params.is_empty() {
+            operation["parameters"] = Value::Array(self.params);
+        }
+        if let Some(body) = self.body {
+            operation["requestBody"] = body;
+        }
+        operation
+    }
+}
+
+/// `T`'s schema: a `$ref` into `components/schemas` for a named type.
+fn schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
+    g.subschema_for::<T>().to_value()
+}
+
+/// A JSON response holding a `T`.
+fn json_response<T: JsonSchema>(g: &mut SchemaGenerator, description: &str) -> Value {
+    let content = json!({ "application/json": { "schema": schema::<T>(g) } });
+    json!({ "description": description, "content": content })
+}
+
+/// A required JSON request body holding a `T`.
+fn body<T: JsonSchema>(g: &mut SchemaGenerator, description: &str) -> Value {
+    let content = json!({ "application/json": { "schema": schema::<T>(g) } });
+    json!({ "description": description, "required": true, "content": content })
+}
+
+fn text_response(description: &str) -> Value {
+    let content = json!({ "text/plain": { "schema": { "type": "string" } } });
+    json!({ "description": description, "content": content })
+}
+
+/// A path parameter (required) or a query parameter (optional).
+fn param(place: &str, name: &str, description: &str, schema: Value) -> Value {
+    let mut param = json!({ "name": name, "in": place, "description": description });
+    param["required"] = Value::Bool(place == "path");
+    param["schema"] = schema;
+    param
+}

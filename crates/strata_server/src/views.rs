@@ -1,0 +1,218 @@
+//! Read models of snapshots, built once per snapshot from its stored documents and kept in a
+//! small least-recently-used cache: a snapshot's contents never change under its id, so a
+//! cached view is never stale. Large documents (the file graph) are not kept here; they are
+//! served as stored.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::body::Bytes;
+use serde_json::{Value, json};
+use strata_store::{SnapshotInfo, Store};
+
+use crate::problem::Problem;
+
+/// What the module and findings endpoints answer from, for one snapshot.
+pub struct View {
+    pub info: SnapshotInfo,
+    /// The `/modules` answer.
+    pub modules: Bytes,
+    /// Each module's card, by name.
+    pub cards: HashMap<String, Bytes>,
+    /// Every finding, in the order `strata check` reports them.
+    pub findings: Vec<Value>,
+    /// Indices into `findings`, by module.
+    pub findings_by_module: HashMap<String, Vec<usize>>,
+    /// The `/health` answer.
+    pub health: Bytes,
+}
+
+fn bytes(v: &Value) -> Bytes {
+    Bytes::from(serde_json::to_vec(v).unwrap_or_default())
+}
+
+/// `{id, commit, created_at}` of a snapshot, as reads name the snapshot they answer from.
+pub fn snapshot_ref(info: &SnapshotInfo) -> Value {
+    json!({"id": info.id, "commit": info.commit, "created_at": info.created_at})
+}
+
+impl View {
+    /// Read the documents of snapshot `info` of `tenant` and build its view.
+    pub fn build(store: &dyn Store, tenant: &str, info: SnapshotInfo) -> Result<View, Problem> {
+        let doc = |kind: &str| -> Result<Value, Problem> {
+            let Some(text) = store.document(tenant, info.id, kind)? else {
+                return Ok(Value::Null);
+            };
+            serde_json::from_str(&text).map_err(|e| {
+                Problem::internal(format!(
+                    "the stored `{kind}` document of snapshot {} is not JSON: {e}",
+                    info.id
+                ))
+            })
+        };
+        let modules = doc("modules")?;
+        let findings_doc = doc("findings")?;
+        let health = doc("health")?;
+        let graph = doc("module_graph")?;
+        let declarations = doc("declarations")?;
+
+        let findings: Vec<Value> = findings_doc["findings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut findings_by_module: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            if let Some(m) = f["module"].as_str() {
+                findings_by_module.entry(m.to_owned()).or_default().push(i);
+            }
+        }
+        let count = |module: &str, severity: &str| {
+            findings_by_module.get(module).map_or(0, |ix| {
+                ix.iter()
+                    .filter(|&&i| findings[i]["severity"] == severity)
+                    .count()
+            })
+        };
+        let empty = Vec::new();
+        let entries: Vec<Value> = modules["modules"]
+            .as_array()
+            .unwrap_or(&empty)
+            .iter()
+            .map(|m| {
+                let mut m = m.clone();
+                let name = m["name"].as_str().unwrap_or_default().to_owned();
+                if let Some(obj) = m.as_object_mut() {
+                    obj.insert(
+                        "findings".into(),
+                        json!({"errors": count(&name, "error"), "warnings": count(&name, "warning")}),
+                    );
+                    obj.insert("status".into(), Value::Null);
+                }
+                m
+            })
+            .collect();
+        let snapshot = snapshot_ref(&info);
+
+        let health_of: HashMap<&str, &Value> = health["modules"]
+            .as_array()
+            .unwrap_or(&empty)
+            .iter()
+            .filter_map(|h| Some((h["module"].as_str()?, h)))
+            .collect();
+        let external_of: HashMap<&str, &Value> = graph["modules"]
+            .as_array()
+            .unwrap_or(&empty)
+            .iter()
+            .filter_map(|m| Some((m["name"].as_str()?, &m["external"])))
+            .collect();
+        let edges = graph["module_edges"].as_array().unwrap_or(&empty);
+        let mut cards = HashMap::new();
+        for entry in &entries {
+            let Some(name) = entry["name"].as_str() else {
+                continue;
+            };
+            if cards.contains_key(name) {
+                continue;
+            }
+            let neighbours = |this: &str, other: &str| -> Vec<Value> {
+                edges
+                    .iter()
+                    .filter(|e| e[this] == name)
+                    .map(|e| json!({"module": e[other], "imports": e["imports"]}))
+                    .collect()
+            };
+            let declaration = declarations["modules"].get(name).cloned();
+            let links = declaration
+                .as_ref()
+                .and_then(|d| d.get("links"))
+                .filter(|l| l.is_array())
+                .cloned()
+                .unwrap_or_else(|| json!([]));
+            let module_findings: Vec<&Value> = findings_by_module
+                .get(name)
+                .map(|ix| ix.iter().map(|&i| &findings[i]).collect())
+                .unwrap_or_default();
+            let card = json!({
+                "snapshot": snapshot,
+                "module": entry,
+                "declaration": declaration,
+                "dependencies": neighbours("from", "to"),
+                "dependents": neighbours("to", "from"),
+                "external": external_of.get(name).copied().cloned().unwrap_or_else(|| json!([])),
+                "findings": module_findings,
+                "health": health_of.get(name).copied().cloned(),
+                "status": null,
+                "links": links,
+            });
+            cards.insert(name.to_owned(), bytes(&card));
+        }
+        Ok(View {
+            modules: bytes(&json!({"snapshot": snapshot, "modules": entries})),
+            health: bytes(&json!({"modules": health["modules"].as_array().unwrap_or(&empty)})),
+            info,
+            cards,
+            findings,
+            findings_by_module,
+        })
+    }
+}
+
+type Slot = Arc<Mutex<Option<Arc<View>>>>;
+
+/// A use counter and, by snapshot id, each slot with its last use.
+type Lru = (u64, HashMap<i64, (u64, Slot)>);
+
+/// The views of the most recently read snapshots.
+pub struct Views {
+    capacity: usize,
+    /// Snapshot id → (last use, slot). A slot is filled once, by the first reader; readers
+    /// of the same snapshot wait for it instead of building it again.
+    lru: Mutex<Lru>,
+}
+
+impl Views {
+    pub fn new(capacity: usize) -> Views {
+        Views {
+            capacity: capacity.max(1),
+            lru: Mutex::new((0, HashMap::new())),
+        }
+    }
+
+    /// The view of snapshot `id`, built by `build` when it is not cached.
+    pub fn get(
+        &self,
+        id: i64,
+        build: impl FnOnce() -> Result<View, Problem>,
+    ) -> Result<Arc<View>, Problem> {
+        let slot = {
+            let mut lru = self.lru.lock().unwrap_or_else(PoisonError::into_inner);
+            let (tick, map) = &mut *lru;
+            *tick += 1;
+            let now = *tick;
+            let slot = Arc::clone(
+                &map.entry(id)
+                    .and_modify(|(used, _)| *used = now)
+                    .or_insert_with(|| (now, Arc::default()))
+                    .1,
+            );
+            if map.len() > self.capacity {
+                let oldest = map
+                    .iter()
+                    .filter(|(k, _)| **k != id)
+                    .min_by_key(|(_, (used, _))| *used)
+                    .map(|(k, _)| *k);
+                if let Some(k) = oldest {
+                    map.remove(&k);
+                }
+            }
+            slot
+        };
+        let mut filled = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(view) = &*filled {
+            return Ok(Arc::clone(view));
+        }
+        let view = Arc::new(build()?);
+        *filled = Some(Arc::clone(&view));
+        Ok(view)
+    }
+}
