@@ -212,6 +212,10 @@ pub struct PushArgs {
     /// Attempts after the first when the server fails (5xx) or cannot be reached
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub retries: u32,
+    /// Write the snapshot's JSON to this file instead of sending it (to send later, e.g.
+    /// `curl --data-binary @FILE …/snapshots`)
+    #[arg(long, value_name = "FILE", conflicts_with = "server")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, ClapArgs)]

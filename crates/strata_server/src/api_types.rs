@@ -4,6 +4,10 @@
 //! Each type serializes exactly as the JSON it describes: a field skipped when empty here is
 //! skipped by the engine too (and is not `required` in the schema), and an `Option` that is
 //! always written is `required` and nullable. Engine documents stay open to new fields.
+//!
+//! Read back, each type holds a body to its schema: an `Option` that is always written is read
+//! with `deserialize_with = "Option::deserialize"`, which makes its key required (serde would
+//! take a missing key for `null`), so a document that parses can be served as it came.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +24,7 @@ pub struct Problem {
     /// A short summary of the problem type.
     pub title: String,
     /// The HTTP status code.
+    #[schemars(range(min = 100, max = 599))]
     pub status: u16,
     /// What went wrong with this request.
     pub detail: String,
@@ -125,28 +130,37 @@ pub struct ModuleRecord {
     /// The module's name, unique in the repository.
     pub name: String,
     /// `service`, `library`, `website`, `job`, `cli` or `resource`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub kind: Option<String>,
     /// `rust`, `ts`, `py`, `go` or `java`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub lang: Option<String>,
     /// Its root folder, repository-relative (`.` for the repository root).
     pub root: String,
     /// Its lane.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub lane: Option<String>,
     /// Its layer.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub layer: Option<String>,
     /// Its tier (1 is the most critical).
+    #[serde(deserialize_with = "Option::deserialize")]
     pub tier: Option<u32>,
     /// Its version, from `module.yaml` or its package manifest.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub version: Option<String>,
     /// `team:NAME` or `user:NAME`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub owner: Option<String>,
     /// `experimental`, `production` or `deprecated`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub lifecycle: Option<String>,
     /// Source files it owns.
     pub files: u64,
     /// Its declared dependencies.
     pub depends_on: Vec<ModuleDependency>,
     /// Where it is declared: `module.yaml`'s path, or its package manifest's.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub declared_in: Option<String>,
 }
 
@@ -197,6 +211,7 @@ pub struct GraphFile {
     /// Repository-relative path with `/`.
     pub path: String,
     /// The module owning it (null when none does).
+    #[serde(deserialize_with = "Option::deserialize")]
     pub module: Option<String>,
     /// Its language.
     pub lang: String,
@@ -264,6 +279,7 @@ pub struct HealthDimension {
     /// Its weight in the module's score.
     pub weight: f64,
     /// 0–10, or null when there was no data (no git history, no coverage report).
+    #[serde(deserialize_with = "Option::deserialize")]
     pub score: Option<f64>,
     /// What was measured, by input.
     pub raw: Map<String, Value>,
@@ -317,6 +333,7 @@ pub struct HealthSummary {
     /// Modules in the red band.
     pub red: u64,
     /// The git history read (null outside a git repository).
+    #[serde(deserialize_with = "Option::deserialize")]
     pub history: Option<GitHistorySummary>,
     /// Coverage reports given.
     pub coverage_reports: u64,
@@ -416,6 +433,7 @@ pub struct WavesDoc {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Team {
     /// How to reach it.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub contact: Option<String>,
 }
 
@@ -442,8 +460,10 @@ pub struct ModuleRow {
     /// The module.
     pub module: String,
     /// Its health score.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub score: Option<f64>,
     /// Its health band.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub band: Option<Band>,
     /// Its error-level findings.
     pub errors: u32,
@@ -481,9 +501,11 @@ pub struct SnapshotDocuments {
 /// The body of a push (`strata push`): one snapshot of a project.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct NewSnapshot {
-    /// The commit indexed; pushing the same commit again replaces its snapshot.
+    /// The commit indexed (not blank); pushing the same commit again replaces its snapshot.
+    #[schemars(regex(pattern = r"\S"))]
     pub commit: String,
     /// Its branch, when known.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub branch: Option<String>,
     /// Seconds since the epoch.
     pub created_at: i64,
@@ -513,6 +535,7 @@ pub struct SnapshotRef {
     /// Its commit.
     pub commit: String,
     /// Its branch, when known.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub branch: Option<String>,
     /// Seconds since the epoch.
     pub created_at: i64,
@@ -524,6 +547,7 @@ pub struct ProjectSummary {
     /// The project's name.
     pub name: String,
     /// Its latest snapshot.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub latest: Option<SnapshotRef>,
     /// Modules in the latest snapshot.
     pub modules: u32,
@@ -548,6 +572,7 @@ pub struct SnapshotInfo {
     /// Its commit.
     pub commit: String,
     /// Its branch, when known.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub branch: Option<String>,
     /// Seconds since the epoch.
     pub created_at: i64,
@@ -602,6 +627,7 @@ pub struct ModuleEntry {
     /// Its findings.
     pub findings: FindingCounts,
     /// Its live status (DESIGN.md §10); null until it is polled.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub status: Option<Map<String, Value>>,
 }
 
@@ -622,6 +648,7 @@ pub struct ModuleCard {
     /// The module as the module list has it.
     pub module: ModuleEntry,
     /// Its `module.yaml` as written, as JSON; null for a module declared by a manifest only.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub declaration: Option<Map<String, Value>>,
     /// The modules it imports, with how many imports.
     pub dependencies: Vec<ModuleLink>,
@@ -632,8 +659,10 @@ pub struct ModuleCard {
     /// Its findings.
     pub findings: Vec<Finding>,
     /// Its health (null when it was not scored).
+    #[serde(deserialize_with = "Option::deserialize")]
     pub health: Option<ModuleHealth>,
     /// Its live status (DESIGN.md §10); null until it is polled.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub status: Option<Map<String, Value>>,
     /// The `links` of its `module.yaml` (runbooks, dashboards, docs).
     pub links: Vec<Link>,
@@ -667,8 +696,10 @@ pub struct ModuleHistoryEntry {
     /// Seconds since the epoch.
     pub created_at: i64,
     /// The module's health score then.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub score: Option<f64>,
     /// Its band then.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub band: Option<Band>,
     /// Its error-level findings then.
     pub errors: u32,
@@ -708,4 +739,58 @@ pub struct FindingList {
 pub struct HealthList {
     /// Every module's health, sorted by module name.
     pub modules: Vec<ModuleHealth>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot() -> Value {
+        serde_json::json!({
+            "commit": "c0ffee", "branch": null, "created_at": 0, "strata_version": "0",
+            "modules": [{"module": "m", "score": null, "band": "red", "errors": 1, "warnings": 0}],
+            "documents": {
+                "modules": {"modules": []},
+                "module_graph": {"root": ".", "modules": [], "module_edges": []},
+                "file_graph": {"root": ".", "modules": [], "module_edges": []},
+                "findings": {"findings": [], "summary":
+                    {"errors": 0, "warnings": 0, "modules": 0, "files": 0, "elapsed_ms": 0}},
+                "health": {"modules": [], "summary": {"modules": 0, "green": 0, "yellow": 0,
+                    "red": 0, "history": null, "coverage_reports": 0}},
+            },
+        })
+    }
+
+    #[test]
+    fn a_snapshot_parses_with_its_nullable_keys_present() {
+        assert!(serde_json::from_value::<NewSnapshot>(snapshot()).is_ok());
+    }
+
+    #[test]
+    fn a_nullable_key_is_required() {
+        let mut missing = snapshot();
+        missing.as_object_mut().unwrap().remove("branch");
+        let e = serde_json::from_value::<NewSnapshot>(missing).unwrap_err();
+        assert!(e.to_string().contains("missing field `branch`"), "{e}");
+        let mut nested = snapshot();
+        nested["documents"]["health"]["summary"]
+            .as_object_mut()
+            .unwrap()
+            .remove("history");
+        assert!(serde_json::from_value::<NewSnapshot>(nested).is_err());
+    }
+
+    #[test]
+    fn a_skipped_key_may_be_missing() {
+        let mut file_level = snapshot();
+        file_level["documents"]["file_graph"]["files"] = serde_json::json!([]);
+        assert!(serde_json::from_value::<NewSnapshot>(file_level).is_ok());
+    }
+
+    #[test]
+    fn a_document_of_the_wrong_shape_is_refused() {
+        let mut wrong = snapshot();
+        wrong["documents"]["file_graph"]["root"] = serde_json::json!(7);
+        assert!(serde_json::from_value::<NewSnapshot>(wrong).is_err());
+    }
 }

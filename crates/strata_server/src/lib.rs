@@ -40,8 +40,10 @@ use views::{View, Views};
 /// The tenant of every request until tokens say otherwise.
 pub const DEFAULT_TENANT: &str = "default";
 
-/// Snapshot views kept in memory (each holds one snapshot's modules, cards and findings).
+/// Snapshot views kept in memory (each holds one snapshot's modules, cards and findings), and
+/// the bytes they may take together: on a 50,000-file repository a view is tens of MiB.
 const CACHED_VIEWS: usize = 8;
+const VIEWS_BUDGET: usize = 96 << 20;
 
 /// How the server behaves.
 #[derive(Clone, Copy, Debug)]
@@ -499,7 +501,7 @@ pub fn router(store: Arc<dyn Store>, settings: Settings) -> Router {
     let state = AppState {
         store,
         settings,
-        views: Arc::new(Views::new(CACHED_VIEWS)),
+        views: Arc::new(Views::new(CACHED_VIEWS, VIEWS_BUDGET)),
     };
     Router::new()
         .route("/healthz", get(healthz))

@@ -2,14 +2,15 @@
 //! its bodies ([`crate::api_types`]) with schemars: JSON Schema 2020-12 is OpenAPI 3.1's own
 //! schema dialect, so the generated schemas go into `components/schemas` as they are.
 
-use schemars::JsonSchema;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
+use schemars::transform::RecursiveTransform;
+use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value, json};
 
 use crate::api_types as t;
 
 /// The error responses: status, name in `components/responses`, description.
-const ERRORS: [(u16, &str, &str); 4] = [
+const ERRORS: [(u16, &str, &str); 5] = [
     (400, "BadRequest", "A bad parameter or body"),
     (
         404,
@@ -21,6 +22,11 @@ const ERRORS: [(u16, &str, &str); 4] = [
         "PayloadTooLarge",
         "The body is larger than the server accepts",
     ),
+    (
+        415,
+        "UnsupportedMediaType",
+        "The body's `Content-Encoding` is neither `gzip` nor `identity`",
+    ),
     (503, "Unavailable", "The registry database is unavailable"),
 ];
 
@@ -31,6 +37,7 @@ pub fn document(version: &str) -> Value {
             s.definitions_path = "/components/schemas/".into();
             s.meta_schema = None;
         })
+        .with_transform(RecursiveTransform(integer_bounds))
         .for_serialize()
         .into_generator();
     let g = &mut generator;
@@ -92,7 +99,7 @@ pub fn document(version: &str) -> Value {
                  commit again replaces its snapshot",
             )),
             ok: ("201", json_response::<t::SnapshotCreated>(g, "Stored")),
-            errors: &[400, 413, 503],
+            errors: &[400, 413, 415, 503],
         },
         Op {
             method: "delete",
@@ -207,7 +214,7 @@ pub fn document(version: &str) -> Value {
             params: vec![project.clone(), snapshot.clone()],
             body: Some(body::<t::ImpactRequest>(g, "The changed files")),
             ok: ("200", json_response::<t::ImpactDoc>(g, "The impact")),
-            errors: &[400, 404, 413, 503],
+            errors: &[400, 404, 413, 415, 503],
         },
         Op {
             method: "get",
@@ -324,6 +331,34 @@ impl Op<'_> {
             operation["requestBody"] = body;
         }
         operation
+    }
+}
+
+/// The range of an integer schema, from the Rust type behind its `format`. schemars writes
+/// `format: uint32` and `minimum: 0` but no maximum, and OpenAPI's format registry names only
+/// `int32` and `int64`: without the bounds written out, a client (or a fuzzer) may send a
+/// number the server cannot read, which the document said it could.
+fn integer_bounds(schema: &mut Schema) {
+    let bounds: (i128, i128) = match schema.get("format").and_then(Value::as_str) {
+        Some("int8") => (i8::MIN.into(), i8::MAX.into()),
+        Some("int16") => (i16::MIN.into(), i16::MAX.into()),
+        Some("int32") => (i32::MIN.into(), i32::MAX.into()),
+        Some("int64" | "int") => (i64::MIN.into(), i64::MAX.into()),
+        Some("uint8") => (0, u8::MAX.into()),
+        Some("uint16") => (0, u16::MAX.into()),
+        Some("uint32") => (0, u32::MAX.into()),
+        Some("uint64" | "uint") => (0, u64::MAX.into()),
+        _ => return,
+    };
+    for (key, bound) in [("minimum", bounds.0), ("maximum", bounds.1)] {
+        if schema.get(key).is_none() {
+            // Every bound fits an i64 or a u64, so it is a JSON number.
+            let number = i64::try_from(bound).map_or_else(
+                |_| json!(u64::try_from(bound).unwrap_or(u64::MAX)),
+                |n| json!(n),
+            );
+            schema.insert(key.to_owned(), number);
+        }
     }
 }
 

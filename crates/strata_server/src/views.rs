@@ -25,6 +25,8 @@ pub struct View {
     pub findings_by_module: HashMap<String, Vec<usize>>,
     /// The `/health` answer.
     pub health: Bytes,
+    /// About how many bytes the view holds.
+    pub size: usize,
 }
 
 fn bytes(v: &Value) -> Bytes {
@@ -39,10 +41,16 @@ pub fn snapshot_ref(info: &SnapshotInfo) -> Value {
 impl View {
     /// Read the documents of snapshot `info` of `tenant` and build its view.
     pub fn build(store: &dyn Store, tenant: &str, info: SnapshotInfo) -> Result<View, Problem> {
-        let doc = |kind: &str| -> Result<Value, Problem> {
+        // The findings are kept parsed: a parsed document takes a few times its text, which
+        // stands for it in the view's size.
+        let mut read = 0;
+        let mut doc = |kind: &str| -> Result<Value, Problem> {
             let Some(text) = store.document(tenant, info.id, kind)? else {
                 return Ok(Value::Null);
             };
+            if kind == "findings" {
+                read += 3 * text.len();
+            }
             serde_json::from_str(&text).map_err(|e| {
                 Problem::internal(format!(
                     "the stored `{kind}` document of snapshot {} is not JSON: {e}",
@@ -56,10 +64,13 @@ impl View {
         let graph = doc("module_graph")?;
         let declarations = doc("declarations")?;
 
-        let findings: Vec<Value> = findings_doc["findings"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let findings: Vec<Value> = match findings_doc {
+            Value::Object(mut doc) => match doc.remove("findings") {
+                Some(Value::Array(all)) => all,
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
         let mut findings_by_module: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
             if let Some(m) = f["module"].as_str() {
@@ -146,9 +157,14 @@ impl View {
             });
             cards.insert(name.to_owned(), bytes(&card));
         }
+        let modules = bytes(&json!({"snapshot": snapshot, "modules": entries}));
+        let health = bytes(&json!({"modules": health["modules"].as_array().unwrap_or(&empty)}));
+        let size =
+            modules.len() + health.len() + cards.values().map(Bytes::len).sum::<usize>() + read;
         Ok(View {
-            modules: bytes(&json!({"snapshot": snapshot, "modules": entries})),
-            health: bytes(&json!({"modules": health["modules"].as_array().unwrap_or(&empty)})),
+            modules,
+            health,
+            size,
             info,
             cards,
             findings,
@@ -162,18 +178,22 @@ type Slot = Arc<Mutex<Option<Arc<View>>>>;
 /// A use counter and, by snapshot id, each slot with its last use.
 type Lru = (u64, HashMap<i64, (u64, Slot)>);
 
-/// The views of the most recently read snapshots.
+/// The views of the most recently read snapshots, within a budget of bytes.
 pub struct Views {
     capacity: usize,
+    budget: usize,
     /// Snapshot id → (last use, slot). A slot is filled once, by the first reader; readers
     /// of the same snapshot wait for it instead of building it again.
     lru: Mutex<Lru>,
 }
 
 impl Views {
-    pub fn new(capacity: usize) -> Views {
+    /// At most `capacity` views, and no more than about `budget` bytes of them (the view
+    /// being read is always kept).
+    pub fn new(capacity: usize, budget: usize) -> Views {
         Views {
             capacity: capacity.max(1),
+            budget,
             lru: Mutex::new((0, HashMap::new())),
         }
     }
@@ -189,30 +209,53 @@ impl Views {
             let (tick, map) = &mut *lru;
             *tick += 1;
             let now = *tick;
-            let slot = Arc::clone(
+            Arc::clone(
                 &map.entry(id)
                     .and_modify(|(used, _)| *used = now)
                     .or_insert_with(|| (now, Arc::default()))
                     .1,
-            );
-            if map.len() > self.capacity {
-                let oldest = map
-                    .iter()
-                    .filter(|(k, _)| **k != id)
-                    .min_by_key(|(_, (used, _))| *used)
-                    .map(|(k, _)| *k);
-                if let Some(k) = oldest {
+            )
+        };
+        let view = {
+            let mut filled = slot.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(view) = &*filled {
+                return Ok(Arc::clone(view));
+            }
+            let view = Arc::new(build()?);
+            *filled = Some(Arc::clone(&view));
+            view
+        };
+        self.evict(id);
+        Ok(view)
+    }
+
+    /// Drop the least recently used views, other than `keep`, while there are too many or
+    /// they are too large.
+    fn evict(&self, keep: i64) {
+        let mut lru = self.lru.lock().unwrap_or_else(PoisonError::into_inner);
+        let map = &mut lru.1;
+        let size_of = |slot: &Slot| {
+            slot.try_lock()
+                .ok()
+                .and_then(|v| v.as_ref().map(|v| v.size))
+                .unwrap_or(0)
+        };
+        loop {
+            let total: usize = map.values().map(|(_, slot)| size_of(slot)).sum();
+            if map.len() <= self.capacity && total <= self.budget {
+                return;
+            }
+            let oldest = map
+                .iter()
+                .filter(|(k, _)| **k != keep)
+                .min_by_key(|(_, (used, _))| *used)
+                .map(|(k, _)| *k);
+            match oldest {
+                Some(k) => {
                     map.remove(&k);
                 }
+                None => return,
             }
-            slot
-        };
-        let mut filled = slot.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(view) = &*filled {
-            return Ok(Arc::clone(view));
         }
-        let view = Arc::new(build()?);
-        *filled = Some(Arc::clone(&view));
-        Ok(view)
     }
 }

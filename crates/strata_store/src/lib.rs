@@ -29,16 +29,29 @@ pub const DOCUMENT_KINDS: [&str; 8] = [
     "declarations",
 ];
 
-fn document<'a>(d: &'a Documents, kind: &str) -> &'a serde_json::Value {
+/// A JSON document kept as its text: a push is stored without building a tree of it.
+pub type Json = Box<serde_json::value::RawValue>;
+
+/// `null`, the document a snapshot lacks.
+fn null() -> Json {
+    serde_json::value::RawValue::NULL.to_owned()
+}
+
+/// A document from a JSON value.
+pub fn json(value: &serde_json::Value) -> Json {
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| null())
+}
+
+fn document<'a>(d: &'a Documents, kind: &str) -> &'a str {
     match kind {
-        "modules" => &d.modules,
-        "module_graph" => &d.module_graph,
-        "file_graph" => &d.file_graph,
-        "findings" => &d.findings,
-        "health" => &d.health,
-        "waves" => &d.waves,
-        "teams" => &d.teams,
-        _ => &d.declarations,
+        "modules" => d.modules.get(),
+        "module_graph" => d.module_graph.get(),
+        "file_graph" => d.file_graph.get(),
+        "findings" => d.findings.get(),
+        "health" => d.health.get(),
+        "waves" => d.waves.get(),
+        "teams" => d.teams.get(),
+        _ => d.declarations.get(),
     }
 }
 
@@ -49,7 +62,7 @@ fn decode_documents(
 ) -> Result<Documents, StoreError> {
     let mut d = Documents::default();
     for (kind, body) in rows {
-        let value = serde_json::from_str(&body)
+        let value = serde_json::value::RawValue::from_string(body)
             .map_err(|source| StoreError::Corrupt { snapshot, source })?;
         match kind.as_str() {
             "modules" => d.modules = value,
@@ -73,11 +86,19 @@ const INFO_COLUMNS: &str =
 /// Error and warning totals: the findings document's summary when it has one, else the sum
 /// over the modules.
 fn totals(s: &NewSnapshot) -> (u32, u32) {
-    let summary = &s.documents.findings["summary"];
-    let count = |k: &str| summary[k].as_u64().and_then(|n| u32::try_from(n).ok());
-    match (count("errors"), count("warnings")) {
-        (Some(e), Some(w)) => (e, w),
-        _ => s
+    #[derive(Deserialize)]
+    struct Findings {
+        summary: Summary,
+    }
+    #[derive(Deserialize)]
+    struct Summary {
+        errors: u32,
+        warnings: u32,
+    }
+    // Only the summary is read; the findings are skipped, not built.
+    match serde_json::from_str::<Findings>(s.documents.findings.get()) {
+        Ok(f) => (f.summary.errors, f.summary.warnings),
+        Err(_) => s
             .modules
             .iter()
             .fold((0, 0), |(e, w), m| (e + m.errors, w + m.warnings)),
@@ -85,28 +106,52 @@ fn totals(s: &NewSnapshot) -> (u32, u32) {
 }
 
 /// The registry documents of one snapshot, as strata's JSON (their shapes are DESIGN.md §5
-/// and §11; the store keeps them as they are).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// and §11; the store keeps them as they are, as text).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Documents {
     /// `strata modules --format json`.
-    pub modules: serde_json::Value,
+    pub modules: Json,
     /// `strata graph --level module --format json`.
-    pub module_graph: serde_json::Value,
+    pub module_graph: Json,
     /// `strata graph --level file --format json`.
-    pub file_graph: serde_json::Value,
+    pub file_graph: Json,
     /// `strata check --format json`.
-    pub findings: serde_json::Value,
+    pub findings: Json,
     /// `strata health --format json`.
-    pub health: serde_json::Value,
+    pub health: Json,
     /// `strata waves --format json`.
-    #[serde(default)]
-    pub waves: serde_json::Value,
+    #[serde(default = "null")]
+    pub waves: Json,
     /// `{"teams": {NAME: {"contact": …}}}`: who to tell, from `[teams]` in strata.toml.
-    #[serde(default)]
-    pub teams: serde_json::Value,
+    #[serde(default = "null")]
+    pub teams: Json,
     /// `{"modules": {NAME: …}}`: each `module.yaml` as written, as JSON.
-    #[serde(default)]
-    pub declarations: serde_json::Value,
+    #[serde(default = "null")]
+    pub declarations: Json,
+}
+
+impl Default for Documents {
+    fn default() -> Documents {
+        Documents {
+            modules: null(),
+            module_graph: null(),
+            file_graph: null(),
+            findings: null(),
+            health: null(),
+            waves: null(),
+            teams: null(),
+            declarations: null(),
+        }
+    }
+}
+
+/// Equal when every document has the same JSON text.
+impl PartialEq for Documents {
+    fn eq(&self, other: &Documents) -> bool {
+        DOCUMENT_KINDS
+            .iter()
+            .all(|k| document(self, k) == document(other, k))
+    }
 }
 
 /// One module's line of a snapshot, kept apart so a module's history is one query.

@@ -205,7 +205,7 @@ fn put(
         .get(0);
     let doc = tx.prepare("INSERT INTO documents (snapshot_id, kind, body) VALUES ($1, $2, $3)")?;
     for kind in crate::DOCUMENT_KINDS {
-        let body = crate::document(&s.documents, kind).to_string();
+        let body = crate::document(&s.documents, kind);
         tx.execute(&doc, &[&id, &kind, &body])?;
     }
     let row = tx.prepare(

@@ -231,11 +231,7 @@ fn put(
             "INSERT INTO documents (snapshot_id, kind, body) VALUES (?1, ?2, ?3)",
         )?;
         for kind in crate::DOCUMENT_KINDS {
-            doc.execute(params![
-                id,
-                kind,
-                crate::document(&s.documents, kind).to_string()
-            ])?;
+            doc.execute(params![id, kind, crate::document(&s.documents, kind)])?;
         }
         let mut row = tx.prepare_cached(
             "INSERT INTO module_rows (snapshot_id, module, score, band, errors, warnings)
@@ -439,7 +435,7 @@ mod tests {
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         let s = store.snapshot("default", "shop", None).unwrap().unwrap();
         assert_eq!((s.info.id, s.info.errors), (7, 2));
-        assert_eq!(s.documents.modules, serde_json::json!({"modules": []}));
+        assert_eq!(s.documents.modules.get(), r#"{"modules": []}"#);
         let history = store.module_history("default", "shop", "billing").unwrap();
         assert_eq!(history.unwrap()[0].score, Some(6.5));
         // Replacing the newest snapshot does not give its id again.

@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
+
 use strata_server::Indexer;
 use strata_server::PushTarget;
 
@@ -10,6 +12,22 @@ use crate::args::{GlobalArgs, PushArgs};
 use crate::printer::{Hinted, Printer};
 
 pub fn run(global: &GlobalArgs, args: &PushArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    if let Some(out) = &args.out {
+        let indexed = Indexer::new(super::load_options(global)).index()?;
+        for w in &indexed.warnings {
+            printer.warn(w);
+        }
+        let body = serde_json::to_vec(&indexed.snapshot)?;
+        strata_workspace::atomic::write_atomic(out, &body)
+            .with_context(|| format!("failed to write `{}`", out.display()))?;
+        printer.note(&format!(
+            "snapshot of commit {} written to `{}` ({} KiB)",
+            indexed.snapshot.commit,
+            out.display(),
+            body.len() / 1024
+        ));
+        return Ok(ExitStatus::Success);
+    }
     let server = args
         .server
         .clone()
