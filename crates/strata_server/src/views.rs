@@ -162,13 +162,13 @@ impl View {
         let size =
             modules.len() + health.len() + cards.values().map(Bytes::len).sum::<usize>() + read;
         Ok(View {
-            modules,
-            health,
-            size,
             info,
+            modules,
             cards,
             findings,
             findings_by_module,
+            health,
+            size,
         })
     }
 }
