@@ -242,6 +242,9 @@ impl Index {
 
 /// Scan the project. A [`Scope::Facts`] scan must not use the cache (it would save entries
 /// without findings or resolutions).
+/// With [`Project::lazy_cache`], the cache is rewritten once this many files were read anew.
+const LAZY_CACHE_REWRITE: usize = 1000;
+
 pub(crate) fn build(project: &Project, scope: Scope) -> Index {
     let tree = SourceTree::new(project.root.clone(), project.discovery.files.clone());
     let sources = &project.sources;
@@ -402,7 +405,10 @@ pub(crate) fn build(project: &Project, scope: Scope) -> Index {
         // was resolved anew (files served by content were too recent to trust their times; a
         // rewrite settles them).
         let kept: Vec<&Entry> = entries.iter().flatten().collect();
-        if unread != kept.len() || cache.loaded() != kept.len() || newly_resolved > 0 {
+        let read_anew = kept.len() - unread + cache.loaded().abs_diff(kept.len());
+        let worth_it = !project.lazy_cache || !key_holds || read_anew >= LAZY_CACHE_REWRITE;
+        if worth_it && (unread != kept.len() || cache.loaded() != kept.len() || newly_resolved > 0)
+        {
             let key = if key_holds {
                 cache.resolution().cloned()
             } else {

@@ -120,6 +120,10 @@ pub struct Project {
     pub sources: Vec<SourceFile>,
     /// Whether scans use the incremental cache under `.strata/`.
     pub use_cache: bool,
+    /// Rewrite the cache only when many files were read anew, not after every change: for
+    /// a process that indexes again and again (`strata serve`), where re-reading the few
+    /// changed files costs less than writing the cache of a large repository each time.
+    pub lazy_cache: bool,
     /// Called with the number of files read so far during a scan (for progress bars).
     pub progress: Option<Progress>,
     /// The scan [`Project::index`] made and keeps.
@@ -189,6 +193,7 @@ impl Project {
             modules,
             sources,
             use_cache: !options.no_cache,
+            lazy_cache: false,
             progress: None,
             index: OnceLock::new(),
             facts_index: OnceLock::new(),

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use strata_diagnostics::{Severity, Summary, render_json};
 
@@ -20,25 +21,34 @@ pub struct RegistryModule {
     pub warnings: u32,
 }
 
-/// The registry's documents of a repository (DESIGN.md §9).
-#[derive(Clone, Debug, PartialEq)]
+/// A JSON document as its text.
+pub type Json = Box<RawValue>;
+
+/// `value` as JSON text (`null` if it cannot be written, which strata's own types never are).
+fn raw(value: &impl serde::Serialize) -> Json {
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned())
+}
+
+/// The registry's documents of a repository (DESIGN.md §9), as JSON text: they are stored
+/// and served as they are.
+#[derive(Clone, Debug)]
 pub struct RegistryDocuments {
     /// `strata modules --format json`.
-    pub modules: Value,
+    pub modules: Json,
     /// `strata graph --format json`.
-    pub module_graph: Value,
+    pub module_graph: Json,
     /// `strata graph --level file --format json`.
-    pub file_graph: Value,
+    pub file_graph: Json,
     /// `strata check --format json`.
-    pub findings: Value,
+    pub findings: Json,
     /// `strata health --format json`.
-    pub health: Value,
+    pub health: Json,
     /// `strata waves --format json`.
-    pub waves: Value,
+    pub waves: Json,
     /// `{"teams": {NAME: {"contact": …}}}` from `[teams]`.
-    pub teams: Value,
+    pub teams: Json,
     /// `{"modules": {NAME: …}}`: each `module.yaml` as written, as JSON.
-    pub declarations: Value,
+    pub declarations: Json,
     pub rows: Vec<RegistryModule>,
 }
 
@@ -91,8 +101,8 @@ impl Project {
         );
         report.summary.errors = counted.errors;
         report.summary.warnings = counted.warnings;
-        let findings = serde_json::from_str(&render_json(&report.diagnostics, &report.summary))
-            .unwrap_or_default();
+        let findings = RawValue::from_string(render_json(&report.diagnostics, &report.summary))
+            .unwrap_or_else(|_| RawValue::NULL.to_owned());
 
         let inputs = HealthInputs {
             findings: &report.diagnostics,
@@ -100,7 +110,22 @@ impl Project {
             coverage: Vec::new(),
             coverage_reports: 0,
         };
-        let health = self.health(index, &inputs, None);
+        // Health (the heaviest) alongside the graph, waves and declarations.
+        let (health, (module_graph, file_graph, waves, declarations)) = rayon::join(
+            || self.health(index, &inputs, None),
+            || {
+                let graph = |level| {
+                    self.graph_doc(index, level, None)
+                        .map_or_else(|_| RawValue::NULL.to_owned(), |d| raw(&d))
+                };
+                (
+                    graph(Level::Module),
+                    graph(Level::File),
+                    raw(&self.waves(index, None)),
+                    self.declarations(),
+                )
+            },
+        );
         let mut counts: HashMap<&str, (u32, u32)> = HashMap::new();
         for d in &report.diagnostics {
             let c = counts.entry(d.module.as_str()).or_default();
@@ -124,12 +149,6 @@ impl Project {
                 }
             })
             .collect();
-        let graph = |level| {
-            self.graph_doc(index, level, None)
-                .ok()
-                .and_then(|d| serde_json::to_value(d).ok())
-                .unwrap_or_default()
-        };
         let teams: serde_json::Map<String, Value> = self
             .config
             .config
@@ -137,6 +156,21 @@ impl Project {
             .iter()
             .map(|(name, t)| (name.clone(), json!({ "contact": t.contact })))
             .collect();
+        RegistryDocuments {
+            declarations,
+            modules: raw(&modules_doc(&self.records(), &health)),
+            module_graph,
+            file_graph,
+            findings,
+            health: raw(&health),
+            waves,
+            teams: raw(&json!({ "teams": teams })),
+            rows,
+        }
+    }
+
+    /// `{"modules": {NAME: …}}`: each `module.yaml` as written, as JSON.
+    fn declarations(&self) -> Json {
         let declarations: serde_json::Map<String, Value> = self
             .modules
             .iter()
@@ -147,17 +181,7 @@ impl Project {
                 Some((m.name().to_owned(), value))
             })
             .collect();
-        RegistryDocuments {
-            declarations: json!({ "modules": declarations }),
-            modules: modules_doc(&self.records(), &health),
-            module_graph: graph(Level::Module),
-            file_graph: graph(Level::File),
-            findings,
-            health: serde_json::to_value(&health).unwrap_or_default(),
-            waves: serde_json::to_value(self.waves(index, None)).unwrap_or_default(),
-            teams: json!({ "teams": teams }),
-            rows,
-        }
+        raw(&json!({ "modules": declarations }))
     }
 
     /// The commit checked out, its branch and time; `None` outside a git repository or before

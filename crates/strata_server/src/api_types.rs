@@ -511,7 +511,7 @@ pub struct NewSnapshot {
     pub created_at: i64,
     /// The version of strata that computed the documents.
     pub strata_version: String,
-    /// A line per module.
+    /// A line per module, each module once.
     pub modules: Vec<ModuleRow>,
     /// The documents.
     pub documents: SnapshotDocuments,

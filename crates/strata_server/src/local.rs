@@ -76,7 +76,8 @@ impl Indexer {
 
     /// Load and scan the repository and make its snapshot.
     pub fn index(&mut self) -> Result<Indexed, IndexError> {
-        let project = Project::load(&self.options)?;
+        let mut project = Project::load(&self.options)?;
+        project.lazy_cache = true;
         let head = project.head()?;
         let key = head.as_ref().map(|h| h.commit.clone()).unwrap_or_default();
         let history = match self.history.take() {
@@ -183,6 +184,49 @@ mod tests {
         ] {
             assert_eq!(relevant(Path::new(path)), want, "{path}");
         }
+    }
+
+    /// Indexing again sees every edit, while the cache is rewritten only when many files
+    /// changed (or the set of files did).
+    #[test]
+    fn indexing_again_sees_changes_without_rewriting_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("strata.toml", "[project]\nname = \"shop\"\n");
+        write("orders/module.yaml", "name: orders\n");
+        write("orders/orders/__init__.py", "X = 1\n");
+        write("orders/orders/keys.py", "KEY = 1\n");
+        let mut indexer = Indexer::new(LoadOptions {
+            root: Some(root.to_path_buf()),
+            ..LoadOptions::default()
+        });
+        let secrets = |i: &Indexed| {
+            i.snapshot
+                .documents
+                .findings
+                .get()
+                .matches("hardcoded-secret")
+                .count()
+        };
+        let first = indexer.index().unwrap();
+        assert_eq!((first.project.as_str(), secrets(&first)), ("shop", 0));
+        let cache = root.join(".strata/cache/index.bin");
+        let written = std::fs::metadata(&cache).unwrap().modified().unwrap();
+        write("orders/orders/keys.py", "KEY = \"AKIAQ3EGRT7HXW2ZMV5N\"\n");
+        let second = indexer.index().unwrap();
+        assert_eq!(secrets(&second), 1);
+        assert_eq!(second.snapshot.commit, WORKING_TREE);
+        assert_eq!(
+            std::fs::metadata(&cache).unwrap().modified().unwrap(),
+            written
+        );
+        write("orders/orders/keys.py", "KEY = 2\n");
+        assert_eq!(secrets(&indexer.index().unwrap()), 0);
     }
 
     #[test]

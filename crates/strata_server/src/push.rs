@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use strata_project::{Head, RegistryDocuments};
-use strata_store::{Documents, ModuleRow, NewSnapshot, json};
+use strata_store::{Documents, ModuleRow, NewSnapshot};
 
 /// The snapshot of a repository's registry documents at `head` (`created_at`: the commit's
 /// time, else `now`).
@@ -27,14 +27,14 @@ pub fn new_snapshot(docs: RegistryDocuments, head: &Head, strata_version: &str) 
             })
             .collect(),
         documents: Documents {
-            modules: json(&docs.modules),
-            module_graph: json(&docs.module_graph),
-            file_graph: json(&docs.file_graph),
-            findings: json(&docs.findings),
-            health: json(&docs.health),
-            waves: json(&docs.waves),
-            teams: json(&docs.teams),
-            declarations: json(&docs.declarations),
+            modules: docs.modules,
+            module_graph: docs.module_graph,
+            file_graph: docs.file_graph,
+            findings: docs.findings,
+            health: docs.health,
+            waves: docs.waves,
+            teams: docs.teams,
+            declarations: docs.declarations,
         },
     }
 }

@@ -14,7 +14,7 @@ mod sqlite;
 
 use serde::{Deserialize, Serialize};
 
-pub use postgres::PostgresStore;
+pub use postgres::{PostgresStore, SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION};
 pub use sqlite::{SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteStore};
 
 /// The documents of a snapshot, by the kind they are stored under.
@@ -77,6 +77,20 @@ fn decode_documents(
         }
     }
     Ok(d)
+}
+
+/// The key of a stored document: the SHA-256 of its text, in hex. Documents are stored once
+/// per content, so snapshots that share a document (the file graph, when only findings moved)
+/// share its row.
+fn blob_hash(text: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        hex.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+    }
+    hex
 }
 
 /// The columns of `snapshots` a [`SnapshotInfo`] is read from, in its fields' order.

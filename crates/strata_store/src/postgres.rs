@@ -47,7 +47,16 @@ const MIGRATIONS: &[&str] = &[
          warnings BIGINT NOT NULL,
          PRIMARY KEY (snapshot_id, module)
      );",
+    // 2: documents are stored once per content (`blobs`, by SHA-256) and referenced; a
+    // document row of an older snapshot keeps its text in `body`.
+    "CREATE TABLE blobs (hash TEXT PRIMARY KEY, body TEXT NOT NULL);
+     ALTER TABLE documents ADD COLUMN blob TEXT REFERENCES blobs (hash);
+     CREATE INDEX documents_by_blob ON documents (blob);",
 ];
+
+/// The schema version this strata writes.
+#[allow(clippy::cast_possible_wrap)] // a handful of migrations
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// A lock id for migrations (any constant shared by every strata).
 const MIGRATION_LOCK: i64 = 0x5354_5241_5441;
@@ -203,10 +212,15 @@ fn put(
             ],
         )?
         .get(0);
-    let doc = tx.prepare("INSERT INTO documents (snapshot_id, kind, body) VALUES ($1, $2, $3)")?;
+    let blob =
+        tx.prepare("INSERT INTO blobs (hash, body) VALUES ($1, $2) ON CONFLICT DO NOTHING")?;
+    let doc = tx
+        .prepare("INSERT INTO documents (snapshot_id, kind, body, blob) VALUES ($1, $2, '', $3)")?;
     for kind in crate::DOCUMENT_KINDS {
         let body = crate::document(&s.documents, kind);
-        tx.execute(&doc, &[&id, &kind, &body])?;
+        let hash = crate::blob_hash(body);
+        tx.execute(&blob, &[&hash, &body])?;
+        tx.execute(&doc, &[&id, &kind, &hash])?;
     }
     let row = tx.prepare(
         "INSERT INTO module_rows (snapshot_id, module, score, band, errors, warnings)
@@ -233,7 +247,16 @@ fn put(
             &[&pid, &i64::try_from(keep).unwrap_or(i64::MAX)],
         )?;
     }
+    collect_blobs(tx)?;
     Ok(id)
+}
+
+/// Delete the blobs no document refers to any more.
+fn collect_blobs(tx: &mut Transaction<'_>) -> Result<u64, postgres::Error> {
+    tx.execute(
+        "DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.blob = blobs.hash)",
+        &[],
+    )
 }
 
 impl Store for PostgresStore {
@@ -333,7 +356,8 @@ impl Store for PostgresStore {
         let row = self
             .lock()
             .query_opt(
-                "SELECT d.body FROM documents d
+                "SELECT coalesce(b.body, d.body) FROM documents d
+                     LEFT JOIN blobs b ON b.hash = d.blob
                      JOIN snapshots s ON s.id = d.snapshot_id
                      JOIN projects p ON p.id = s.project_id
                      WHERE d.snapshot_id = $1 AND d.kind = $2 AND p.tenant = $3",
@@ -379,14 +403,18 @@ impl Store for PostgresStore {
     }
 
     fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {
-        let n = self
-            .lock()
-            .execute(
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<u64, postgres::Error> {
+            let mut tx = c.transaction()?;
+            let n = tx.execute(
                 "DELETE FROM projects WHERE tenant = $1 AND name = $2",
                 &[&tenant, &project],
-            )
-            .map_err(pg("delete a project"))?;
-        Ok(n > 0)
+            )?;
+            collect_blobs(&mut tx)?;
+            tx.commit()?;
+            Ok(n)
+        };
+        Ok(run(&mut c).map_err(pg("delete a project"))? > 0)
     }
 }
 

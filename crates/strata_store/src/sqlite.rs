@@ -67,6 +67,11 @@ const MIGRATIONS: &[&str] = &[
      DROP TABLE snapshots;
      ALTER TABLE snapshots_v2 RENAME TO snapshots;
      CREATE INDEX snapshots_by_time ON snapshots (project_id, created_at DESC, id DESC);",
+    // 3: documents are stored once per content (`blobs`, by SHA-256) and referenced; a
+    // document row of an older snapshot keeps its text in `body`.
+    "CREATE TABLE blobs (hash TEXT PRIMARY KEY, body TEXT NOT NULL);
+     ALTER TABLE documents ADD COLUMN blob TEXT REFERENCES blobs (hash);
+     CREATE INDEX documents_by_blob ON documents (blob);",
 ];
 
 /// The schema version this strata writes.
@@ -227,12 +232,19 @@ fn put(
     )?;
     let id = tx.last_insert_rowid();
     {
+        let mut blob =
+            tx.prepare_cached("INSERT OR IGNORE INTO blobs (hash, body) VALUES (?1, ?2)")?;
         let mut doc = tx.prepare_cached(
-            "INSERT INTO documents (snapshot_id, kind, body) VALUES (?1, ?2, ?3)",
+            "INSERT INTO documents (snapshot_id, kind, body, blob) VALUES (?1, ?2, '', ?3)",
         )?;
         for kind in crate::DOCUMENT_KINDS {
-            doc.execute(params![id, kind, crate::document(&s.documents, kind)])?;
+            let body = crate::document(&s.documents, kind);
+            let hash = crate::blob_hash(body);
+            blob.execute(params![hash, body])?;
+            doc.execute(params![id, kind, hash])?;
         }
+    }
+    {
         let mut row = tx.prepare_cached(
             "INSERT INTO module_rows (snapshot_id, module, score, band, errors, warnings)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -249,7 +261,16 @@ fn put(
             params![pid, i64::try_from(keep).unwrap_or(i64::MAX)],
         )?;
     }
+    collect_blobs(tx)?;
     Ok(id)
+}
+
+/// Delete the blobs no document refers to any more.
+fn collect_blobs(tx: &Connection) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.blob = blobs.hash)",
+    )?
+    .execute([])
 }
 
 impl Store for SqliteStore {
@@ -352,7 +373,8 @@ impl Store for SqliteStore {
         let conn = self.lock();
         let run = || -> rusqlite::Result<Option<String>> {
             conn.prepare_cached(
-                "SELECT d.body FROM documents d
+                "SELECT coalesce(b.body, d.body) FROM documents d
+                     LEFT JOIN blobs b ON b.hash = d.blob
                      JOIN snapshots s ON s.id = d.snapshot_id
                      JOIN projects p ON p.id = s.project_id
                      WHERE d.snapshot_id = ?1 AND d.kind = ?2 AND p.tenant = ?3",
@@ -399,14 +421,18 @@ impl Store for SqliteStore {
     }
 
     fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {
-        let conn = self.lock();
-        let n = conn
-            .execute(
+        let mut conn = self.lock();
+        let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
+            let tx = conn.transaction()?;
+            let n = tx.execute(
                 "DELETE FROM projects WHERE tenant = ?1 AND name = ?2",
                 params![tenant, project],
-            )
-            .map_err(sql("delete a project"))?;
-        Ok(n > 0)
+            )?;
+            collect_blobs(&tx)?;
+            tx.commit()?;
+            Ok(n)
+        };
+        Ok(run(&mut conn).map_err(sql("delete a project"))? > 0)
     }
 }
 
@@ -455,5 +481,54 @@ mod tests {
             .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    fn count(store: &SqliteStore, table: &str) -> i64 {
+        store
+            .lock()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// A document is stored once however many snapshots hold it, and goes with the last.
+    #[test]
+    fn documents_are_stored_once_per_content() {
+        let store = SqliteStore::in_memory().unwrap();
+        let snapshot = |commit: &str, findings: &str| crate::NewSnapshot {
+            commit: commit.into(),
+            branch: None,
+            created_at: 100,
+            strata_version: "0.1.0".into(),
+            modules: Vec::new(),
+            documents: crate::Documents {
+                file_graph: crate::json(&serde_json::json!({"files": ["a", "b"]})),
+                findings: crate::json(&serde_json::json!({"findings": [findings]})),
+                ..crate::Documents::default()
+            },
+        };
+        store
+            .put_snapshot("t", "p", &snapshot("c1", "x"), 0)
+            .unwrap();
+        let blobs = count(&store, "blobs");
+        // The default documents are all `null`: one blob, then the file graph and findings.
+        assert_eq!(blobs, 3);
+        store
+            .put_snapshot("t", "p", &snapshot("c2", "y"), 0)
+            .unwrap();
+        assert_eq!(count(&store, "blobs"), 4, "only the new findings are added");
+        store
+            .put_snapshot("t", "p", &snapshot("c2", "z"), 0)
+            .unwrap();
+        assert_eq!(count(&store, "blobs"), 4, "the replaced findings went");
+        store
+            .put_snapshot("u", "p", &snapshot("c1", "x"), 0)
+            .unwrap();
+        assert_eq!(count(&store, "blobs"), 4);
+        assert!(store.delete_project("t", "p").unwrap());
+        assert_eq!(count(&store, "blobs"), 3, "the other tenant's stay");
+        let s = store.snapshot("u", "p", None).unwrap().unwrap();
+        assert_eq!(s.documents, snapshot("c1", "x").documents);
+        assert!(store.delete_project("u", "p").unwrap());
+        assert_eq!(count(&store, "blobs"), 0);
     }
 }

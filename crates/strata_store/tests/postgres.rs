@@ -25,7 +25,10 @@ fn postgres_keeps_the_contract_and_survives_a_reconnect() {
         .put_snapshot("acme", "shop", &snapshot("c9", 900, 8.0), 0)
         .unwrap();
     let again = PostgresStore::connect(&url).unwrap();
-    assert_eq!(again.schema_version().unwrap(), 1);
+    assert_eq!(
+        again.schema_version().unwrap(),
+        strata_store::POSTGRES_SCHEMA_VERSION
+    );
     let s = again.snapshot("acme", "shop", None).unwrap().unwrap();
     assert_eq!(s.info.id, id);
     assert_eq!(s.documents, snapshot("c9", 900, 8.0).documents);
@@ -54,7 +57,7 @@ fn postgres_refuses_a_newer_schema_and_names_a_bad_server_without_its_password()
             err,
             StoreError::TooNew {
                 found: 99,
-                known: 1
+                known: strata_store::POSTGRES_SCHEMA_VERSION
             }
         ),
         "{err}"
