@@ -63,6 +63,43 @@ impl Default for Settings {
     }
 }
 
+/// A registry: its store, how it serves, and the read views of its snapshots. Writes that
+/// do not come over HTTP (local mode's re-index) go through it, so that the view of the new
+/// snapshot is ready before the first read asks for it.
+pub struct Registry {
+    store: Arc<dyn Store>,
+    settings: Settings,
+    views: Arc<Views>,
+}
+
+impl Registry {
+    pub fn new(store: Arc<dyn Store>, settings: Settings) -> Registry {
+        Registry {
+            store,
+            settings,
+            views: Arc::new(Views::new(CACHED_VIEWS, VIEWS_BUDGET)),
+        }
+    }
+
+    /// Write a snapshot of `project` for `tenant` (as a push does) and build its read view.
+    pub fn put_snapshot(
+        &self,
+        tenant: &str,
+        project: &str,
+        snapshot: &NewSnapshot,
+    ) -> Result<i64, Problem> {
+        let id =
+            store_call(
+                self.store
+                    .put_snapshot(tenant, project, snapshot, self.settings.keep),
+            )?;
+        let info = snapshot_info(self.store.as_ref(), project, Some(id))?;
+        self.views
+            .get(id, || View::build(self.store.as_ref(), tenant, info))?;
+        Ok(id)
+    }
+}
+
 #[derive(Clone)]
 struct AppState {
     store: Arc<dyn Store>,
@@ -497,11 +534,11 @@ async fn fallback() -> Problem {
 }
 
 /// The API's routes over `store`.
-pub fn router(store: Arc<dyn Store>, settings: Settings) -> Router {
+pub fn router(registry: &Registry) -> Router {
     let state = AppState {
-        store,
-        settings,
-        views: Arc::new(Views::new(CACHED_VIEWS, VIEWS_BUDGET)),
+        store: Arc::clone(&registry.store),
+        settings: registry.settings,
+        views: Arc::clone(&registry.views),
     };
     Router::new()
         .route("/healthz", get(healthz))
@@ -535,11 +572,10 @@ pub fn router(store: Arc<dyn Store>, settings: Settings) -> Router {
 /// Serve on `listener` until `shutdown` completes; requests in flight are finished first.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    store: Arc<dyn Store>,
-    settings: Settings,
+    registry: &Registry,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store, settings))
+    axum::serve(listener, router(registry))
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -17,7 +17,7 @@ pub const WORKING_TREE: &str = "working-tree";
 
 /// How long the repository must be quiet before a change is indexed: an editor's save or a
 /// checkout is several events.
-const QUIET: Duration = Duration::from_millis(100);
+const QUIET: Duration = Duration::from_millis(50);
 
 /// A project name from any text: what [`crate::valid_project_name`] refuses becomes `-`.
 pub fn project_name(name: &str) -> String {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use strata_server::Indexer;
-use strata_server::{DEFAULT_TENANT, Settings};
+use strata_server::{DEFAULT_TENANT, Registry, Settings};
 use strata_store::{PostgresStore, SqliteStore, Store};
 
 use crate::ExitStatus;
@@ -48,8 +48,8 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
     };
     // Local mode: this repository, indexed now and again on every change.
     let mut local = None;
-    let store = match &args.db {
-        Some(db) => open(db)?,
+    let registry = match &args.db {
+        Some(db) => Arc::new(Registry::new(open(db)?, settings)),
         None => {
             let mut indexer = Indexer::new(super::load_options(global));
             let first = indexer.index()?;
@@ -57,13 +57,10 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
                 printer.warn(w);
             }
             let db = first.root.join(".strata").join("registry.db");
-            let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db)?);
-            store.put_snapshot(
-                DEFAULT_TENANT,
-                &first.project,
-                &first.snapshot,
-                settings.keep,
-            )?;
+            let registry = Arc::new(Registry::new(Arc::new(SqliteStore::open(&db)?), settings));
+            registry
+                .put_snapshot(DEFAULT_TENANT, &first.project, &first.snapshot)
+                .map_err(|p| anyhow::anyhow!("{}", p.detail))?;
             printer.note(&format!(
                 "strata serve: project `{}` at commit {} ({} modules), registry `{}`",
                 first.project,
@@ -71,32 +68,30 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
                 first.snapshot.modules.len(),
                 db.display()
             ));
-            let writer = Arc::clone(&store);
+            let writer = Arc::clone(&registry);
             let printer = printer.clone();
-            let keep = settings.keep;
             let watcher = strata_server::watch(&first.root, move || {
                 let start = std::time::Instant::now();
                 match indexer.index() {
-                    Ok(next) => match writer.put_snapshot(
-                        DEFAULT_TENANT,
-                        &next.project,
-                        &next.snapshot,
-                        keep,
-                    ) {
-                        Ok(id) => printer.note(&format!(
-                            "strata serve: re-indexed in {} ms (snapshot {id}, commit {})",
-                            start.elapsed().as_millis(),
-                            next.snapshot.commit
-                        )),
-                        Err(e) => printer
-                            .error(&anyhow::Error::new(e).context("failed to store the new index")),
-                    },
+                    Ok(next) => {
+                        match writer.put_snapshot(DEFAULT_TENANT, &next.project, &next.snapshot) {
+                            Ok(id) => printer.note(&format!(
+                                "strata serve: re-indexed in {} ms (snapshot {id}, commit {})",
+                                start.elapsed().as_millis(),
+                                next.snapshot.commit
+                            )),
+                            Err(p) => printer.error(&anyhow::anyhow!(
+                                "failed to store the new index: {}",
+                                p.detail
+                            )),
+                        }
+                    }
                     Err(e) => printer.error(&anyhow::Error::new(e).context("failed to re-index")),
                 }
             })
             .context("failed to watch the repository for changes")?;
             local = Some(watcher);
-            store
+            registry
         }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -111,7 +106,7 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
             .local_addr()
             .context("failed to read the bound address")?;
         printer.note(&format!("strata serve: http://{bound}"));
-        strata_server::serve(listener, Arc::clone(&store), settings, shutdown())
+        strata_server::serve(listener, &registry, shutdown())
             .await
             .context("the server stopped")
     })?;
@@ -119,7 +114,7 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
     // The PostgreSQL client runs a runtime of its own, which may not be dropped inside
     // this one: the store goes last, after the server's runtime.
     drop(runtime);
-    drop(store);
+    drop(registry);
     printer.note("strata serve: stopped");
     Ok(ExitStatus::Success)
 }
