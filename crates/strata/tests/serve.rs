@@ -331,7 +331,13 @@ fn the_api_serves_what_the_cli_computes(db: &str) {
             "{path}: {body}"
         );
     }
+    let (status, content_type, _) = server.call("PUT", "/api/v1/projects", None);
+    assert_eq!(
+        (status, content_type.as_str()),
+        (405, "application/problem+json")
+    );
     for path in [
+        "/api/v1/projects/%FF/modules",
         "/api/v1/projects/shop/graph?level=x",
         "/api/v1/projects/shop/modules?snapshot=abc",
         "/api/v1/projects/shop/findings?severity=fatal",
@@ -350,6 +356,12 @@ fn the_api_serves_what_the_cli_computes(db: &str) {
     );
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("is not a snapshot"), "{body}");
+    // What the documents must be is checked before anything is stored.
+    let bad = json!({"commit": "c9", "branch": null, "created_at": 1, "strata_version": "x",
+        "modules": [], "documents": {"modules": {"modules": []}, "module_graph": {"root": 7},
+        "file_graph": {}, "findings": {}, "health": {}}});
+    let (status, _, body) = server.call("POST", "/api/v1/projects/shop/snapshots", Some(&bad));
+    assert_eq!(status, 400, "{body}");
     let (status, _, body) =
         server.call("POST", &format!("{p}/impact"), Some(&json!({"files": []})));
     assert_eq!(status, 400, "{body}");

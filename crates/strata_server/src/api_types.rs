@@ -5,15 +5,22 @@
 //! skipped by the engine too (and is not `required` in the schema), and an `Option` that is
 //! always written is `required` and nullable. Engine documents stay open to new fields.
 //!
-//! Read back, each type holds a body to its schema: an `Option` that is always written is read
-//! with `deserialize_with = "Option::deserialize"`, which makes its key required (serde would
-//! take a missing key for `null`), so a document that parses can be served as it came.
+//! Read back, each type holds a body to its schema, so that a document that parses can be
+//! served as it came: an `Option` that is always written is read with `deserialize_with =
+//! "Option::deserialize"`, which makes its key required (serde would take a missing key for
+//! `null`), and one that is skipped when empty is read with [`present`], which refuses `null`.
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+
+/// Reads a key that is absent when empty (`#[serde(default)]` makes it optional): present, it
+/// holds a value, never `null`, as the schema says.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
 
 /// An RFC 9457 problem: the body of every error response (`application/problem+json`).
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -58,6 +65,7 @@ pub struct Finding {
     pub column: u32,
     /// What it points at: a module name, a port, an event, a team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "String")]
     pub target: Option<String>,
     /// What is wrong.
@@ -66,18 +74,22 @@ pub struct Finding {
     pub help: String,
     /// For import findings: the imported file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "String")]
     pub target_file: Option<String>,
     /// For cycle findings: the ordered cycle, first == last (module names or file paths).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "Vec<String>")]
     pub cycle: Option<Vec<String>>,
     /// For cycle findings: every member of the strongly connected component, sorted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "Vec<String>")]
     pub members: Option<Vec<String>>,
     /// For transitive `forbidden` findings: the chain of modules or files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "Vec<String>")]
     pub chain: Option<Vec<String>>,
 }
@@ -97,6 +109,7 @@ pub struct CheckSummary {
     pub elapsed_ms: u64,
     /// Findings hidden by a baseline or by `--diff-base` (absent when none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "u64")]
     pub suppressed: Option<u64>,
 }
@@ -120,6 +133,7 @@ pub struct ModuleDependency {
     pub name: String,
     /// The version requirement, when one is declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "String")]
     pub version: Option<String>,
 }
@@ -181,6 +195,7 @@ pub struct RegistryModule {
     pub record: ModuleRecord,
     /// Its health score (absent when the module was not scored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "ModuleScore")]
     pub health: Option<ModuleScore>,
 }
@@ -248,10 +263,12 @@ pub struct GraphDoc {
     pub modules: Vec<GraphModule>,
     /// The source files (file level only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "Vec<GraphFile>")]
     pub files: Option<Vec<GraphFile>>,
     /// The file imports (file level only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "Vec<FileEdge>")]
     pub edges: Option<Vec<FileEdge>>,
     /// The module edges, sorted.
@@ -298,6 +315,7 @@ pub struct ModuleHealth {
     pub band: Band,
     /// The module's tier, when it declares one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "u32")]
     pub tier: Option<u32>,
     /// Share (0–1) of the total weight whose dimensions had data.
@@ -360,6 +378,7 @@ pub struct AffectedModule {
     pub via: Vec<String>,
     /// Its owner, when it declares one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "String")]
     pub owner: Option<String>,
 }
@@ -371,6 +390,7 @@ pub struct OwnerToNotify {
     pub team: String,
     /// How to reach it, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "String")]
     pub contact: Option<String>,
     /// Its modules, sorted.
@@ -399,10 +419,12 @@ pub struct WaveGate {
     pub module: String,
     /// Its readiness endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "String")]
     pub readiness: Option<String>,
     /// Its liveness endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "String")]
     pub liveness: Option<String>,
 }
@@ -486,14 +508,17 @@ pub struct SnapshotDocuments {
     pub health: HealthDoc,
     /// `strata waves --format json` (absent from older clients' pushes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "WavesDoc")]
     pub waves: Option<WavesDoc>,
     /// The teams of `strata.toml` (absent from older clients' pushes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "TeamsDoc")]
     pub teams: Option<TeamsDoc>,
     /// Each module's `module.yaml` as written (absent from older clients' pushes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     #[schemars(with = "DeclarationsDoc")]
     pub declarations: Option<DeclarationsDoc>,
 }
@@ -781,10 +806,14 @@ mod tests {
     }
 
     #[test]
-    fn a_skipped_key_may_be_missing() {
+    fn a_skipped_key_may_be_missing_but_not_null() {
         let mut file_level = snapshot();
         file_level["documents"]["file_graph"]["files"] = serde_json::json!([]);
         assert!(serde_json::from_value::<NewSnapshot>(file_level).is_ok());
+        let mut null = snapshot();
+        null["documents"]["waves"] = Value::Null;
+        let e = serde_json::from_value::<NewSnapshot>(null).unwrap_err();
+        assert!(e.to_string().contains("invalid type: null"), "{e}");
     }
 
     #[test]

@@ -150,6 +150,26 @@ fn info_json(i: &SnapshotInfo) -> Value {
     })
 }
 
+/// Path parameters, with a problem (not axum's plain-text rejection) when a segment does not
+/// decode.
+struct PathOf<T>(T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for PathOf<T>
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Problem> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(t)) => Ok(PathOf(t)),
+            Err(e) => Err(Problem::bad_request(e.body_text())),
+        }
+    }
+}
+
 /// The query parameters of a request, each once.
 type Params = Query<HashMap<String, String>>;
 
@@ -209,7 +229,10 @@ async fn document(
         kinds
             .iter()
             .map(|kind| {
-                store_call(store.document(DEFAULT_TENANT, info.id, kind))?.ok_or_else(|| {
+                // A snapshot without a document stores it as `null`.
+                store_call(store.document(DEFAULT_TENANT, info.id, kind))?
+                    .filter(|text| text.trim() != "null")
+                    .ok_or_else(|| {
                     Problem::not_found(format!(
                         "snapshot {} of project `{project}` has no `{kind}` document (it was pushed by an older strata)",
                         info.id
@@ -288,7 +311,7 @@ async fn projects(State(state): State<AppState>) -> Answer {
     Ok(json_value(StatusCode::OK, &json!({ "projects": projects })))
 }
 
-async fn snapshots(State(state): State<AppState>, Path(project): Path<String>) -> Answer {
+async fn snapshots(State(state): State<AppState>, PathOf(project): PathOf<String>) -> Answer {
     let p = project.clone();
     let list = blocking(&state, move |s| store_call(s.snapshots(DEFAULT_TENANT, &p)))
         .await?
@@ -302,15 +325,19 @@ async fn snapshots(State(state): State<AppState>, Path(project): Path<String>) -
 
 async fn receive_push(
     State(state): State<AppState>,
-    Path(project): Path<String>,
+    PathOf(project): PathOf<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
     let body = read_body(&headers, body, state.settings.max_body).await?;
-    let snapshot: NewSnapshot =
-        tokio::task::spawn_blocking(move || parse_json(&body, "a snapshot"))
-            .await
-            .map_err(|e| Problem::internal(e.to_string()))??;
+    let snapshot: NewSnapshot = tokio::task::spawn_blocking(move || {
+        // The documents are stored as they come and served as they are: they must be what the
+        // OpenAPI document says they are, which the types of its schemas check.
+        parse_json::<api_types::NewSnapshot>(&body, "a snapshot")?;
+        parse_json(&body, "a snapshot")
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))??;
     if !valid_project_name(&project) {
         return Err(Problem::bad_request(format!(
             "`{project}` is not a project name: use 1 to 100 letters, digits, `.`, `_` or `-`"
@@ -327,6 +354,17 @@ async fn receive_push(
             bad.band.as_deref().unwrap_or_default()
         )));
     }
+    let mut named = std::collections::HashSet::new();
+    if let Some(twice) = snapshot
+        .modules
+        .iter()
+        .find(|m| !named.insert(m.module.as_str()))
+    {
+        return Err(Problem::bad_request(format!(
+            "module `{}` has two lines in `modules`: a snapshot has one line per module",
+            twice.module
+        )));
+    }
     if snapshot.commit.trim().is_empty() {
         return Err(Problem::bad_request("a snapshot needs a commit".into()));
     }
@@ -338,7 +376,7 @@ async fn receive_push(
     Ok(json_value(StatusCode::CREATED, &json!({ "id": id })))
 }
 
-async fn delete_project(State(state): State<AppState>, Path(project): Path<String>) -> Answer {
+async fn delete_project(State(state): State<AppState>, PathOf(project): PathOf<String>) -> Answer {
     let p = project.clone();
     if blocking(&state, move |s| {
         store_call(s.delete_project(DEFAULT_TENANT, &p))
@@ -353,7 +391,7 @@ async fn delete_project(State(state): State<AppState>, Path(project): Path<Strin
 
 async fn modules(
     State(state): State<AppState>,
-    Path(project): Path<String>,
+    PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
     let v = view(&state, project, &q).await?;
@@ -362,7 +400,7 @@ async fn modules(
 
 async fn module_card(
     State(state): State<AppState>,
-    Path((project, module)): Path<(String, String)>,
+    PathOf((project, module)): PathOf<(String, String)>,
     Query(q): Params,
 ) -> Answer {
     let p = project.clone();
@@ -378,7 +416,7 @@ async fn module_card(
 
 async fn graph(
     State(state): State<AppState>,
-    Path(project): Path<String>,
+    PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
     let kind: &'static [&'static str] = match q.get("level").map_or("module", String::as_str) {
@@ -396,7 +434,7 @@ async fn graph(
 
 async fn waves(
     State(state): State<AppState>,
-    Path(project): Path<String>,
+    PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
     let mut docs = document(&state, project, &q, &["waves"]).await?;
@@ -405,7 +443,7 @@ async fn waves(
 
 async fn findings(
     State(state): State<AppState>,
-    Path(project): Path<String>,
+    PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
     if let Some(sev) = q
@@ -444,7 +482,7 @@ async fn findings(
 
 async fn health(
     State(state): State<AppState>,
-    Path(project): Path<String>,
+    PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
     let v = view(&state, project, &q).await?;
@@ -458,7 +496,7 @@ struct ImpactRequest {
 
 async fn impact(
     State(state): State<AppState>,
-    Path(project): Path<String>,
+    PathOf(project): PathOf<String>,
     Query(q): Params,
     headers: HeaderMap,
     body: Body,
@@ -494,7 +532,7 @@ async fn impact(
 
 async fn module_history(
     State(state): State<AppState>,
-    Path((project, module)): Path<(String, String)>,
+    PathOf((project, module)): PathOf<(String, String)>,
 ) -> Answer {
     let (p, m) = (project.clone(), module.clone());
     let rows = blocking(&state, move |s| {
@@ -525,6 +563,17 @@ async fn readyz(State(state): State<AppState>) -> Answer {
     // A read that touches the schema: the database is reachable and migrated.
     blocking(&state, |s| store_call(s.projects(DEFAULT_TENANT))).await?;
     Ok("ready\n".into_response())
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Problem {
+    Problem {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        title: "Method not allowed",
+        detail: format!(
+            "`{method} {}` is not an operation of the API (GET /openapi.json lists them)",
+            uri.path()
+        ),
+    }
 }
 
 async fn fallback() -> Problem {
@@ -565,6 +614,7 @@ pub fn router(registry: &Registry) -> Router {
         .route("/api/v1/projects/{p}/impact", post(impact))
         .route("/api/v1/projects/{p}/waves", get(waves))
         .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
