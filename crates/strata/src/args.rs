@@ -98,6 +98,8 @@ pub enum Command {
     /// Serve the module registry: this repository, kept up to date as files change, or with
     /// `--db` a shared registry that `strata push` feeds
     Serve(ServeArgs),
+    /// The registry's audit log: `strata audit verify --db URL`
+    Audit(AuditArgs),
     /// Send this repository's snapshot (modules, graphs, findings, health, waves) to a registry
     Push(PushArgs),
     /// Print a rule's documentation
@@ -198,6 +200,27 @@ pub struct ServeArgs {
     /// Largest request body accepted, in MiB
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     pub max_body: usize,
+    /// A file holding the server admin token (default: `$STRATA_ADMIN_TOKEN`). With one,
+    /// every API request needs a bearer token, tenants and tokens can be made, and the server
+    /// may listen beyond loopback
+    #[arg(long, value_name = "FILE")]
+    pub admin_token_file: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every tenant's audit chain: report the first event edited, deleted or moved
+    Verify {
+        /// The registry database: `sqlite:PATH` or `postgres://user:password@host/db`
+        #[arg(long, value_name = "URL")]
+        db: String,
+    },
 }
 
 #[derive(Debug, ClapArgs)]

@@ -4,105 +4,28 @@
 //! midway loses nothing, SIGTERM, restart; on SQLite, and on PostgreSQL when
 //! `STRATA_TEST_POSTGRES` names a server. Local mode: a saved file shows in `/findings`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use strata_test::{CliTest, run_in};
+use strata_test::{CliTest, Server, run_in};
 
 const BIN: &str = env!("CARGO_BIN_EXE_strata");
 
 /// The pushed project's API.
 const SHOP: &str = "/api/v1/projects/shop";
 
-/// A running `strata serve`; killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
+/// `strata serve ARGS` in `dir`.
+fn start_in(dir: &Path, args: &[&str]) -> Server {
+    Server::start(Path::new(BIN), dir, args, &[])
 }
 
-impl Server {
-    /// `strata serve ARGS --bind 127.0.0.1:0` in `dir`, once it listens.
-    fn start_in(dir: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .arg("serve")
-            .args(args)
-            .args(["--bind", "127.0.0.1:0"])
-            .current_dir(dir)
-            .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap_or(dir))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("strata serve starts");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines.next().expect("a line").expect("stderr");
-            if let Some(rest) = line.strip_prefix("strata serve: http://") {
-                break rest.to_owned();
-            }
-        };
-        // Keep draining stderr so the server never blocks on it.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
-    }
-
-    fn start(db: &str) -> Server {
-        Server::start_in(&std::env::temp_dir(), &["--db", db, "--keep", "3"])
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// One request; (status, content type, body).
-    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, String, String) {
-        let mut s = TcpStream::connect(&self.addr).expect("connects");
-        let payload = body.map(Value::to_string).unwrap_or_default();
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
-            self.addr,
-            payload.len()
-        )
-        .unwrap();
-        let mut raw = String::new();
-        s.read_to_string(&mut raw).unwrap();
-        let (head, body) = raw.split_once("\r\n\r\n").expect("a response");
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        let content_type = head
-            .lines()
-            .find_map(|l| {
-                l.to_ascii_lowercase()
-                    .strip_prefix("content-type: ")
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
-        (status, content_type, body.to_owned())
-    }
-
-    fn get(&self, path: &str) -> Value {
-        let (status, _, body) = self.call("GET", path, None);
-        assert_eq!(status, 200, "GET {path}: {body}");
-        serde_json::from_str(&body).unwrap()
-    }
-
-    /// SIGTERM, then the exit status.
-    fn stop(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `strata serve --db DB --keep 3`.
+fn start(db: &str) -> Server {
+    start_in(&std::env::temp_dir(), &["--db", db, "--keep", "3"])
 }
 
 fn json_of(root: &Path, args: &[&str]) -> Value {
@@ -221,7 +144,7 @@ fn reads_equal_the_cli(server: &Server, p: &str, root: &Path, id: i64) {
 
 fn the_api_serves_what_the_cli_computes(db: &str) {
     let t = repo();
-    let server = Server::start(db);
+    let server = start(db);
     assert_eq!(server.call("GET", "/healthz", None).0, 200);
     assert_eq!(server.call("GET", "/readyz", None).0, 200);
 
@@ -369,7 +292,7 @@ fn the_api_serves_what_the_cli_computes(db: &str) {
 
     // SIGTERM stops it cleanly; a restart serves the same data.
     assert!(server.stop().success());
-    let again = Server::start(db);
+    let again = start(db);
     assert_eq!(again.get(&format!("{p}/snapshots")), snaps);
     reads_equal_the_cli(&again, SHOP, t.root(), second);
 
@@ -383,7 +306,7 @@ fn the_api_serves_what_the_cli_computes(db: &str) {
     std::thread::sleep(Duration::from_millis(150));
     drop(again); // SIGKILL
     let _ = pusher.join();
-    let restarted = Server::start(db);
+    let restarted = start(db);
     let latest = restarted.get(&format!("{p}/snapshots"))["snapshots"][0]["id"]
         .as_i64()
         .unwrap();
@@ -450,7 +373,7 @@ fn push_says_what_went_wrong() {
     // A 4xx is not retried, and its detail is shown.
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("r.db").display());
-    let server = Server::start_in(dir.path(), &["--db", &db, "--max-body", "0"]);
+    let server = start_in(dir.path(), &["--db", &db, "--max-body", "0"]);
     let out = push(t.root(), &server.url(), &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -471,7 +394,7 @@ fn push_says_what_went_wrong() {
 #[test]
 fn local_mode_reflects_a_saved_file() {
     let t = repo();
-    let server = Server::start_in(t.root(), &[]);
+    let server = start_in(t.root(), &[]);
     // Named after the folder, made a valid project name.
     let projects = server.get("/api/v1/projects");
     let project = projects["projects"][0]["name"].as_str().unwrap().to_owned();
@@ -504,7 +427,7 @@ fn local_mode_reflects_a_saved_file() {
     // A restart keeps the snapshots.
     let snaps = server.get(&format!("{p}/snapshots"));
     assert!(server.stop().success());
-    let again = Server::start_in(t.root(), &[]);
+    let again = start_in(t.root(), &[]);
     assert_eq!(
         again.get(&format!("{p}/snapshots"))["snapshots"][0]["commit"],
         snaps["snapshots"][0]["commit"]

@@ -823,3 +823,102 @@ mod tests {
         assert!(serde_json::from_value::<NewSnapshot>(wrong).is_err());
     }
 }
+
+/// `POST /api/v1/tenants`: a tenant to create (server admin).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTenant {
+    /// 1 to 100 letters, digits, `.`, `_` or `-`.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$"))]
+    pub name: String,
+}
+
+/// The answer to `POST /api/v1/tenants`: the tenant's first admin token, shown once.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct TenantCreated {
+    pub name: String,
+    /// `strata_` and 32 random bytes in base62; only its hash is kept.
+    pub token: String,
+}
+
+/// A token's role.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenRole {
+    /// Reads.
+    Viewer,
+    /// Reads, pushes and impact.
+    Editor,
+    /// Everything in the tenant: tokens, the audit log, deleting projects.
+    Admin,
+}
+
+/// `POST /api/v1/tokens`: a token to create (tenant admin).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What it is for, 1 to 100 characters.
+    #[schemars(length(min = 1, max = 100))]
+    pub name: String,
+    pub role: TokenRole,
+    /// When it stops working, seconds since the epoch (in the future).
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+}
+
+/// A token as listed: never its secret.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct TokenInfo {
+    /// `tok_…`, to revoke it by.
+    pub id: String,
+    pub name: String,
+    pub role: TokenRole,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// `GET /api/v1/tokens`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct TokenList {
+    pub tokens: Vec<TokenInfo>,
+}
+
+/// The answer to `POST /api/v1/tokens`: the token and its secret, shown once.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct TokenCreated {
+    #[serde(flatten)]
+    pub info: TokenInfo,
+    /// The bearer secret; only its hash is kept.
+    pub token: String,
+}
+
+/// One event of the audit log.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct AuditEvent {
+    pub id: i64,
+    /// Position in the tenant's chain, from 1.
+    pub seq: i64,
+    pub tenant: String,
+    /// `token:ID (NAME)`, `server-admin`, `local`.
+    pub actor: String,
+    /// `snapshot.push`, `project.delete`, `token.create`, `token.revoke`, `tenant.create`,
+    /// `tenant.delete`, `audit.read`, `access.denied`, `auth.failed`.
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub details: Value,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: i64,
+    /// `sha256(previous hash ‖ canonical event)`, hex.
+    pub hash: String,
+}
+
+/// `GET /api/v1/audit`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct AuditLog {
+    /// Oldest first.
+    pub events: Vec<AuditEvent>,
+}

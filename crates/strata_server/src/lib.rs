@@ -1,8 +1,9 @@
 //! The registry's HTTP API (DESIGN.md §9) over a [`Store`]: JSON under `/api/v1`, errors as
 //! RFC 9457 `application/problem+json`, `/healthz` and `/readyz`, graceful shutdown.
 //!
-//! Every request is served for one tenant; until tokens exist (the next step) that is
-//! [`DEFAULT_TENANT`]. Store calls block, so they run on tokio's blocking pool.
+//! Every request is served for one tenant: its bearer token's, or [`DEFAULT_TENANT`] when
+//! authentication is off (see [`auth`]). Mutations and denied requests are audited. Store
+//! calls block, so they run on tokio's blocking pool.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -11,6 +12,8 @@
 pub mod api_types;
 pub mod openapi;
 
+mod admin;
+mod auth;
 mod local;
 mod problem;
 mod push;
@@ -23,21 +26,23 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use strata_project::ImpactGraph;
-use strata_store::{NewSnapshot, SnapshotInfo, Store, StoreError};
+use strata_store::{NewSnapshot, Role, SnapshotInfo, Store, StoreError};
 
+pub use auth::{AuthSettings, TOKEN_PREFIX, secret_hash};
+use auth::{Caller, record, require};
 pub use local::{IndexError, Indexed, Indexer, WORKING_TREE, watch};
 pub use problem::Problem;
 pub use push::{PushError, PushTarget, Pushed, new_snapshot, push, valid_project_name};
 use views::{View, Views};
 
-/// The tenant of every request until tokens say otherwise.
+/// The tenant of every request when authentication is off.
 pub const DEFAULT_TENANT: &str = "default";
 
 /// Snapshot views kept in memory (each holds one snapshot's modules, cards and findings), and
@@ -70,14 +75,16 @@ pub struct Registry {
     store: Arc<dyn Store>,
     settings: Settings,
     views: Arc<Views>,
+    auth: Arc<AuthSettings>,
 }
 
 impl Registry {
-    pub fn new(store: Arc<dyn Store>, settings: Settings) -> Registry {
+    pub fn new(store: Arc<dyn Store>, settings: Settings, auth: AuthSettings) -> Registry {
         Registry {
             store,
             settings,
             views: Arc::new(Views::new(CACHED_VIEWS, VIEWS_BUDGET)),
+            auth: Arc::new(auth),
         }
     }
 
@@ -93,7 +100,7 @@ impl Registry {
                 self.store
                     .put_snapshot(tenant, project, snapshot, self.settings.keep),
             )?;
-        let info = snapshot_info(self.store.as_ref(), project, Some(id))?;
+        let info = snapshot_info(self.store.as_ref(), tenant, project, Some(id))?;
         self.views
             .get(id, || View::build(self.store.as_ref(), tenant, info))?;
         Ok(id)
@@ -101,16 +108,17 @@ impl Registry {
 }
 
 #[derive(Clone)]
-struct AppState {
+pub(crate) struct AppState {
     store: Arc<dyn Store>,
     settings: Settings,
     views: Arc<Views>,
+    auth: Arc<AuthSettings>,
 }
 
-type Answer = Result<Response, Problem>;
+pub(crate) type Answer = Result<Response, Problem>;
 
 /// Run a store call on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&dyn Store) -> Result<T, Problem> + Send + 'static,
 ) -> Result<T, Problem> {
@@ -120,7 +128,7 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| Problem::internal(e.to_string()))?
 }
 
-fn store_call<T>(r: Result<T, StoreError>) -> Result<T, Problem> {
+pub(crate) fn store_call<T>(r: Result<T, StoreError>) -> Result<T, Problem> {
     r.map_err(Problem::from)
 }
 
@@ -134,7 +142,7 @@ fn json_bytes(status: StatusCode, body: impl Into<Body>) -> Response {
         .into_response()
 }
 
-fn json_value(status: StatusCode, v: &Value) -> Response {
+pub(crate) fn json_value(status: StatusCode, v: &Value) -> Response {
     json_bytes(status, serde_json::to_vec(v).unwrap_or_default())
 }
 
@@ -152,7 +160,7 @@ fn info_json(i: &SnapshotInfo) -> Value {
 
 /// Path parameters, with a problem (not axum's plain-text rejection) when a segment does not
 /// decode.
-struct PathOf<T>(T);
+pub(crate) struct PathOf<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
     for PathOf<T>
@@ -190,10 +198,11 @@ fn snapshot_param(q: &HashMap<String, String>) -> Result<Option<i64>, Problem> {
 /// of the two is missing.
 fn snapshot_info(
     store: &dyn Store,
+    tenant: &str,
     project: &str,
     id: Option<i64>,
 ) -> Result<SnapshotInfo, Problem> {
-    store_call(store.snapshot_info(DEFAULT_TENANT, project, id))?.ok_or_else(|| {
+    store_call(store.snapshot_info(tenant, project, id))?.ok_or_else(|| {
         Problem::not_found(match id {
             Some(id) => format!("project `{project}` has no snapshot {id}"),
             None => format!("no project `{project}` (or it has no snapshot yet)"),
@@ -204,33 +213,74 @@ fn snapshot_info(
 /// The view of the snapshot a read asks for.
 async fn view(
     state: &AppState,
-    project: String,
+    caller: &Caller,
+    project: &str,
     q: &HashMap<String, String>,
 ) -> Result<Arc<View>, Problem> {
+    let tenant = require(state, caller, Role::Viewer, ("project", project)).await?;
     let id = snapshot_param(q)?;
     let views = Arc::clone(&state.views);
-    blocking(state, move |store| {
-        let info = snapshot_info(store, &project, id)?;
-        views.get(info.id, || View::build(store, DEFAULT_TENANT, info))
+    let (t, p) = (tenant.clone(), project.to_owned());
+    let found = blocking(state, move |store| {
+        let info = snapshot_info(store, &t, &p, id)?;
+        views.get(info.id, || View::build(store, &t, info))
     })
-    .await
+    .await;
+    match found {
+        Err(problem) if problem.status == StatusCode::NOT_FOUND => {
+            Err(missing(state, caller, &tenant, project, problem).await)
+        }
+        other => other,
+    }
+}
+
+/// A 404 about `project`, audited as a denied request when another tenant has a project of
+/// that name (the caller sees the same 404 either way).
+async fn missing(
+    state: &AppState,
+    caller: &Caller,
+    tenant: &str,
+    project: &str,
+    problem: Problem,
+) -> Problem {
+    let (t, p) = (tenant.to_owned(), project.to_owned());
+    match blocking(state, move |s| store_call(s.project_elsewhere(&t, &p))).await {
+        Ok(true) => {
+            let event = caller.event(
+                tenant,
+                "access.denied",
+                ("project", project),
+                json!({"status": 404, "reason": "another tenant's project"}),
+            );
+            match record(&state.store, event).await {
+                Ok(()) => problem,
+                Err(e) => e,
+            }
+        }
+        Ok(false) => problem,
+        Err(e) => e,
+    }
 }
 
 /// One stored document of the snapshot a read asks for, as its JSON text.
 async fn document(
     state: &AppState,
-    project: String,
+    caller: &Caller,
+    (project, need): (&str, Role),
     q: &HashMap<String, String>,
     kinds: &'static [&'static str],
 ) -> Result<Vec<String>, Problem> {
+    let tenant = require(state, caller, need, ("project", project)).await?;
     let id = snapshot_param(q)?;
-    blocking(state, move |store| {
-        let info = snapshot_info(store, &project, id)?;
+    let (t, project) = (tenant.clone(), project.to_owned());
+    let p = project.clone();
+    let found = blocking(state, move |store| {
+        let info = snapshot_info(store, &t, &project, id)?;
         kinds
             .iter()
             .map(|kind| {
                 // A snapshot without a document stores it as `null`.
-                store_call(store.document(DEFAULT_TENANT, info.id, kind))?
+                store_call(store.document(&t, info.id, kind))?
                     .filter(|text| text.trim() != "null")
                     .ok_or_else(|| {
                     Problem::not_found(format!(
@@ -241,11 +291,21 @@ async fn document(
             })
             .collect()
     })
-    .await
+    .await;
+    match found {
+        Err(problem) if problem.status == StatusCode::NOT_FOUND => {
+            Err(missing(state, caller, &tenant, &p, problem).await)
+        }
+        other => other,
+    }
 }
 
 /// A request body: at most `limit` bytes, after decompressing `Content-Encoding: gzip`.
-async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<u8>, Problem> {
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Vec<u8>, Problem> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -286,13 +346,17 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<
 }
 
 /// A JSON body of type `T`, with a 400 that says where it is wrong.
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Problem> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+) -> Result<T, Problem> {
     serde_json::from_slice(body)
         .map_err(|e| Problem::bad_request(format!("the body is not {what}: {e}")))
 }
 
-async fn projects(State(state): State<AppState>) -> Answer {
-    let list = blocking(&state, |s| store_call(s.projects(DEFAULT_TENANT))).await?;
+async fn projects(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Answer {
+    let tenant = require(&state, &caller, Role::Viewer, ("projects", "")).await?;
+    let list = blocking(&state, move |s| store_call(s.projects(&tenant))).await?;
     let projects: Vec<Value> = list
         .iter()
         .map(|p| {
@@ -311,11 +375,17 @@ async fn projects(State(state): State<AppState>) -> Answer {
     Ok(json_value(StatusCode::OK, &json!({ "projects": projects })))
 }
 
-async fn snapshots(State(state): State<AppState>, PathOf(project): PathOf<String>) -> Answer {
-    let p = project.clone();
-    let list = blocking(&state, move |s| store_call(s.snapshots(DEFAULT_TENANT, &p)))
-        .await?
-        .ok_or_else(|| Problem::not_found(format!("no project `{project}`")))?;
+async fn snapshots(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PathOf(project): PathOf<String>,
+) -> Answer {
+    let tenant = require(&state, &caller, Role::Viewer, ("project", &project)).await?;
+    let (t, p) = (tenant.clone(), project.clone());
+    let Some(list) = blocking(&state, move |s| store_call(s.snapshots(&t, &p))).await? else {
+        let problem = Problem::not_found(format!("no project `{project}`"));
+        return Err(missing(&state, &caller, &tenant, &project, problem).await);
+    };
     let snapshots: Vec<Value> = list.iter().map(info_json).collect();
     Ok(json_value(
         StatusCode::OK,
@@ -325,10 +395,12 @@ async fn snapshots(State(state): State<AppState>, PathOf(project): PathOf<String
 
 async fn receive_push(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf(project): PathOf<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
+    let tenant = require(&state, &caller, Role::Editor, ("project", &project)).await?;
     let body = read_body(&headers, body, state.settings.max_body).await?;
     let snapshot: NewSnapshot = tokio::task::spawn_blocking(move || {
         // The documents are stored as they come and served as they are: they must be what the
@@ -369,42 +441,56 @@ async fn receive_push(
         return Err(Problem::bad_request("a snapshot needs a commit".into()));
     }
     let keep = state.settings.keep;
+    let (t, p) = (tenant.clone(), project.clone());
+    let commit = snapshot.commit.clone();
     let id = blocking(&state, move |s| {
-        store_call(s.put_snapshot(DEFAULT_TENANT, &project, &snapshot, keep))
+        store_call(s.put_snapshot(&t, &p, &snapshot, keep))
     })
     .await?;
+    let event = caller.event(
+        &tenant,
+        "snapshot.push",
+        ("project", &project),
+        json!({"snapshot": id, "commit": commit}),
+    );
+    record(&state.store, event).await?;
     Ok(json_value(StatusCode::CREATED, &json!({ "id": id })))
 }
 
-async fn delete_project(State(state): State<AppState>, PathOf(project): PathOf<String>) -> Answer {
-    let p = project.clone();
-    if blocking(&state, move |s| {
-        store_call(s.delete_project(DEFAULT_TENANT, &p))
-    })
-    .await?
-    {
+async fn delete_project(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PathOf(project): PathOf<String>,
+) -> Answer {
+    let tenant = require(&state, &caller, Role::Admin, ("project", &project)).await?;
+    let (t, p) = (tenant.clone(), project.clone());
+    if blocking(&state, move |s| store_call(s.delete_project(&t, &p))).await? {
+        let event = caller.event(&tenant, "project.delete", ("project", &project), json!({}));
+        record(&state.store, event).await?;
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
-        Err(Problem::not_found(format!("no project `{project}`")))
+        let problem = Problem::not_found(format!("no project `{project}`"));
+        Err(missing(&state, &caller, &tenant, &project, problem).await)
     }
 }
 
 async fn modules(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
-    let v = view(&state, project, &q).await?;
+    let v = view(&state, &caller, &project, &q).await?;
     Ok(json_bytes(StatusCode::OK, v.modules.clone()))
 }
 
 async fn module_card(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf((project, module)): PathOf<(String, String)>,
     Query(q): Params,
 ) -> Answer {
-    let p = project.clone();
-    let v = view(&state, p, &q).await?;
+    let v = view(&state, &caller, &project, &q).await?;
     match v.cards.get(&module) {
         Some(card) => Ok(json_bytes(StatusCode::OK, card.clone())),
         None => Err(Problem::not_found(format!(
@@ -416,6 +502,7 @@ async fn module_card(
 
 async fn graph(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
@@ -428,21 +515,23 @@ async fn graph(
             )));
         }
     };
-    let mut docs = document(&state, project, &q, kind).await?;
+    let mut docs = document(&state, &caller, (&project, Role::Viewer), &q, kind).await?;
     Ok(json_bytes(StatusCode::OK, docs.pop().unwrap_or_default()))
 }
 
 async fn waves(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
-    let mut docs = document(&state, project, &q, &["waves"]).await?;
+    let mut docs = document(&state, &caller, (&project, Role::Viewer), &q, &["waves"]).await?;
     Ok(json_bytes(StatusCode::OK, docs.pop().unwrap_or_default()))
 }
 
 async fn findings(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
@@ -454,7 +543,7 @@ async fn findings(
             "`severity` is `error` or `warning`, not `{sev}`"
         )));
     }
-    let v = view(&state, project, &q).await?;
+    let v = view(&state, &caller, &project, &q).await?;
     let all: Box<dyn Iterator<Item = &Value>> = match q.get("module") {
         Some(m) => Box::new(
             v.findings_by_module
@@ -482,10 +571,11 @@ async fn findings(
 
 async fn health(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf(project): PathOf<String>,
     Query(q): Params,
 ) -> Answer {
-    let v = view(&state, project, &q).await?;
+    let v = view(&state, &caller, &project, &q).await?;
     Ok(json_bytes(StatusCode::OK, v.health.clone()))
 }
 
@@ -496,6 +586,7 @@ struct ImpactRequest {
 
 async fn impact(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf(project): PathOf<String>,
     Query(q): Params,
     headers: HeaderMap,
@@ -503,7 +594,8 @@ async fn impact(
 ) -> Answer {
     let body = read_body(&headers, body, state.settings.max_body).await?;
     let request: ImpactRequest = parse_json(&body, "`{\"changed_files\": [\"path\", …]}`")?;
-    let mut docs = document(&state, project, &q, &["file_graph", "teams"]).await?;
+    let kinds = &["file_graph", "teams"];
+    let mut docs = document(&state, &caller, (&project, Role::Editor), &q, kinds).await?;
     let teams = docs.pop().unwrap_or_default();
     let graph = docs.pop().unwrap_or_default();
     let doc = tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
@@ -532,14 +624,16 @@ async fn impact(
 
 async fn module_history(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     PathOf((project, module)): PathOf<(String, String)>,
 ) -> Answer {
-    let (p, m) = (project.clone(), module.clone());
-    let rows = blocking(&state, move |s| {
-        store_call(s.module_history(DEFAULT_TENANT, &p, &m))
-    })
-    .await?
-    .ok_or_else(|| Problem::not_found(format!("no project `{project}`")))?;
+    let tenant = require(&state, &caller, Role::Viewer, ("project", &project)).await?;
+    let (t, p, m) = (tenant.clone(), project.clone(), module.clone());
+    let found = blocking(&state, move |s| store_call(s.module_history(&t, &p, &m))).await?;
+    let Some(rows) = found else {
+        let problem = Problem::not_found(format!("no project `{project}`"));
+        return Err(missing(&state, &caller, &tenant, &project, problem).await);
+    };
     if rows.is_empty() {
         return Err(Problem::not_found(format!(
             "project `{project}` has no module `{module}` in any snapshot"
@@ -588,11 +682,9 @@ pub fn router(registry: &Registry) -> Router {
         store: Arc::clone(&registry.store),
         settings: registry.settings,
         views: Arc::clone(&registry.views),
+        auth: Arc::clone(&registry.auth),
     };
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/openapi.json", get(openapi))
+    let api = Router::new()
         .route("/api/v1/projects", get(projects))
         .route(
             "/api/v1/projects/{p}",
@@ -613,6 +705,29 @@ pub fn router(registry: &Registry) -> Router {
         .route("/api/v1/projects/{p}/health", get(health))
         .route("/api/v1/projects/{p}/impact", post(impact))
         .route("/api/v1/projects/{p}/waves", get(waves))
+        .route("/api/v1/tenants", post(admin::create_tenant))
+        .route(
+            "/api/v1/tenants/{t}",
+            axum::routing::delete(admin::delete_tenant),
+        )
+        .route(
+            "/api/v1/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
+        .route(
+            "/api/v1/tokens/{id}",
+            axum::routing::delete(admin::revoke_token),
+        )
+        .route("/api/v1/audit", get(admin::audit))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/openapi.json", get(openapi))
+        .merge(api)
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::disable())
@@ -625,7 +740,10 @@ pub async fn serve(
     registry: &Registry,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(registry))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(registry).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -10,8 +10,15 @@ use serde_json::{Map, Value, json};
 use crate::api_types as t;
 
 /// The error responses: status, name in `components/responses`, description.
-const ERRORS: [(u16, &str, &str); 5] = [
+const ERRORS: [(u16, &str, &str); 8] = [
     (400, "BadRequest", "A bad parameter or body"),
+    (
+        401,
+        "Unauthorized",
+        "No bearer token, or not a valid one (unknown, expired, revoked)",
+    ),
+    (403, "Forbidden", "The token's role does not allow this"),
+    (409, "Conflict", "It exists already"),
     (
         404,
         "NotFound",
@@ -228,6 +235,106 @@ pub fn document(version: &str) -> Value {
             ..Op::default()
         },
         Op {
+            method: "post",
+            path: "/api/v1/tenants",
+            id: "createTenant",
+            tag: "access",
+            summary: "Create a tenant and its first admin token (server admin)",
+            body: Some(body::<t::NewTenant>(g, "The tenant")),
+            ok: ("201", json_response::<t::TenantCreated>(g, "Created")),
+            errors: &[400, 404, 409, 413, 415, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "delete",
+            path: "/api/v1/tenants/{tenant}",
+            id: "deleteTenant",
+            tag: "access",
+            summary: "Erase a tenant: every row it owns (server admin)",
+            params: vec![param(
+                "path",
+                "tenant",
+                "The tenant's name",
+                json!({ "type": "string" }),
+            )],
+            ok: ("204", json!({ "description": "Erased" })),
+            errors: &[400, 404, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/tokens",
+            id: "listTokens",
+            tag: "access",
+            summary: "The tenant's tokens, never their secrets (admin)",
+            ok: ("200", json_response::<t::TokenList>(g, "The tokens")),
+            errors: &[404, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "post",
+            path: "/api/v1/tokens",
+            id: "createToken",
+            tag: "access",
+            summary: "Create a token; its secret is shown once (admin)",
+            body: Some(body::<t::NewToken>(g, "The token")),
+            ok: ("201", json_response::<t::TokenCreated>(g, "Created")),
+            errors: &[400, 404, 413, 415, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "delete",
+            path: "/api/v1/tokens/{id}",
+            id: "revokeToken",
+            tag: "access",
+            summary: "Revoke a token (admin)",
+            params: vec![param(
+                "path",
+                "id",
+                "The token's id (`tok_…`)",
+                json!({ "type": "string" }),
+            )],
+            ok: ("204", json!({ "description": "Revoked" })),
+            errors: &[400, 404, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/audit",
+            id: "getAudit",
+            tag: "access",
+            summary: "The tenant's audit log, hash-chained; reading it is an event too (admin)",
+            params: vec![
+                param(
+                    "query",
+                    "from",
+                    "Events at or after, seconds since the epoch",
+                    schema::<i64>(g),
+                ),
+                param(
+                    "query",
+                    "to",
+                    "Events at or before, seconds since the epoch",
+                    schema::<i64>(g),
+                ),
+                param(
+                    "query",
+                    "actor",
+                    "Only this actor's events",
+                    schema::<String>(g),
+                ),
+                param(
+                    "query",
+                    "action",
+                    "Only this action's events",
+                    schema::<String>(g),
+                ),
+            ],
+            ok: ("200", json_response::<t::AuditLog>(g, "The events")),
+            errors: &[400, 503],
+            ..Op::default()
+        },
+        Op {
             method: "get",
             path: "/healthz",
             id: "healthz",
@@ -283,12 +390,23 @@ pub fn document(version: &str) -> Value {
             { "name": "projects", "description": "Projects and their snapshots" },
             { "name": "modules", "description": "The module registry" },
             { "name": "analysis", "description": "The engine's documents of a snapshot" },
+            { "name": "access", "description": "Tenants, tokens and the audit log" },
             { "name": "service", "description": "Probes and this document" },
         ],
+        // A bearer token when the server authenticates (it has a server admin token); none
+        // on a loopback server without one.
+        "security": [{ "bearer": [] }, {}],
         "paths": paths,
         "components": {
             "schemas": generator.take_definitions(true),
             "responses": responses,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A tenant's token (`strata_…`) or the server admin token",
+                },
+            },
         },
     })
 }
@@ -314,7 +432,13 @@ impl Op<'_> {
         let mut responses = Map::new();
         let (status, ok) = self.ok;
         responses.insert(status.to_owned(), ok);
-        for (status, name, _) in ERRORS.iter().filter(|e| self.errors.contains(&e.0)) {
+        // Every API operation may be refused: a missing or bad token, a role too small.
+        let api = self.path.starts_with("/api/");
+        let refused = |status: u16| api && matches!(status, 401 | 403);
+        for (status, name, _) in ERRORS
+            .iter()
+            .filter(|e| self.errors.contains(&e.0) || refused(e.0))
+        {
             let reference = json!({ "$ref": format!("#/components/responses/{name}") });
             responses.insert(status.to_string(), reference);
         }
@@ -326,6 +450,10 @@ impl Op<'_> {
         });
         if !self.params.is_empty() {
             operation["parameters"] = Value::Array(self.params);
+        }
+        if !api {
+            // The probes and this document are public.
+            operation["security"] = json!([]);
         }
         if let Some(body) = self.body {
             operation["requestBody"] = body;

@@ -83,6 +83,11 @@ fn decode_documents(
 /// per content, so snapshots that share a document (the file graph, when only findings moved)
 /// share its row.
 fn blob_hash(text: &str) -> String {
+    sha256_hex(text)
+}
+
+/// The SHA-256 of `text`, in hex.
+pub fn sha256_hex(text: &str) -> String {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(text.as_bytes());
     let mut hex = String::with_capacity(64);
@@ -229,6 +234,164 @@ pub struct ModuleHistoryRow {
     pub warnings: u32,
 }
 
+/// What a token may do. Each role may do everything the one before it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads.
+    Viewer,
+    /// Reads, pushes and impact.
+    Editor,
+    /// Everything in the tenant: tokens, the audit log, deleting projects.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "viewer" => Some(Role::Viewer),
+            "editor" => Some(Role::Editor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A tenant's token as stored: its SHA-256, never the secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    /// Public id (`tok_…`), for listing and revoking.
+    pub id: String,
+    pub tenant: String,
+    pub name: String,
+    pub role: Role,
+    /// SHA-256 of the secret, hex.
+    pub hash: String,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// An audit event before it is chained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewEvent {
+    /// The tenant whose chain it joins; `""` for the server's own (tenants created, denied
+    /// requests without a tenant).
+    pub tenant: String,
+    /// Who: `token:ID (NAME)`, `oidc:SUBJECT`, `server-admin`, `anonymous`, `local`.
+    pub actor: String,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub details: serde_json::Value,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+}
+
+/// An audit event as stored: its place in its tenant's chain and its hash.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: i64,
+    /// Position in the tenant's chain, from 1.
+    pub seq: i64,
+    #[serde(flatten)]
+    pub event: NewEvent,
+    /// `sha256(previous hash ‖ canonical event)`, hex; the first event's previous hash is
+    /// empty.
+    pub hash: String,
+}
+
+/// Which events to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+}
+
+/// The canonical text of an event for its hash: a JSON array of its fields in a fixed order
+/// (`details` with its keys sorted, as `serde_json` writes objects).
+fn canonical(seq: i64, e: &NewEvent) -> String {
+    serde_json::json!([
+        e.tenant,
+        seq,
+        e.actor,
+        e.action,
+        e.resource_type,
+        e.resource_id,
+        e.details,
+        e.ip,
+        e.user_agent,
+        e.created_at
+    ])
+    .to_string()
+}
+
+/// The hash of the event at `seq` of a chain after `previous` (the hash before it, `""` for
+/// the first).
+pub fn event_hash(previous: &str, seq: i64, e: &NewEvent) -> String {
+    let mut text = String::from(previous);
+    text.push_str(&canonical(seq, e));
+    blob_hash(&text)
+}
+
+/// The first place a stored audit log breaks its chains.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the audit chain of tenant `{tenant}` breaks at event {id} (position {seq}): {reason}")]
+pub struct ChainBreak {
+    pub tenant: String,
+    pub id: i64,
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// Check every tenant's chain in `events` (each tenant's events in chain order): positions
+/// follow one another from 1 (an event deleted or moved breaks this), and every hash is the
+/// hash of its event after the one before (an event edited breaks this, and every later
+/// one). Returns the number of events checked.
+pub fn verify_chain(events: &[Event]) -> Result<usize, ChainBreak> {
+    let mut last: std::collections::HashMap<&str, (i64, &str)> = std::collections::HashMap::new();
+    for e in events {
+        let (seq, previous) = last
+            .get(e.event.tenant.as_str())
+            .copied()
+            .unwrap_or((0, ""));
+        let broken = |reason: String| ChainBreak {
+            tenant: e.event.tenant.clone(),
+            id: e.id,
+            seq: e.seq,
+            reason,
+        };
+        if e.seq != seq + 1 {
+            return Err(broken(format!(
+                "expected position {}, found {} (an event was deleted or reordered)",
+                seq + 1,
+                e.seq
+            )));
+        }
+        if event_hash(previous, e.seq, &e.event) != e.hash {
+            return Err(broken(
+                "its hash does not match its contents and the event before it (it or an earlier event was edited)".into(),
+            ));
+        }
+        last.insert(&e.event.tenant, (e.seq, &e.hash));
+    }
+    Ok(events.len())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("failed to open the registry database `{path}`")]
@@ -340,4 +503,46 @@ pub trait Store: Send + Sync {
 
     /// Delete a project and all its snapshots; false when the tenant has no such project.
     fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError>;
+
+    /// Whether any tenant other than `tenant` has a project of that name (to tell a denied
+    /// request from a missing resource in the audit log; never shown to the caller).
+    fn project_elsewhere(&self, tenant: &str, project: &str) -> Result<bool, StoreError>;
+
+    /// Create a tenant; false when it exists.
+    fn create_tenant(&self, tenant: &str, created_at: i64) -> Result<bool, StoreError>;
+
+    /// Whether the tenant exists.
+    fn tenant_exists(&self, tenant: &str) -> Result<bool, StoreError>;
+
+    /// Erase every row of a tenant: its projects and snapshots, tokens and audit events, and
+    /// the tenant itself (right to erasure); false when there was nothing of it (no tenant
+    /// row and no data).
+    fn delete_tenant(&self, tenant: &str) -> Result<bool, StoreError>;
+
+    /// Store a new token (its id and hash unique).
+    fn put_token(&self, token: &TokenRecord) -> Result<(), StoreError>;
+
+    /// The token with this hash, of any tenant, revoked and expired ones included (the caller
+    /// decides); `None` when there is none.
+    fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// The tenant's tokens, oldest first.
+    fn tokens(&self, tenant: &str) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// Revoke a token of the tenant at `at`; false when the tenant has no such token or it was
+    /// revoked already.
+    fn revoke_token(&self, tenant: &str, id: &str, at: i64) -> Result<bool, StoreError>;
+
+    /// Record that a token was used at `at`.
+    fn touch_token(&self, id: &str, at: i64) -> Result<(), StoreError>;
+
+    /// Append an event to its tenant's chain (position and hash computed here, in one
+    /// transaction that no other append to the same chain interleaves). Returns its id.
+    fn append_event(&self, event: &NewEvent) -> Result<i64, StoreError>;
+
+    /// The tenant's events matching `filter`, oldest first.
+    fn events(&self, tenant: &str, filter: &EventFilter) -> Result<Vec<Event>, StoreError>;
+
+    /// Every event of every tenant, each tenant's in chain order (for [`verify_chain`]).
+    fn all_events(&self) -> Result<Vec<Event>, StoreError>;
 }

@@ -4,11 +4,13 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use postgres::types::{FromSql, Type};
 use postgres::{Client, NoTls, Transaction};
 
 use crate::INFO_COLUMNS;
 use crate::{
-    ModuleHistoryRow, NewSnapshot, ProjectSummary, SnapshotInfo, Store, StoreError, totals,
+    Event, EventFilter, ModuleHistoryRow, NewEvent, NewSnapshot, ProjectSummary, Role,
+    SnapshotInfo, Store, StoreError, TokenRecord, totals,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -52,6 +54,39 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE blobs (hash TEXT PRIMARY KEY, body TEXT NOT NULL);
      ALTER TABLE documents ADD COLUMN blob TEXT REFERENCES blobs (hash);
      CREATE INDEX documents_by_blob ON documents (blob);",
+    // 3: tenants, their tokens (a hash of each secret, never the secret) and their audit log,
+    // one hash-chained sequence of events per tenant. Projects keep their `tenant` text: the
+    // local tenant has no row in `tenants`.
+    "CREATE TABLE tenants (name TEXT PRIMARY KEY, created_at BIGINT NOT NULL);
+     CREATE TABLE tokens (
+         id TEXT PRIMARY KEY,
+         tenant TEXT NOT NULL,
+         name TEXT NOT NULL,
+         role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+         hash TEXT NOT NULL UNIQUE,
+         created_at BIGINT NOT NULL,
+         expires_at BIGINT,
+         last_used_at BIGINT,
+         revoked_at BIGINT
+     );
+     CREATE INDEX tokens_by_tenant ON tokens (tenant);
+     CREATE TABLE audit_events (
+         id BIGSERIAL PRIMARY KEY,
+         tenant TEXT NOT NULL,
+         seq BIGINT NOT NULL,
+         actor TEXT NOT NULL,
+         action TEXT NOT NULL,
+         resource_type TEXT NOT NULL,
+         resource_id TEXT NOT NULL,
+         details TEXT NOT NULL,
+         ip TEXT,
+         user_agent TEXT,
+         created_at BIGINT NOT NULL,
+         hash TEXT NOT NULL,
+         UNIQUE (tenant, seq)
+     );
+     CREATE INDEX audit_events_by_time ON audit_events (tenant, created_at);
+     CREATE INDEX projects_by_name ON projects (name);",
 ];
 
 /// The schema version this strata writes.
@@ -60,6 +95,10 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// A lock id for migrations (any constant shared by every strata).
 const MIGRATION_LOCK: i64 = 0x5354_5241_5441;
+
+/// The class of the advisory locks that make appends to one audit chain take turns (the
+/// second key is the tenant's `hashtext`; two-key locks never meet the migration lock).
+const AUDIT_LOCK: i32 = 0x5354_5241;
 
 /// A registry in a PostgreSQL database.
 pub struct PostgresStore {
@@ -251,6 +290,82 @@ fn put(
     Ok(id)
 }
 
+/// The columns of `tokens` a [`TokenRecord`] is read from, in its fields' order.
+const TOKEN_COLUMNS: &str =
+    "id, tenant, name, role, hash, created_at, expires_at, last_used_at, revoked_at";
+
+/// The columns of `audit_events` an [`Event`] is read from, by [`event_of`].
+const EVENT_COLUMNS: &str = "id, seq, tenant, actor, action, resource_type, resource_id, \
+     details, ip, user_agent, created_at, hash";
+
+type SqlResult<T> = Result<T, Box<dyn std::error::Error + Sync + Send>>;
+
+impl<'a> FromSql<'a> for Role {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> SqlResult<Role> {
+        let s = <&str>::from_sql(ty, raw)?;
+        Role::parse(s).ok_or_else(|| format!("unknown role `{s}`").into())
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        <&str as FromSql>::accepts(ty)
+    }
+}
+
+/// An event's `details`, stored as JSON text.
+struct Details(serde_json::Value);
+
+impl<'a> FromSql<'a> for Details {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> SqlResult<Details> {
+        Ok(Details(serde_json::from_str(<&str>::from_sql(ty, raw)?)?))
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        <&str as FromSql>::accepts(ty)
+    }
+}
+
+fn token_of(r: &postgres::Row) -> Result<TokenRecord, postgres::Error> {
+    Ok(TokenRecord {
+        id: r.get(0),
+        tenant: r.get(1),
+        name: r.get(2),
+        role: r.try_get(3)?,
+        hash: r.get(4),
+        created_at: r.get(5),
+        expires_at: r.get(6),
+        last_used_at: r.get(7),
+        revoked_at: r.get(8),
+    })
+}
+
+fn event_of(r: &postgres::Row) -> Result<Event, postgres::Error> {
+    Ok(Event {
+        id: r.get(0),
+        seq: r.get(1),
+        event: NewEvent {
+            tenant: r.get(2),
+            actor: r.get(3),
+            action: r.get(4),
+            resource_type: r.get(5),
+            resource_id: r.get(6),
+            details: r.try_get::<_, Details>(7)?.0,
+            ip: r.get(8),
+            user_agent: r.get(9),
+            created_at: r.get(10),
+        },
+        hash: r.get(11),
+    })
+}
+
+/// Wait until no other transaction appends to the tenant's audit chain, until this one ends.
+fn lock_chain(tx: &mut Transaction<'_>, tenant: &str) -> Result<(), postgres::Error> {
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+        &[&AUDIT_LOCK, &tenant],
+    )?;
+    Ok(())
+}
+
 /// Delete the blobs no document refers to any more.
 fn collect_blobs(tx: &mut Transaction<'_>) -> Result<u64, postgres::Error> {
     tx.execute(
@@ -415,6 +530,224 @@ impl Store for PostgresStore {
             Ok(n)
         };
         Ok(run(&mut c).map_err(pg("delete a project"))? > 0)
+    }
+
+    fn project_elsewhere(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {
+        let row = self
+            .lock()
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM projects WHERE name = $2 AND tenant <> $1)",
+                &[&tenant, &project],
+            )
+            .map_err(pg("look for a project in other tenants"))?;
+        Ok(row.get(0))
+    }
+
+    fn create_tenant(&self, tenant: &str, created_at: i64) -> Result<bool, StoreError> {
+        let n = self
+            .lock()
+            .execute(
+                "INSERT INTO tenants (name, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&tenant, &created_at],
+            )
+            .map_err(pg("create a tenant"))?;
+        Ok(n > 0)
+    }
+
+    fn tenant_exists(&self, tenant: &str) -> Result<bool, StoreError> {
+        let row = self
+            .lock()
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM tenants WHERE name = $1)",
+                &[&tenant],
+            )
+            .map_err(pg("look up a tenant"))?;
+        Ok(row.get(0))
+    }
+
+    fn delete_tenant(&self, tenant: &str) -> Result<bool, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<u64, postgres::Error> {
+            let mut tx = c.transaction()?;
+            // An append under way finishes first, so no event of the tenant outlives this.
+            lock_chain(&mut tx, tenant)?;
+            let mut n = 0;
+            // Snapshots, their documents and module rows go with the projects (cascade).
+            for delete in [
+                "DELETE FROM projects WHERE tenant = $1",
+                "DELETE FROM tokens WHERE tenant = $1",
+                "DELETE FROM audit_events WHERE tenant = $1",
+                "DELETE FROM tenants WHERE name = $1",
+            ] {
+                n += tx.execute(delete, &[&tenant])?;
+            }
+            collect_blobs(&mut tx)?;
+            tx.commit()?;
+            Ok(n)
+        };
+        Ok(run(&mut c).map_err(pg("delete a tenant"))? > 0)
+    }
+
+    fn put_token(&self, t: &TokenRecord) -> Result<(), StoreError> {
+        self.lock()
+            .execute(
+                &format!(
+                    "INSERT INTO tokens ({TOKEN_COLUMNS})
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                ),
+                &[
+                    &t.id,
+                    &t.tenant,
+                    &t.name,
+                    &t.role.as_str(),
+                    &t.hash,
+                    &t.created_at,
+                    &t.expires_at,
+                    &t.last_used_at,
+                    &t.revoked_at,
+                ],
+            )
+            .map_err(pg("store a token"))?;
+        Ok(())
+    }
+
+    fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Option<TokenRecord>, postgres::Error> {
+            c.query_opt(
+                &format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = $1"),
+                &[&hash],
+            )?
+            .map(|r| token_of(&r))
+            .transpose()
+        };
+        run(&mut c).map_err(pg("look up a token"))
+    }
+
+    fn tokens(&self, tenant: &str) -> Result<Vec<TokenRecord>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Vec<TokenRecord>, postgres::Error> {
+            c.query(
+                &format!(
+                    "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1
+                         ORDER BY created_at, id"
+                ),
+                &[&tenant],
+            )?
+            .iter()
+            .map(token_of)
+            .collect()
+        };
+        run(&mut c).map_err(pg("list tokens"))
+    }
+
+    fn revoke_token(&self, tenant: &str, id: &str, at: i64) -> Result<bool, StoreError> {
+        let n = self
+            .lock()
+            .execute(
+                "UPDATE tokens SET revoked_at = $3
+                     WHERE tenant = $1 AND id = $2 AND revoked_at IS NULL",
+                &[&tenant, &id, &at],
+            )
+            .map_err(pg("revoke a token"))?;
+        Ok(n > 0)
+    }
+
+    fn touch_token(&self, id: &str, at: i64) -> Result<(), StoreError> {
+        // Never backwards, and at most one write per token and second however busy it is.
+        self.lock()
+            .execute(
+                "UPDATE tokens SET last_used_at = $2
+                     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
+                &[&id, &at],
+            )
+            .map_err(pg("record a token's use"))?;
+        Ok(())
+    }
+
+    fn append_event(&self, e: &NewEvent) -> Result<i64, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<i64, postgres::Error> {
+            let mut tx = c.transaction()?;
+            // Replicas append to one chain in turn; the unique (tenant, seq) is the backstop.
+            lock_chain(&mut tx, &e.tenant)?;
+            let (last, previous): (i64, String) = tx
+                .query_opt(
+                    "SELECT seq, hash FROM audit_events WHERE tenant = $1
+                         ORDER BY seq DESC LIMIT 1",
+                    &[&e.tenant],
+                )?
+                .map(|r| (r.get(0), r.get(1)))
+                .unwrap_or_default();
+            let seq = last + 1;
+            let id = tx
+                .query_one(
+                    "INSERT INTO audit_events (tenant, seq, actor, action, resource_type,
+                         resource_id, details, ip, user_agent, created_at, hash)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    &[
+                        &e.tenant,
+                        &seq,
+                        &e.actor,
+                        &e.action,
+                        &e.resource_type,
+                        &e.resource_id,
+                        &e.details.to_string(),
+                        &e.ip,
+                        &e.user_agent,
+                        &e.created_at,
+                        &crate::event_hash(&previous, seq, e),
+                    ],
+                )?
+                .get(0);
+            tx.commit()?;
+            Ok(id)
+        };
+        run(&mut c).map_err(pg("append an audit event"))
+    }
+
+    fn events(&self, tenant: &str, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Vec<Event>, postgres::Error> {
+            c.query(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE tenant = $1
+                         AND ($2::BIGINT IS NULL OR created_at >= $2)
+                         AND ($3::BIGINT IS NULL OR created_at <= $3)
+                         AND ($4::TEXT IS NULL OR actor = $4)
+                         AND ($5::TEXT IS NULL OR action = $5)
+                         ORDER BY seq"
+                ),
+                &[
+                    &tenant,
+                    &filter.from,
+                    &filter.to,
+                    &filter.actor,
+                    &filter.action,
+                ],
+            )?
+            .iter()
+            .map(event_of)
+            .collect()
+        };
+        run(&mut c).map_err(pg("read the audit log"))
+    }
+
+    fn all_events(&self) -> Result<Vec<Event>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Vec<Event>, postgres::Error> {
+            // Byte order, as SQLite sorts, whatever the database's collation.
+            c.query(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY tenant COLLATE \"C\", seq"
+                ),
+                &[],
+            )?
+            .iter()
+            .map(event_of)
+            .collect()
+        };
+        run(&mut c).map_err(pg("read the audit log"))
     }
 }
 

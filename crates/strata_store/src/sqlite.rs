@@ -3,11 +3,13 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::INFO_COLUMNS;
 use crate::{
-    ModuleHistoryRow, NewSnapshot, ProjectSummary, SnapshotInfo, Store, StoreError, totals,
+    Event, EventFilter, ModuleHistoryRow, NewEvent, NewSnapshot, ProjectSummary, Role,
+    SnapshotInfo, Store, StoreError, TokenRecord, totals,
 };
 
 /// The schema, one step per version; a database at version N runs the steps after N.
@@ -72,6 +74,39 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE blobs (hash TEXT PRIMARY KEY, body TEXT NOT NULL);
      ALTER TABLE documents ADD COLUMN blob TEXT REFERENCES blobs (hash);
      CREATE INDEX documents_by_blob ON documents (blob);",
+    // 4: tenants, their tokens (a hash of each secret, never the secret) and their audit log,
+    // one hash-chained sequence of events per tenant. Projects keep their `tenant` text: the
+    // local tenant has no row in `tenants`.
+    "CREATE TABLE tenants (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+     CREATE TABLE tokens (
+         id TEXT PRIMARY KEY,
+         tenant TEXT NOT NULL,
+         name TEXT NOT NULL,
+         role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+         hash TEXT NOT NULL UNIQUE,
+         created_at INTEGER NOT NULL,
+         expires_at INTEGER,
+         last_used_at INTEGER,
+         revoked_at INTEGER
+     );
+     CREATE INDEX tokens_by_tenant ON tokens (tenant);
+     CREATE TABLE audit_events (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         tenant TEXT NOT NULL,
+         seq INTEGER NOT NULL,
+         actor TEXT NOT NULL,
+         action TEXT NOT NULL,
+         resource_type TEXT NOT NULL,
+         resource_id TEXT NOT NULL,
+         details TEXT NOT NULL,
+         ip TEXT,
+         user_agent TEXT,
+         created_at INTEGER NOT NULL,
+         hash TEXT NOT NULL,
+         UNIQUE (tenant, seq)
+     );
+     CREATE INDEX audit_events_by_time ON audit_events (tenant, created_at);
+     CREATE INDEX projects_by_name ON projects (name);",
 ];
 
 /// The schema version this strata writes.
@@ -114,8 +149,20 @@ impl SqliteStore {
     fn setup(mut conn: Connection) -> Result<SqliteStore, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(sql("set the busy timeout"))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql("switch to WAL"))?;
+        // Processes switching one new file to WAL together: SQLite tells the loser "busy" at
+        // once (waiting there could deadlock) rather than after the timeout, so it tries again.
+        let mut tries = 0;
+        while let Err(e) = conn.pragma_update(None, "journal_mode", "WAL") {
+            if e.sqlite_error_code() != Some(rusqlite::ErrorCode::DatabaseBusy) || tries == 100 {
+                return Err(sql("switch to WAL")(e));
+            }
+            tries += 1;
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        // Deleted rows are zeroed, not left in free pages, so an erased tenant's data does not
+        // linger in the file (an index's inner page may keep a key as a divider until VACUUM).
+        conn.pragma_update(None, "secure_delete", true)
+            .map_err(sql("enable secure delete"))?;
         // Off while migrating: a migration that rebuilds a table must not cascade its drop.
         conn.pragma_update(None, "foreign_keys", "OFF")
             .map_err(sql("disable foreign keys"))?;
@@ -146,14 +193,18 @@ fn version(conn: &Connection) -> rusqlite::Result<i64> {
 /// Apply the migrations the database has not seen, each with its version bump, in one
 /// transaction.
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let current = version(conn).map_err(sql("read the schema version"))?;
+    // Immediate, and the version read inside: processes opening one new file together
+    // migrate it once, one after the other.
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql("start a migration"))?;
+    let current = version(&tx).map_err(sql("read the schema version"))?;
     if current > SCHEMA_VERSION {
         return Err(StoreError::TooNew {
             found: current,
             known: SCHEMA_VERSION,
         });
     }
-    let tx = conn.transaction().map_err(sql("start a migration"))?;
     for (i, step) in MIGRATIONS
         .iter()
         .enumerate()
@@ -263,6 +314,58 @@ fn put(
     }
     collect_blobs(tx)?;
     Ok(id)
+}
+
+/// The columns of `tokens` a [`TokenRecord`] is read from, in its fields' order.
+const TOKEN_COLUMNS: &str =
+    "id, tenant, name, role, hash, created_at, expires_at, last_used_at, revoked_at";
+
+/// The columns of `audit_events` an [`Event`] is read from, by [`event_of`].
+const EVENT_COLUMNS: &str = "id, seq, tenant, actor, action, resource_type, resource_id, \
+     details, ip, user_agent, created_at, hash";
+
+impl FromSql for Role {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Role> {
+        let s = value.as_str()?;
+        Role::parse(s).ok_or_else(|| FromSqlError::Other(format!("unknown role `{s}`").into()))
+    }
+}
+
+fn token_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
+    Ok(TokenRecord {
+        id: r.get(0)?,
+        tenant: r.get(1)?,
+        name: r.get(2)?,
+        role: r.get(3)?,
+        hash: r.get(4)?,
+        created_at: r.get(5)?,
+        expires_at: r.get(6)?,
+        last_used_at: r.get(7)?,
+        revoked_at: r.get(8)?,
+    })
+}
+
+fn event_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    let details: String = r.get(7)?;
+    let details = serde_json::from_str(&details).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(Event {
+        id: r.get(0)?,
+        seq: r.get(1)?,
+        event: NewEvent {
+            tenant: r.get(2)?,
+            actor: r.get(3)?,
+            action: r.get(4)?,
+            resource_type: r.get(5)?,
+            resource_id: r.get(6)?,
+            details,
+            ip: r.get(8)?,
+            user_agent: r.get(9)?,
+            created_at: r.get(10)?,
+        },
+        hash: r.get(11)?,
+    })
 }
 
 /// Delete the blobs no document refers to any more.
@@ -433,6 +536,203 @@ impl Store for SqliteStore {
             Ok(n)
         };
         Ok(run(&mut conn).map_err(sql("delete a project"))? > 0)
+    }
+
+    fn project_elsewhere(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<bool> {
+            conn.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM projects WHERE name = ?2 AND tenant <> ?1)",
+            )?
+            .query_row(params![tenant, project], |r| r.get(0))
+        };
+        run().map_err(sql("look for a project in other tenants"))
+    }
+
+    fn create_tenant(&self, tenant: &str, created_at: i64) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<usize> {
+            conn.prepare_cached("INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?1, ?2)")?
+                .execute(params![tenant, created_at])
+        };
+        Ok(run().map_err(sql("create a tenant"))? > 0)
+    }
+
+    fn tenant_exists(&self, tenant: &str) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<bool> {
+            conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM tenants WHERE name = ?1)")?
+                .query_row([tenant], |r| r.get(0))
+        };
+        run().map_err(sql("look up a tenant"))
+    }
+
+    fn delete_tenant(&self, tenant: &str) -> Result<bool, StoreError> {
+        let mut conn = self.lock();
+        let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
+            let tx = conn.transaction()?;
+            let mut n = 0;
+            // Snapshots, their documents and module rows go with the projects (cascade).
+            for delete in [
+                "DELETE FROM projects WHERE tenant = ?1",
+                "DELETE FROM tokens WHERE tenant = ?1",
+                "DELETE FROM audit_events WHERE tenant = ?1",
+                "DELETE FROM tenants WHERE name = ?1",
+            ] {
+                n += tx.prepare_cached(delete)?.execute([tenant])?;
+            }
+            collect_blobs(&tx)?;
+            tx.commit()?;
+            Ok(n)
+        };
+        let n = run(&mut conn).map_err(sql("delete a tenant"))?;
+        // Move the log's copies of the erased pages into the file (where secure_delete zeroed
+        // them) and empty the log. Best effort: a reader of an older state keeps the log
+        // until it finishes, and the next checkpoint does the same.
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        Ok(n > 0)
+    }
+
+    fn put_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<usize> {
+            conn.prepare_cached(&format!(
+                "INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ))?
+            .execute(params![
+                token.id,
+                token.tenant,
+                token.name,
+                token.role.as_str(),
+                token.hash,
+                token.created_at,
+                token.expires_at,
+                token.last_used_at,
+                token.revoked_at
+            ])
+        };
+        run().map_err(sql("store a token"))?;
+        Ok(())
+    }
+
+    fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Option<TokenRecord>> {
+            conn.prepare_cached(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = ?1"
+            ))?
+            .query_row([hash], token_of)
+            .optional()
+        };
+        run().map_err(sql("look up a token"))
+    }
+
+    fn tokens(&self, tenant: &str) -> Result<Vec<TokenRecord>, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Vec<TokenRecord>> {
+            conn.prepare_cached(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = ?1 ORDER BY created_at, id"
+            ))?
+            .query_map([tenant], token_of)?
+            .collect()
+        };
+        run().map_err(sql("list tokens"))
+    }
+
+    fn revoke_token(&self, tenant: &str, id: &str, at: i64) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<usize> {
+            conn.prepare_cached(
+                "UPDATE tokens SET revoked_at = ?3
+                     WHERE tenant = ?1 AND id = ?2 AND revoked_at IS NULL",
+            )?
+            .execute(params![tenant, id, at])
+        };
+        Ok(run().map_err(sql("revoke a token"))? > 0)
+    }
+
+    fn touch_token(&self, id: &str, at: i64) -> Result<(), StoreError> {
+        let conn = self.lock();
+        // Never backwards, and at most one write per token and second however busy it is.
+        let run = || -> rusqlite::Result<usize> {
+            conn.prepare_cached(
+                "UPDATE tokens SET last_used_at = ?2
+                     WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at < ?2)",
+            )?
+            .execute(params![id, at])
+        };
+        run().map_err(sql("record a token's use"))?;
+        Ok(())
+    }
+
+    fn append_event(&self, e: &NewEvent) -> Result<i64, StoreError> {
+        let mut conn = self.lock();
+        let run = |conn: &mut Connection| -> rusqlite::Result<i64> {
+            // Immediate: the mutex orders this process's appends; another process's wait for
+            // the file's write lock here, before reading the chain's end.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (last, previous): (i64, String) = tx
+                .prepare_cached(
+                    "SELECT seq, hash FROM audit_events WHERE tenant = ?1
+                         ORDER BY seq DESC LIMIT 1",
+                )?
+                .query_row([&e.tenant], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .unwrap_or_default();
+            let seq = last + 1;
+            tx.prepare_cached(
+                "INSERT INTO audit_events (tenant, seq, actor, action, resource_type,
+                     resource_id, details, ip, user_agent, created_at, hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                e.tenant,
+                seq,
+                e.actor,
+                e.action,
+                e.resource_type,
+                e.resource_id,
+                e.details.to_string(),
+                e.ip,
+                e.user_agent,
+                e.created_at,
+                crate::event_hash(&previous, seq, e)
+            ])?;
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            Ok(id)
+        };
+        run(&mut conn).map_err(sql("append an audit event"))
+    }
+
+    fn events(&self, tenant: &str, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Vec<Event>> {
+            conn.prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM audit_events WHERE tenant = ?1
+                     AND (?2 IS NULL OR created_at >= ?2) AND (?3 IS NULL OR created_at <= ?3)
+                     AND (?4 IS NULL OR actor = ?4) AND (?5 IS NULL OR action = ?5)
+                     ORDER BY seq"
+            ))?
+            .query_map(
+                params![tenant, filter.from, filter.to, filter.actor, filter.action],
+                event_of,
+            )?
+            .collect()
+        };
+        run().map_err(sql("read the audit log"))
+    }
+
+    fn all_events(&self) -> Result<Vec<Event>, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Vec<Event>> {
+            conn.prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY tenant, seq"
+            ))?
+            .query_map([], event_of)?
+            .collect()
+        };
+        run().map_err(sql("read the audit log"))
     }
 }
 

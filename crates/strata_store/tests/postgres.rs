@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::{contract, failed_writes_change_nothing, snapshot};
+use common::{
+    Dump, audit_log, concurrent_appends, contract, details_round_trip, erasure,
+    failed_writes_change_nothing, snapshot, tampering_is_found, tenants_and_tokens,
+};
 use postgres::{Client, NoTls};
 use strata_store::{PostgresStore, Store, StoreError};
 
@@ -71,4 +74,78 @@ fn postgres_refuses_a_newer_schema_and_names_a_bad_server_without_its_password()
         text.contains("127.0.0.1:1/none") && !text.contains("s3cret"),
         "{text}"
     );
+}
+
+#[test]
+fn postgres_keeps_tenants_and_tokens() {
+    let Some(url) = fresh_schema("tokens") else {
+        return;
+    };
+    tenants_and_tokens(&PostgresStore::connect(&url).unwrap());
+}
+
+#[test]
+fn postgres_chains_the_audit_log_per_tenant() {
+    let Some(url) = fresh_schema("audit") else {
+        return;
+    };
+    audit_log(&PostgresStore::connect(&url).unwrap());
+}
+
+#[test]
+fn postgres_audit_verify_finds_edited_deleted_and_reordered_events() {
+    let Some(url) = fresh_schema("tamper") else {
+        return;
+    };
+    let store = PostgresStore::connect(&url).unwrap();
+    let mut raw = Client::connect(&url, NoTls).unwrap();
+    tampering_is_found(&store, &mut |sql| raw.batch_execute(sql).unwrap());
+}
+
+/// Every row of every table in the test's schema, each as its row literal.
+fn dump(raw: &mut Client) -> Dump {
+    let tables = raw
+        .query(
+            "SELECT table_name::TEXT FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+            &[],
+        )
+        .unwrap();
+    assert!(tables.len() > 5, "the test's schema holds the store");
+    tables
+        .iter()
+        .map(|t| {
+            let table: String = t.get(0);
+            let rows = raw
+                .query(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"), &[])
+                .unwrap();
+            (table, rows.iter().map(|r| r.get(0)).collect())
+        })
+        .collect()
+}
+
+#[test]
+fn postgres_erases_every_row_of_a_tenant() {
+    let Some(url) = fresh_schema("erasure") else {
+        return;
+    };
+    let store = PostgresStore::connect(&url).unwrap();
+    let mut raw = Client::connect(&url, NoTls).unwrap();
+    erasure(&store, &mut || dump(&mut raw));
+}
+
+#[test]
+fn postgres_appends_from_several_servers_keep_one_chain() {
+    let Some(url) = fresh_schema("concurrent") else {
+        return;
+    };
+    concurrent_appends(&|| Box::new(PostgresStore::connect(&url).unwrap()));
+}
+
+#[test]
+fn postgres_event_details_round_trip_exactly() {
+    let Some(url) = fresh_schema("details") else {
+        return;
+    };
+    details_round_trip(&PostgresStore::connect(&url).unwrap());
 }

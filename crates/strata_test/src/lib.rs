@@ -225,3 +225,127 @@ pub fn generate(files: usize, seed: u64, extra: &[&str]) -> Option<Corpus> {
         truth: serde_json::from_str(&truth).expect("truth is JSON"),
     })
 }
+
+/// A real `strata serve` process for tests, and plain HTTP/1.1 requests to it.
+pub mod server {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::path::Path;
+    use std::process::{Child, Command, Stdio};
+
+    use serde_json::Value;
+
+    /// A running `strata serve`; killed when dropped.
+    pub struct Server {
+        child: Child,
+        pub addr: String,
+    }
+
+    /// An answer: status, content type, body.
+    pub type Answer = (u16, String, String);
+
+    impl Server {
+        /// `BIN serve ARGS --bind 127.0.0.1:0` in `dir` with `envs`, once it listens.
+        pub fn start(bin: &Path, dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Server {
+            let mut command = Command::new(bin);
+            command
+                .arg("serve")
+                .args(args)
+                .args(["--bind", &format!("{}:0", std::net::Ipv4Addr::LOCALHOST)])
+                .current_dir(dir)
+                .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap_or(dir))
+                .env_remove("STRATA_ADMIN_TOKEN")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            for (k, v) in envs {
+                command.env(k, v);
+            }
+            let mut child = command.spawn().expect("strata serve starts");
+            let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+            let addr = loop {
+                let line = lines.next().expect("a line").expect("stderr");
+                if let Some(rest) = line.strip_prefix("strata serve: http://") {
+                    break rest.to_owned();
+                }
+            };
+            // Keep draining stderr so the server never blocks on it.
+            std::thread::spawn(move || for _ in lines {});
+            Server { child, addr }
+        }
+
+        pub fn url(&self) -> String {
+            format!("http://{}", self.addr)
+        }
+
+        /// One request with an optional bearer token and JSON body.
+        pub fn request(
+            &self,
+            method: &str,
+            path: &str,
+            token: Option<&str>,
+            body: Option<&Value>,
+        ) -> Answer {
+            let mut s = TcpStream::connect(&self.addr).expect("connects");
+            let payload = body.map(Value::to_string).unwrap_or_default();
+            let auth = token
+                .map(|t| format!("Authorization: Bearer {t}\r\n"))
+                .unwrap_or_default();
+            write!(
+                s,
+                "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
+                self.addr,
+                payload.len()
+            )
+            .expect("writes");
+            let mut raw = String::new();
+            s.read_to_string(&mut raw).expect("reads");
+            let (head, body) = raw.split_once("\r\n\r\n").expect("a response");
+            let status = head
+                .split(' ')
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .expect("a status");
+            let content_type = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-type: ")
+                        .map(str::to_owned)
+                })
+                .unwrap_or_default();
+            (status, content_type, body.to_owned())
+        }
+
+        /// One request without a token.
+        pub fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Answer {
+            self.request(method, path, None, body)
+        }
+
+        /// A GET that must answer 200 with JSON.
+        pub fn get(&self, path: &str) -> Value {
+            let (status, _, body) = self.call("GET", path, None);
+            assert_eq!(status, 200, "GET {path}: {body}");
+            serde_json::from_str(&body).expect("JSON")
+        }
+
+        /// SIGTERM, then the exit status.
+        pub fn stop(mut self) -> std::process::ExitStatus {
+            let pid = self.child.id().to_string();
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .expect("kill runs");
+            self.child.wait().expect("exits")
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+pub use server::Server;

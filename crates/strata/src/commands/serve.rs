@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use strata_server::Indexer;
-use strata_server::{DEFAULT_TENANT, Registry, Settings};
+use strata_server::{AuthSettings, DEFAULT_TENANT, Registry, Settings};
 use strata_store::{PostgresStore, SqliteStore, Store};
 
 use crate::ExitStatus;
@@ -35,10 +35,11 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
         message: format!("`--bind {}` is not an address", args.bind),
         hint: "give an IP address and a port, as the default `--bind` does".into(),
     })?;
-    if !addr.ip().is_loopback() {
+    let auth = auth_settings(args)?;
+    if !addr.ip().is_loopback() && !auth.enabled() {
         return Err(Hinted {
-            message: format!("refusing to listen on `{addr}`: it is not a loopback address and the registry has no authentication yet"),
-            hint: "bind `127.0.0.1` (or put an authenticating proxy in front)".into(),
+            message: format!("refusing to listen on `{addr}` without authentication: it is not a loopback address"),
+            hint: "give a server admin token (`STRATA_ADMIN_TOKEN` or `--admin-token-file`), or bind `127.0.0.1`".into(),
         }
         .into());
     }
@@ -49,7 +50,7 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
     // Local mode: this repository, indexed now and again on every change.
     let mut local = None;
     let registry = match &args.db {
-        Some(db) => Arc::new(Registry::new(open(db)?, settings)),
+        Some(db) => Arc::new(Registry::new(open(db)?, settings, auth)),
         None => {
             let mut indexer = Indexer::new(super::load_options(global));
             let first = indexer.index()?;
@@ -57,7 +58,11 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
                 printer.warn(w);
             }
             let db = first.root.join(".strata").join("registry.db");
-            let registry = Arc::new(Registry::new(Arc::new(SqliteStore::open(&db)?), settings));
+            let registry = Arc::new(Registry::new(
+                Arc::new(SqliteStore::open(&db)?),
+                settings,
+                auth,
+            ));
             registry
                 .put_snapshot(DEFAULT_TENANT, &first.project, &first.snapshot)
                 .map_err(|p| anyhow::anyhow!("{}", p.detail))?;
@@ -117,6 +122,71 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
     drop(registry);
     printer.note("strata serve: stopped");
     Ok(ExitStatus::Success)
+}
+
+/// Fewer characters than this make a server admin token too easy to guess.
+const MIN_ADMIN_TOKEN: usize = 24;
+
+/// The server admin token, from `--admin-token-file` or `STRATA_ADMIN_TOKEN`; kept only as a
+/// hash.
+fn auth_settings(args: &ServeArgs) -> anyhow::Result<AuthSettings> {
+    let token = match &args.admin_token_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| {
+                    format!("failed to read the admin token file `{}`", path.display())
+                })?
+                .trim()
+                .to_owned(),
+        ),
+        None => std::env::var("STRATA_ADMIN_TOKEN")
+            .ok()
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty()),
+    };
+    if let Some(t) = &token {
+        if t.len() < MIN_ADMIN_TOKEN {
+            return Err(Hinted {
+                message: format!(
+                    "the server admin token has {} characters; it needs at least {MIN_ADMIN_TOKEN}",
+                    t.len()
+                ),
+                hint: "make one with `openssl rand -base64 32`".into(),
+            }
+            .into());
+        }
+    }
+    Ok(AuthSettings {
+        admin_token_hash: token.as_deref().map(strata_server::secret_hash),
+    })
+}
+
+/// `strata audit verify --db URL`: every tenant's chain checked; exit 1 at the first break.
+pub fn audit(
+    _global: &GlobalArgs,
+    args: &crate::args::AuditArgs,
+    printer: &Printer,
+) -> anyhow::Result<ExitStatus> {
+    let crate::args::AuditCommand::Verify { db } = &args.command;
+    let store = open(db)?;
+    let events = store.all_events()?;
+    let verdict = strata_store::verify_chain(&events);
+    drop(store);
+    match verdict {
+        Ok(n) => {
+            let tenants: std::collections::BTreeSet<&str> =
+                events.iter().map(|e| e.event.tenant.as_str()).collect();
+            printer.out(&format!(
+                "audit log intact: {n} events in {} chains\n",
+                tenants.len()
+            ))?;
+            Ok(ExitStatus::Success)
+        }
+        Err(b) => {
+            printer.out(&format!("audit log broken: {b}\n"))?;
+            Ok(ExitStatus::Failure)
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,0 +1,273 @@
+//! Tenants (the server admin's), tokens and the audit log (a tenant admin's).
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::extract::{Extension, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use strata_store::{EventFilter, Role, TokenRecord};
+
+use crate::auth::{Caller, Who, new_secret, now, record, require, secret_hash};
+use crate::{
+    Answer, AppState, PathOf, Problem, blocking, json_value, parse_json, read_body, store_call,
+    valid_project_name,
+};
+
+/// Tenants and tokens exist only when the server authenticates.
+fn auth_on(state: &AppState) -> Result<(), Problem> {
+    if state.auth.enabled() {
+        Ok(())
+    } else {
+        Err(Problem::not_found(
+            "authentication is off: start `strata serve` with a server admin token \
+             (`STRATA_ADMIN_TOKEN` or `--admin-token-file`) to manage tenants and tokens"
+                .into(),
+        ))
+    }
+}
+
+/// Only the server admin token manages tenants; anyone else is denied (and audited).
+async fn server_admin(
+    state: &AppState,
+    caller: &Caller,
+    resource: (&str, &str),
+) -> Result<(), Problem> {
+    if matches!(caller.who, Who::ServerAdmin) {
+        return Ok(());
+    }
+    let event = caller.event(
+        caller.tenant().unwrap_or(""),
+        "access.denied",
+        resource,
+        json!({"status": 403, "needs": "server-admin"}),
+    );
+    record(&state.store, event).await?;
+    Err(Problem {
+        status: StatusCode::FORBIDDEN,
+        title: "Forbidden",
+        detail: "tenants are managed with the server admin token".into(),
+    })
+}
+
+/// A new token of `tenant`: its record and its secret (shown once).
+fn mint(
+    tenant: &str,
+    name: &str,
+    role: Role,
+    expires_at: Option<i64>,
+) -> Result<(TokenRecord, String), Problem> {
+    let (secret, id) = new_secret()?;
+    Ok((
+        TokenRecord {
+            id,
+            tenant: tenant.to_owned(),
+            name: name.to_owned(),
+            role,
+            hash: secret_hash(&secret),
+            created_at: now(),
+            expires_at,
+            last_used_at: None,
+            revoked_at: None,
+        },
+        secret,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewTenant {
+    name: String,
+}
+
+pub async fn create_tenant(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    auth_on(&state)?;
+    server_admin(&state, &caller, ("tenant", "")).await?;
+    let body = read_body(&headers, body, state.settings.max_body).await?;
+    let NewTenant { name } = parse_json(&body, "`{\"name\": \"…\"}`")?;
+    if !valid_project_name(&name) {
+        return Err(Problem::bad_request(format!(
+            "`{name}` is not a tenant name: use 1 to 100 letters, digits, `.`, `_` or `-`"
+        )));
+    }
+    let (token, secret) = mint(&name, "first admin", Role::Admin, None)?;
+    let (n, t) = (name.clone(), token.clone());
+    let created = blocking(&state, move |s| {
+        if !store_call(s.create_tenant(&n, now()))? {
+            return Ok(false);
+        }
+        store_call(s.put_token(&t))?;
+        Ok(true)
+    })
+    .await?;
+    if !created {
+        return Err(Problem {
+            status: StatusCode::CONFLICT,
+            title: "Conflict",
+            detail: format!("tenant `{name}` exists"),
+        });
+    }
+    record(
+        &state.store,
+        caller.event("", "tenant.create", ("tenant", &name), json!({})),
+    )
+    .await?;
+    let event = caller.event(
+        &name,
+        "token.create",
+        ("token", &token.id),
+        json!({"name": token.name, "role": token.role.as_str()}),
+    );
+    record(&state.store, event).await?;
+    Ok(json_value(
+        StatusCode::CREATED,
+        &json!({"name": name, "token": secret}),
+    ))
+}
+
+pub async fn delete_tenant(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PathOf(tenant): PathOf<String>,
+) -> Answer {
+    auth_on(&state)?;
+    server_admin(&state, &caller, ("tenant", &tenant)).await?;
+    let t = tenant.clone();
+    if !blocking(&state, move |s| store_call(s.delete_tenant(&t))).await? {
+        return Err(Problem::not_found(format!("no tenant `{tenant}`")));
+    }
+    record(
+        &state.store,
+        caller.event("", "tenant.delete", ("tenant", &tenant), json!({})),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn token_json(t: &TokenRecord) -> Value {
+    json!({
+        "id": t.id,
+        "name": t.name,
+        "role": t.role.as_str(),
+        "created_at": t.created_at,
+        "expires_at": t.expires_at,
+        "last_used_at": t.last_used_at,
+        "revoked_at": t.revoked_at,
+    })
+}
+
+pub async fn tokens(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Answer {
+    auth_on(&state)?;
+    let tenant = require(&state, &caller, Role::Admin, ("tokens", "")).await?;
+    let list = blocking(&state, move |s| store_call(s.tokens(&tenant))).await?;
+    let tokens: Vec<Value> = list.iter().map(token_json).collect();
+    Ok(json_value(StatusCode::OK, &json!({ "tokens": tokens })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    name: String,
+    role: Role,
+    #[serde(default)]
+    expires_at: Option<i64>,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    auth_on(&state)?;
+    let tenant = require(&state, &caller, Role::Admin, ("tokens", "")).await?;
+    let body = read_body(&headers, body, state.settings.max_body).await?;
+    let request: NewToken = parse_json(
+        &body,
+        "`{\"name\": \"…\", \"role\": \"viewer|editor|admin\", \"expires_at\": SECONDS?}`",
+    )?;
+    let name = request.name.trim();
+    if name.is_empty() || name.len() > 100 {
+        return Err(Problem::bad_request(
+            "a token's name is 1 to 100 characters".into(),
+        ));
+    }
+    if request.expires_at.is_some_and(|e| e <= now()) {
+        return Err(Problem::bad_request("`expires_at` is in the past".into()));
+    }
+    let (token, secret) = mint(&tenant, name, request.role, request.expires_at)?;
+    let t = token.clone();
+    blocking(&state, move |s| store_call(s.put_token(&t))).await?;
+    let event = caller.event(
+        &tenant,
+        "token.create",
+        ("token", &token.id),
+        json!({"name": token.name, "role": token.role.as_str(), "expires_at": token.expires_at}),
+    );
+    record(&state.store, event).await?;
+    let mut answer = token_json(&token);
+    answer["token"] = json!(secret);
+    Ok(json_value(StatusCode::CREATED, &answer))
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PathOf(id): PathOf<String>,
+) -> Answer {
+    auth_on(&state)?;
+    let tenant = require(&state, &caller, Role::Admin, ("token", &id)).await?;
+    let (t, i) = (tenant.clone(), id.clone());
+    if !blocking(&state, move |s| store_call(s.revoke_token(&t, &i, now()))).await? {
+        return Err(Problem::not_found(format!(
+            "no token `{id}` (or it is revoked already)"
+        )));
+    }
+    record(
+        &state.store,
+        caller.event(&tenant, "token.revoke", ("token", &id), json!({})),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Answer {
+    let tenant = require(&state, &caller, Role::Admin, ("audit", "")).await?;
+    let time = |key: &str| -> Result<Option<i64>, Problem> {
+        q.get(key)
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    Problem::bad_request(format!("`{key}` is seconds since the epoch, not `{v}`"))
+                })
+            })
+            .transpose()
+    };
+    let filter = EventFilter {
+        from: time("from")?,
+        to: time("to")?,
+        actor: q.get("actor").cloned(),
+        action: q.get("action").cloned(),
+    };
+    let (t, f) = (tenant.clone(), filter.clone());
+    let events = blocking(&state, move |s| store_call(s.events(&t, &f))).await?;
+    // Reading the log is itself an event.
+    let event = caller.event(
+        &tenant,
+        "audit.read",
+        ("audit", ""),
+        json!({"from": filter.from, "to": filter.to, "actor": filter.actor, "action": filter.action, "events": events.len()}),
+    );
+    record(&state.store, event).await?;
+    Ok(json_value(StatusCode::OK, &json!({ "events": events })))
+}

@@ -1,0 +1,336 @@
+//! Who is asking: bearer tokens (a tenant's, with a role, or the server admin's), checked on
+//! every request under `/api/v1`, and the audit events of what they did and were denied.
+//!
+//! Without a server admin token the registry is open (local mode, loopback only): every
+//! request is the local user, an admin of [`crate::DEFAULT_TENANT`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use strata_store::{NewEvent, Role, Store, TokenRecord};
+
+use crate::problem::Problem;
+use crate::{AppState, DEFAULT_TENANT};
+
+/// Every token starts with this, so that secret scanners recognise one.
+pub const TOKEN_PREFIX: &str = "strata_";
+
+/// Seconds since the epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// `n` random bytes in base62.
+fn random_base62(n: usize) -> Result<String, Problem> {
+    const DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Problem::internal(format!("no randomness for a token: {e}")))?;
+    // Repeated division of the big-endian number by 62.
+    let mut out = Vec::new();
+    while bytes.iter().any(|&b| b != 0) {
+        let mut rem = 0u32;
+        for b in &mut bytes {
+            let cur = (rem << 8) | u32::from(*b);
+            *b = u8::try_from(cur / 62).unwrap_or(0);
+            rem = cur % 62;
+        }
+        out.push(DIGITS[rem as usize]);
+    }
+    out.reverse();
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// A new secret (`strata_` and 32 random bytes in base62) and a new public id.
+pub fn new_secret() -> Result<(String, String), Problem> {
+    Ok((
+        format!("{TOKEN_PREFIX}{}", random_base62(32)?),
+        format!("tok_{}", random_base62(9)?),
+    ))
+}
+
+/// The SHA-256 of a secret, hex: all the store keeps of it.
+pub fn secret_hash(secret: &str) -> String {
+    strata_store::sha256_hex(secret)
+}
+
+/// Equal in time independent of where they differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Who a request is from.
+#[derive(Clone, Debug)]
+pub enum Who {
+    /// Authentication is off (a loopback server without a server admin token).
+    Local,
+    /// No valid token (only while being refused).
+    Anonymous,
+    /// The server admin token: manages tenants, reads nothing of theirs.
+    ServerAdmin,
+    Token(TokenRecord),
+}
+
+/// A request's caller and where it came from.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub who: Who,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Caller {
+    /// The actor of its audit events.
+    pub fn actor(&self) -> String {
+        match &self.who {
+            Who::Local => "local".into(),
+            Who::Anonymous => "anonymous".into(),
+            Who::ServerAdmin => "server-admin".into(),
+            Who::Token(t) => format!("token:{} ({})", t.id, t.name),
+        }
+    }
+
+    /// The tenant it acts in, if any.
+    pub fn tenant(&self) -> Option<&str> {
+        match &self.who {
+            Who::Local => Some(DEFAULT_TENANT),
+            Who::Anonymous | Who::ServerAdmin => None,
+            Who::Token(t) => Some(&t.tenant),
+        }
+    }
+
+    fn role(&self) -> Option<Role> {
+        match &self.who {
+            Who::Local => Some(Role::Admin),
+            Who::Anonymous | Who::ServerAdmin => None,
+            Who::Token(t) => Some(t.role),
+        }
+    }
+
+    /// An audit event by this caller.
+    pub fn event(
+        &self,
+        tenant: &str,
+        action: &str,
+        resource: (&str, &str),
+        details: Value,
+    ) -> NewEvent {
+        NewEvent {
+            tenant: tenant.to_owned(),
+            actor: self.actor(),
+            action: action.to_owned(),
+            resource_type: resource.0.to_owned(),
+            resource_id: resource.1.to_owned(),
+            details,
+            ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+            created_at: now(),
+        }
+    }
+}
+
+/// How requests are authenticated.
+#[derive(Clone, Debug, Default)]
+pub struct AuthSettings {
+    /// SHA-256 of the server admin token; `None`: authentication is off.
+    pub admin_token_hash: Option<String>,
+}
+
+impl AuthSettings {
+    pub fn enabled(&self) -> bool {
+        self.admin_token_hash.is_some()
+    }
+}
+
+/// Append an audit event; a failure to record it fails the request (nothing happens that the
+/// log does not show).
+pub async fn record(store: &Arc<dyn Store>, event: NewEvent) -> Result<(), Problem> {
+    let store = Arc::clone(store);
+    tokio::task::spawn_blocking(move || store.append_event(&event))
+        .await
+        .map_err(|e| Problem::internal(e.to_string()))?
+        .map_err(Problem::from)?;
+    Ok(())
+}
+
+/// The tenant a caller acts in with at least `need`, or the 403 (audited) that says why not.
+pub async fn require(
+    state: &AppState,
+    caller: &Caller,
+    need: Role,
+    resource: (&str, &str),
+) -> Result<String, Problem> {
+    match (caller.tenant(), caller.role()) {
+        (Some(tenant), Some(role)) if role >= need => Ok(tenant.to_owned()),
+        (tenant, role) => {
+            let detail = match role {
+                None => "the server admin token manages tenants only: use a token of the tenant"
+                    .to_owned(),
+                Some(role) => format!(
+                    "this needs the `{}` role; the token has `{}`",
+                    need.as_str(),
+                    role.as_str()
+                ),
+            };
+            let event = caller.event(
+                tenant.unwrap_or(""),
+                "access.denied",
+                resource,
+                json!({"status": 403, "needs": need.as_str()}),
+            );
+            record(&state.store, event).await?;
+            Err(Problem {
+                status: StatusCode::FORBIDDEN,
+                title: "Forbidden",
+                detail,
+            })
+        }
+    }
+}
+
+fn unauthorized(detail: &str) -> Response {
+    let mut response = Problem {
+        status: StatusCode::UNAUTHORIZED,
+        title: "Unauthorized",
+        detail: detail.to_owned(),
+    }
+    .into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer realm=\"strata\""),
+    );
+    response
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(256).collect())
+}
+
+/// Authenticate a request under `/api/v1` and put its [`Caller`] in its extensions.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let user_agent = header_text(request.headers(), header::USER_AGENT);
+    let mut caller = Caller {
+        who: Who::Local,
+        ip,
+        user_agent,
+    };
+    if request.uri().query().is_some_and(|q| {
+        q.split('&')
+            .any(|p| p.starts_with("access_token=") || p.starts_with("token="))
+    }) {
+        return Problem::bad_request(
+            "a token never goes in the URL (it would be logged): send `Authorization: Bearer …`"
+                .into(),
+        )
+        .into_response();
+    }
+    if let Some(admin_hash) = &state.auth.admin_token_hash {
+        caller.who = Who::Anonymous;
+        let bearer = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .map(str::to_owned);
+        // The request's line, taken now: a body is not `Sync`, so no reference to the request
+        // may be held across an await.
+        let line = format!("{} {}", request.method(), request.uri().path());
+        let denied = |reason: &str, tenant: &str, caller: &Caller| {
+            caller.event(
+                tenant,
+                "auth.failed",
+                ("request", &line),
+                json!({"status": 401, "reason": reason}),
+            )
+        };
+        let Some(secret) = bearer else {
+            let event = denied("no bearer token", "", &caller);
+            if let Err(p) = record(&state.store, event).await {
+                return p.into_response();
+            }
+            return unauthorized("this registry needs `Authorization: Bearer <token>`");
+        };
+        let hash = secret_hash(&secret);
+        if same(hash.as_bytes(), admin_hash.as_bytes()) {
+            caller.who = Who::ServerAdmin;
+        } else {
+            let store = Arc::clone(&state.store);
+            let lookup = hash.clone();
+            let found = tokio::task::spawn_blocking(move || store.token_by_hash(&lookup)).await;
+            let token = match found {
+                Ok(Ok(t)) => t,
+                Ok(Err(e)) => return Problem::from(e).into_response(),
+                Err(e) => return Problem::internal(e.to_string()).into_response(),
+            };
+            let now = now();
+            let (reason, tenant) = match &token {
+                None => (Some("unknown token"), String::new()),
+                Some(t) if t.revoked_at.is_some() => (Some("revoked token"), t.tenant.clone()),
+                Some(t) if t.expires_at.is_some_and(|e| e <= now) => {
+                    (Some("expired token"), t.tenant.clone())
+                }
+                Some(t) => (None, t.tenant.clone()),
+            };
+            if let Some(reason) = reason {
+                if let Some(t) = &token {
+                    caller.who = Who::Token(t.clone());
+                }
+                let event = denied(reason, &tenant, &caller);
+                if let Err(p) = record(&state.store, event).await {
+                    return p.into_response();
+                }
+                return unauthorized(&format!("the bearer token is not valid ({reason})"));
+            }
+            if let Some(t) = token {
+                let store = Arc::clone(&state.store);
+                let id = t.id.clone();
+                // Last use is informational: a failure to record it does not fail the request.
+                let _ = tokio::task::spawn_blocking(move || store.touch_token(&id, now)).await;
+                caller.who = Who::Token(t);
+            }
+        }
+    }
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_long_random_and_recognisable() {
+        let (a, id) = new_secret().unwrap();
+        let (b, _) = new_secret().unwrap();
+        assert!(a.starts_with("strata_") && a != b);
+        // 32 bytes in base62: 43 digits, or fewer when the number starts with zeros.
+        assert!((40..=43).contains(&(a.len() - TOKEN_PREFIX.len())), "{a}");
+        assert!(
+            a[TOKEN_PREFIX.len()..]
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric())
+        );
+        assert!(id.starts_with("tok_"));
+        assert_eq!(secret_hash(&a).len(), 64);
+        assert!(same(b"abc", b"abc") && !same(b"abc", b"abd") && !same(b"ab", b"abc"));
+    }
+}
