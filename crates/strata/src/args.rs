@@ -205,6 +205,12 @@ pub struct ServeArgs {
     /// may listen beyond loopback
     #[arg(long, value_name = "FILE")]
     pub admin_token_file: Option<std::path::PathBuf>,
+    /// Requests per second each token may make on average (0: no limit); beyond it, 429
+    #[arg(long, value_name = "N", default_value_t = 50.0)]
+    pub rate_limit: f64,
+    /// Requests a token may make at once above the rate
+    #[arg(long, value_name = "N", default_value_t = 100.0)]
+    pub burst: f64,
 }
 
 #[derive(Debug, ClapArgs)]

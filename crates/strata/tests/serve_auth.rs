@@ -8,6 +8,7 @@
 //!   `strata audit verify` finds the chains intact, then finds an edited event.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -83,6 +84,8 @@ fn rules() -> BTreeMap<&'static str, Rule> {
         // Revoking is tried on a token that does not exist: allowed means 404.
         ("revokeToken", tenant(2, 404, false)),
         ("getAudit", tenant(2, 200, false)),
+        ("exportTenant", tenant(2, 200, false)),
+        ("getCompliance", tenant(2, 200, false)),
         (
             "createTenant",
             Rule {
@@ -419,4 +422,245 @@ fn a_server_beyond_loopback_needs_authentication() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 24"));
+}
+
+#[test]
+fn limits_export_and_the_compliance_report() {
+    let repo = CliTest::new(BIN);
+    repo.write("strata.toml", "[project]\nname = \"shop\"\n")
+        .write("orders/module.yaml", "name: orders\n")
+        .write("orders/orders/__init__.py", "X = 1\n");
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("r.db").display());
+    let server = Server::start(
+        Path::new(BIN),
+        dir.path(),
+        &["--db", &db, "--rate-limit", "2", "--burst", "5"],
+        &[("STRATA_ADMIN_TOKEN", ADMIN)],
+    );
+    let made = server.request(
+        "POST",
+        "/api/v1/tenants",
+        Some(ADMIN),
+        Some(&json!({"name": "acme"})),
+    );
+    let acme = body(&made)["token"].as_str().unwrap().to_owned();
+    let out = Command::new(BIN)
+        .args(["push", "--server", &server.url()])
+        .current_dir(repo.root())
+        .env("STRATA_TOKEN", &acme)
+        .env("GIT_CEILING_DIRECTORIES", repo.root().parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The burst is spent (two requests so far), then 429 with a Retry-After.
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(
+            server
+                .request("GET", "/api/v1/projects", Some(&acme), None)
+                .0,
+        );
+    }
+    assert_eq!(statuses[..3], [200, 200, 200], "{statuses:?}");
+    assert!(statuses[3..].contains(&429), "{statuses:?}");
+    let limited = server.request("GET", "/api/v1/projects", Some(&acme), None);
+    assert_eq!(limited.0, 429);
+    assert_eq!(limited.1, "application/problem+json");
+    // The token refills: two requests a second.
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(
+        server
+            .request("GET", "/api/v1/projects", Some(&acme), None)
+            .0,
+        200
+    );
+    // Another token has a bucket of its own.
+    assert_eq!(
+        server
+            .request(
+                "POST",
+                "/api/v1/tenants",
+                Some(ADMIN),
+                Some(&json!({"name": "globex"}))
+            )
+            .0,
+        201
+    );
+
+    // The export holds what was pushed, and no secret.
+    std::thread::sleep(Duration::from_millis(2600));
+    let export = server.request("GET", "/api/v1/tenant/export", Some(&acme), None);
+    assert_eq!(export.0, 200, "{}", export.2);
+    let export = body(&export);
+    assert_eq!(export["tenant"], "acme");
+    let snapshot = &export["projects"][0]["snapshots"][0];
+    assert_eq!(export["projects"][0]["name"], "shop");
+    assert_eq!(
+        snapshot["documents"]["modules"]["modules"][0]["name"],
+        "orders"
+    );
+    assert!(
+        export["tokens"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("tok_")
+    );
+    assert!(
+        !export.to_string().contains(&acme),
+        "the secret is never exported"
+    );
+    assert!(
+        export["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "snapshot.push")
+    );
+
+    // The compliance report: per actor, and as CSV one row per event.
+    let report = body(&server.request("GET", "/api/v1/compliance", Some(&acme), None));
+    let actors = report["actors"].as_array().unwrap();
+    let admin = actors
+        .iter()
+        .find(|a| a["actor"].as_str().unwrap().ends_with("(first admin)"))
+        .unwrap();
+    assert_eq!(admin["changes"], 1, "the push");
+    assert!(admin["reads"].as_u64().unwrap() >= 1, "the export");
+    assert_eq!(report["token_lifecycle"].as_array().unwrap().len(), 1);
+    std::thread::sleep(Duration::from_millis(600));
+    let csv = server.request("GET", "/api/v1/compliance?format=csv", Some(&acme), None);
+    assert_eq!((csv.0, csv.1.as_str()), (200, "text/csv"));
+    let rows: Vec<&str> = csv.2.lines().collect();
+    assert!(rows[0].starts_with("created_at,actor,action,category"));
+    // Every event before this request, and the JSON report's read of it.
+    let events = report["changes"].as_array().unwrap().len()
+        + report["reads"].as_array().unwrap().len()
+        + report["denied"].as_array().unwrap().len()
+        + report["failed_authentications"].as_array().unwrap().len();
+    assert_eq!(rows.len() - 1, events + 1, "{}", csv.2);
+    assert_eq!(
+        server
+            .request("GET", "/api/v1/compliance?format=xml", Some(&acme), None)
+            .0,
+        400
+    );
+}
+
+/// 100 clients of 10 tenants push and read at once: every push is stored, no read shows
+/// another tenant's project, no answer is a 5xx.
+fn tenants_at_once(db: &str) {
+    let repo = CliTest::new(BIN);
+    repo.write("strata.toml", "[project]\nname = \"shop\"\n")
+        .write("orders/module.yaml", "name: orders\n")
+        .write("orders/orders/__init__.py", "X = 1\n");
+    repo.run(&["push", "--out", "snap.json"]);
+    let snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.root().join("snap.json")).unwrap())
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = std::sync::Arc::new(Server::start(
+        Path::new(BIN),
+        dir.path(),
+        &["--db", db],
+        &[("STRATA_ADMIN_TOKEN", ADMIN)],
+    ));
+    let tokens: Vec<(String, String)> = (0..10)
+        .map(|i| {
+            let name = format!("t{i}");
+            let made = server.request(
+                "POST",
+                "/api/v1/tenants",
+                Some(ADMIN),
+                Some(&json!({"name": name})),
+            );
+            (name, body(&made)["token"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let clients: Vec<_> = (0..100)
+        .map(|c| {
+            let (tenant, token) = tokens[c % 10].clone();
+            let server = std::sync::Arc::clone(&server);
+            let mut snapshot = snapshot.clone();
+            snapshot["commit"] = json!(format!("c{c}"));
+            std::thread::spawn(move || {
+                let project = format!("p-{tenant}");
+                let mut latencies = Vec::new();
+                let mut timed = |method: &str, path: &str, payload: Option<&Value>| {
+                    let t = std::time::Instant::now();
+                    let answer = server.request(method, path, Some(&token), payload);
+                    latencies.push(t.elapsed());
+                    assert!(answer.0 < 500, "{method} {path}: {}", answer.2);
+                    answer
+                };
+                let pushed = timed(
+                    "POST",
+                    &format!("/api/v1/projects/{project}/snapshots"),
+                    Some(&snapshot),
+                );
+                assert_eq!(pushed.0, 201, "{}", pushed.2);
+                for _ in 0..5 {
+                    let listed = body(&timed("GET", "/api/v1/projects", None));
+                    for p in listed["projects"].as_array().unwrap() {
+                        assert_eq!(
+                            p["name"],
+                            project.as_str(),
+                            "another tenant's project showed"
+                        );
+                    }
+                    let modules =
+                        timed("GET", &format!("/api/v1/projects/{project}/modules"), None);
+                    assert_eq!(modules.0, 200);
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut times: Vec<Duration> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    let elapsed = start.elapsed();
+    times.sort();
+    let p99 = times[times.len() * 99 / 100];
+    // The run's figures, shown with --nocapture.
+    let _ = writeln!(
+        std::io::stderr(),
+        "{} requests from 100 clients of 10 tenants in {elapsed:.2?}: p50 {:.2?}, p99 {p99:.2?}, no error",
+        times.len(),
+        times[times.len() / 2]
+    );
+    for (tenant, token) in &tokens {
+        let listed = body(&server.request(
+            "GET",
+            &format!("/api/v1/projects/p-{tenant}/snapshots"),
+            Some(token),
+            None,
+        ));
+        assert_eq!(
+            listed["snapshots"].as_array().unwrap().len(),
+            10,
+            "{tenant}"
+        );
+    }
+}
+
+#[test]
+fn tenants_at_once_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    tenants_at_once(&format!("sqlite:{}", dir.path().join("r.db").display()));
+}
+
+#[test]
+fn tenants_at_once_on_postgres() {
+    let Some(url) = strata_test::postgres_schema_or_skip("tenants") else {
+        return;
+    };
+    tenants_at_once(&url);
 }

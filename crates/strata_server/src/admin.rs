@@ -1,6 +1,7 @@
 //! Tenants (the server admin's), tokens and the audit log (a tenant admin's).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use axum::body::Body;
 use axum::extract::{Extension, Query, State};
@@ -244,18 +245,9 @@ pub async fn audit(
     Query(q): Query<HashMap<String, String>>,
 ) -> Answer {
     let tenant = require(&state, &caller, Role::Admin, ("audit", "")).await?;
-    let time = |key: &str| -> Result<Option<i64>, Problem> {
-        q.get(key)
-            .map(|v| {
-                v.parse::<i64>().map_err(|_| {
-                    Problem::bad_request(format!("`{key}` is seconds since the epoch, not `{v}`"))
-                })
-            })
-            .transpose()
-    };
     let filter = EventFilter {
-        from: time("from")?,
-        to: time("to")?,
+        from: time_param(&q, "from")?,
+        to: time_param(&q, "to")?,
         actor: q.get("actor").cloned(),
         action: q.get("action").cloned(),
     };
@@ -270,4 +262,207 @@ pub async fn audit(
     );
     record(&state.store, event).await?;
     Ok(json_value(StatusCode::OK, &json!({ "events": events })))
+}
+
+/// Everything a tenant owns: projects with every snapshot and document, tokens (never their
+/// secrets) and the audit chain.
+pub async fn export(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Answer {
+    let tenant = require(&state, &caller, Role::Admin, ("tenant", "")).await?;
+    let t = tenant.clone();
+    let body = blocking(&state, move |s| {
+        let mut out = String::from("{\"tenant\":");
+        out.push_str(&json!(t).to_string());
+        let _ = write!(out, ",\"exported_at\":{},\"projects\":[", now());
+        for (i, p) in store_call(s.projects(&t))?.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"name\":{},\"snapshots\":[", json!(p.name));
+            let snapshots = store_call(s.snapshots(&t, &p.name))?.unwrap_or_default();
+            for (j, info) in snapshots.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                let mut head = crate::info_json(info).to_string();
+                head.pop();
+                out.push_str(&head);
+                out.push_str(",\"documents\":{");
+                let mut first = true;
+                for kind in strata_store::DOCUMENT_KINDS {
+                    // Documents are stored JSON: they go in as they are.
+                    if let Some(text) = store_call(s.document(&t, info.id, kind))? {
+                        if !first {
+                            out.push(',');
+                        }
+                        first = false;
+                        let _ = write!(out, "\"{kind}\":{text}");
+                    }
+                }
+                out.push_str("}}");
+            }
+            out.push_str("]}");
+        }
+        let tokens: Vec<Value> = store_call(s.tokens(&t))?.iter().map(token_json).collect();
+        let audit = store_call(s.events(&t, &EventFilter::default()))?;
+        let _ = write!(
+            out,
+            "],\"tokens\":{},\"audit\":{}}}",
+            Value::Array(tokens),
+            serde_json::to_string(&audit).unwrap_or_else(|_| "[]".into())
+        );
+        Ok(out)
+    })
+    .await?;
+    record(
+        &state.store,
+        caller.event(
+            &tenant,
+            "tenant.export",
+            ("tenant", &tenant),
+            json!({"bytes": body.len()}),
+        ),
+    )
+    .await?;
+    Ok((
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
+}
+
+/// What kind of thing an audit action is, for the compliance report.
+fn category(action: &str) -> &'static str {
+    match action {
+        "auth.failed" => "failed_authentication",
+        "access.denied" => "denied",
+        "audit.read" | "tenant.export" | "compliance.read" => "read",
+        _ => "change",
+    }
+}
+
+/// Seconds since the epoch from a query parameter.
+fn time_param(q: &HashMap<String, String>, key: &str) -> Result<Option<i64>, Problem> {
+    q.get(key)
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| {
+                Problem::bad_request(format!("`{key}` is seconds since the epoch, not `{v}`"))
+            })
+        })
+        .transpose()
+}
+
+/// A CSV field, quoted when it must be (RFC 4180).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The access report of a period, from the tenant's audit log: JSON or CSV.
+pub async fn compliance(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Answer {
+    let tenant = require(&state, &caller, Role::Admin, ("compliance", "")).await?;
+    let (from, to) = (time_param(&q, "from")?, time_param(&q, "to")?);
+    let csv = match q.get("format").map_or("json", String::as_str) {
+        "json" => false,
+        "csv" => true,
+        other => {
+            return Err(Problem::bad_request(format!(
+                "`format` is `json` or `csv`, not `{other}`"
+            )));
+        }
+    };
+    let filter = EventFilter {
+        from,
+        to,
+        ..EventFilter::default()
+    };
+    let t = tenant.clone();
+    let events = blocking(&state, move |s| store_call(s.events(&t, &filter))).await?;
+    record(
+        &state.store,
+        caller.event(
+            &tenant,
+            "compliance.read",
+            ("compliance", ""),
+            json!({"from": from, "to": to, "format": if csv { "csv" } else { "json" }}),
+        ),
+    )
+    .await?;
+    if csv {
+        let mut out = String::from(
+            "created_at,actor,action,category,resource_type,resource_id,ip,user_agent,details\r\n",
+        );
+        for e in &events {
+            let n = &e.event;
+            let fields = [
+                n.created_at.to_string(),
+                n.actor.clone(),
+                n.action.clone(),
+                category(&n.action).to_owned(),
+                n.resource_type.clone(),
+                n.resource_id.clone(),
+                n.ip.clone().unwrap_or_default(),
+                n.user_agent.clone().unwrap_or_default(),
+                n.details.to_string(),
+            ];
+            let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&row.join(","));
+            out.push_str("\r\n");
+        }
+        return Ok((
+            StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "text/csv")],
+            out,
+        )
+            .into_response());
+    }
+    let mut actors: std::collections::BTreeMap<&str, Value> = std::collections::BTreeMap::new();
+    let mut lists: HashMap<&str, Vec<&strata_store::Event>> = HashMap::new();
+    for e in &events {
+        let n = &e.event;
+        let kind = category(&n.action);
+        let a = actors.entry(&n.actor).or_insert_with(|| {
+            json!({"actor": n.actor, "events": 0, "changes": 0, "reads": 0, "denied": 0,
+                   "failed_authentications": 0, "first_seen": n.created_at, "last_seen": n.created_at})
+        });
+        let bump = |a: &mut Value, key: &str| a[key] = json!(a[key].as_u64().unwrap_or(0) + 1);
+        bump(a, "events");
+        bump(
+            a,
+            match kind {
+                "failed_authentication" => "failed_authentications",
+                "denied" => "denied",
+                "read" => "reads",
+                _ => "changes",
+            },
+        );
+        a["last_seen"] = json!(n.created_at);
+        lists.entry(kind).or_default().push(e);
+        if n.action.starts_with("token.") {
+            lists.entry("tokens").or_default().push(e);
+        }
+    }
+    let list = |k: &str| json!(lists.get(k).cloned().unwrap_or_default());
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({
+            "tenant": tenant,
+            "from": from,
+            "to": to,
+            "generated_at": now(),
+            "actors": actors.into_values().collect::<Vec<_>>(),
+            "changes": list("change"),
+            "reads": list("read"),
+            "denied": list("denied"),
+            "failed_authentications": list("failed_authentication"),
+            "token_lifecycle": list("tokens"),
+        }),
+    ))
 }

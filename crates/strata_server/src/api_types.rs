@@ -922,3 +922,66 @@ pub struct AuditLog {
     /// Oldest first.
     pub events: Vec<AuditEvent>,
 }
+
+/// A snapshot in a tenant's export: as listed, with every stored document.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ExportedSnapshot {
+    #[serde(flatten)]
+    pub info: SnapshotInfo,
+    /// By kind (`modules`, `module_graph`, `file_graph`, `findings`, `health`, `waves`,
+    /// `teams`, `declarations`), as stored.
+    pub documents: Map<String, Value>,
+}
+
+/// A project in a tenant's export.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ExportedProject {
+    pub name: String,
+    /// Newest first.
+    pub snapshots: Vec<ExportedSnapshot>,
+}
+
+/// `GET /api/v1/tenant/export`: everything the tenant owns.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct TenantExport {
+    pub tenant: String,
+    /// Seconds since the epoch.
+    pub exported_at: i64,
+    pub projects: Vec<ExportedProject>,
+    /// Never their secrets.
+    pub tokens: Vec<TokenInfo>,
+    /// The whole audit chain, oldest first.
+    pub audit: Vec<AuditEvent>,
+}
+
+/// One actor's share of a compliance period.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ActorSummary {
+    pub actor: String,
+    pub events: u64,
+    /// Mutations: pushes, deletions, tokens and tenants made or revoked.
+    pub changes: u64,
+    /// Reads of the audit log, the export and this report.
+    pub reads: u64,
+    /// Requests refused for a role too small or another tenant's resource.
+    pub denied: u64,
+    pub failed_authentications: u64,
+    pub first_seen: i64,
+    pub last_seen: i64,
+}
+
+/// `GET /api/v1/compliance`: who did what in a period, from the audit log.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ComplianceReport {
+    pub tenant: String,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub generated_at: i64,
+    pub actors: Vec<ActorSummary>,
+    pub changes: Vec<AuditEvent>,
+    pub reads: Vec<AuditEvent>,
+    pub denied: Vec<AuditEvent>,
+    pub failed_authentications: Vec<AuditEvent>,
+    /// Tokens created and revoked.
+    pub token_lifecycle: Vec<AuditEvent>,
+}

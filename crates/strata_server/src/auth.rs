@@ -136,11 +136,58 @@ impl Caller {
     }
 }
 
-/// How requests are authenticated.
-#[derive(Clone, Debug, Default)]
+/// How requests are authenticated and limited.
+#[derive(Clone, Debug)]
 pub struct AuthSettings {
     /// SHA-256 of the server admin token; `None`: authentication is off.
     pub admin_token_hash: Option<String>,
+    /// Requests per second each token may make, on average (0: no limit).
+    pub rate: f64,
+    /// How many requests a token may make at once, above the rate.
+    pub burst: f64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> AuthSettings {
+        AuthSettings {
+            admin_token_hash: None,
+            rate: 50.0,
+            burst: 100.0,
+        }
+    }
+}
+
+/// Per-token token buckets: each holds up to `burst` requests and refills at `rate` per second.
+#[derive(Default)]
+pub struct Limiter {
+    buckets: std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
+}
+
+impl Limiter {
+    /// Take one request from `key`'s bucket; `Err(seconds)` to wait when it is empty.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a small positive wait
+    fn take(&self, key: &str, rate: f64, burst: f64) -> Result<(), u64> {
+        let now = std::time::Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (level, at) = buckets.entry(key.to_owned()).or_insert((burst, now));
+        *level = (*level + now.duration_since(*at).as_secs_f64() * rate).min(burst);
+        *at = now;
+        if *level >= 1.0 {
+            *level -= 1.0;
+            Ok(())
+        } else {
+            // Whole seconds until one request is back, at least one.
+            let wait = ((1.0 - *level) / rate).ceil();
+            Err(if wait.is_finite() && wait >= 1.0 {
+                wait.min(3600.0) as u64
+            } else {
+                1
+            })
+        }
+    }
 }
 
 impl AuthSettings {
@@ -307,6 +354,28 @@ pub async fn authenticate(
                 let _ = tokio::task::spawn_blocking(move || store.touch_token(&id, now)).await;
                 caller.who = Who::Token(t);
             }
+        }
+    }
+    let key = match &caller.who {
+        Who::Token(t) => Some(t.id.clone()),
+        Who::ServerAdmin => Some("server-admin".to_owned()),
+        Who::Local | Who::Anonymous => None,
+    };
+    if let Some(key) = key.filter(|_| state.auth.rate > 0.0) {
+        if let Err(wait) = state.limiter.take(&key, state.auth.rate, state.auth.burst) {
+            let mut response = Problem {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                title: "Too many requests",
+                detail: format!(
+                    "this token may make {} requests per second ({} at once); retry in {wait} s",
+                    state.auth.rate, state.auth.burst
+                ),
+            }
+            .into_response();
+            if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return response;
         }
     }
     request.extensions_mut().insert(caller);

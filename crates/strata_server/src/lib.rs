@@ -113,6 +113,7 @@ pub(crate) struct AppState {
     settings: Settings,
     views: Arc<Views>,
     auth: Arc<AuthSettings>,
+    limiter: Arc<auth::Limiter>,
 }
 
 pub(crate) type Answer = Result<Response, Problem>;
@@ -146,7 +147,7 @@ pub(crate) fn json_value(status: StatusCode, v: &Value) -> Response {
     json_bytes(status, serde_json::to_vec(v).unwrap_or_default())
 }
 
-fn info_json(i: &SnapshotInfo) -> Value {
+pub(crate) fn info_json(i: &SnapshotInfo) -> Value {
     json!({
         "id": i.id,
         "commit": i.commit,
@@ -683,6 +684,7 @@ pub fn router(registry: &Registry) -> Router {
         settings: registry.settings,
         views: Arc::clone(&registry.views),
         auth: Arc::clone(&registry.auth),
+        limiter: Arc::default(),
     };
     let api = Router::new()
         .route("/api/v1/projects", get(projects))
@@ -719,6 +721,8 @@ pub fn router(registry: &Registry) -> Router {
             axum::routing::delete(admin::revoke_token),
         )
         .route("/api/v1/audit", get(admin::audit))
+        .route("/api/v1/tenant/export", get(admin::export))
+        .route("/api/v1/compliance", get(admin::compliance))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::api_types as t;
 
 /// The error responses: status, name in `components/responses`, description.
-const ERRORS: [(u16, &str, &str); 8] = [
+const ERRORS: [(u16, &str, &str); 9] = [
     (400, "BadRequest", "A bad parameter or body"),
     (
         401,
@@ -33,6 +33,11 @@ const ERRORS: [(u16, &str, &str); 8] = [
         415,
         "UnsupportedMediaType",
         "The body's `Content-Encoding` is neither `gzip` nor `identity`",
+    ),
+    (
+        429,
+        "TooManyRequests",
+        "Over the token's rate limit; `Retry-After` says when to retry",
     ),
     (503, "Unavailable", "The registry database is unavailable"),
 ];
@@ -336,6 +341,53 @@ pub fn document(version: &str) -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/tenant/export",
+            id: "exportTenant",
+            tag: "access",
+            summary: "Everything the tenant owns, as JSON (data portability; admin)",
+            ok: (
+                "200",
+                json_response::<t::TenantExport>(g, "The tenant's data"),
+            ),
+            errors: &[503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/compliance",
+            id: "getCompliance",
+            tag: "access",
+            summary: "Access report for a period: per actor, changes, denials, failed authentications, token lifecycle (admin)",
+            params: vec![
+                param(
+                    "query",
+                    "from",
+                    "Events at or after, seconds since the epoch",
+                    schema::<i64>(g),
+                ),
+                param(
+                    "query",
+                    "to",
+                    "Events at or before, seconds since the epoch",
+                    schema::<i64>(g),
+                ),
+                param(
+                    "query",
+                    "format",
+                    "`json` (default) or `csv` (one row per event)",
+                    json!({ "type": "string", "enum": ["json", "csv"], "default": "json" }),
+                ),
+            ],
+            ok: ("200", {
+                let mut r = json_response::<t::ComplianceReport>(g, "The report");
+                r["content"]["text/csv"] = json!({ "schema": { "type": "string" } });
+                r
+            }),
+            errors: &[400, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
             path: "/healthz",
             id: "healthz",
             tag: "service",
@@ -434,7 +486,7 @@ impl Op<'_> {
         responses.insert(status.to_owned(), ok);
         // Every API operation may be refused: a missing or bad token, a role too small.
         let api = self.path.starts_with("/api/");
-        let refused = |status: u16| api && matches!(status, 401 | 403);
+        let refused = |status: u16| api && matches!(status, 401 | 403 | 429);
         for (status, name, _) in ERRORS
             .iter()
             .filter(|e| self.errors.contains(&e.0) || refused(e.0))

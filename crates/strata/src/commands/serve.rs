@@ -156,8 +156,20 @@ fn auth_settings(args: &ServeArgs) -> anyhow::Result<AuthSettings> {
             .into());
         }
     }
+    if !(args.rate_limit >= 0.0 && args.rate_limit.is_finite() && args.burst >= 1.0) {
+        return Err(Hinted {
+            message: format!(
+                "`--rate-limit {}` and `--burst {}` do not make a limit",
+                args.rate_limit, args.burst
+            ),
+            hint: "give a rate of 0 (no limit) or more, and a burst of 1 or more".into(),
+        }
+        .into());
+    }
     Ok(AuthSettings {
         admin_token_hash: token.as_deref().map(strata_server::secret_hash),
+        rate: args.rate_limit,
+        burst: args.burst,
     })
 }
 
