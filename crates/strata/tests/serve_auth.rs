@@ -664,3 +664,101 @@ fn tenants_at_once_on_postgres() {
     };
     tenants_at_once(&url);
 }
+
+#[test]
+fn single_sign_on_with_identity_tokens() {
+    use strata_test::jwt::Signer;
+    let dir = tempfile::tempdir().unwrap();
+    let es = Signer::es256();
+    let rs = Signer::rs256().expect("openssl makes the RSA test key");
+    std::fs::write(
+        dir.path().join("jwks.json"),
+        json!({"keys": [es.jwk("k1"), rs.jwk("k2")]}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("strata.toml"),
+        "[server.oidc]\nissuer = \"https://id.example.com\"\naudience = \"strata\"\njwks = \"jwks.json\"\ntenant_claim = \"org\"\n",
+    )
+    .unwrap();
+    let db = format!("sqlite:{}", dir.path().join("r.db").display());
+    let server = Server::start(Path::new(BIN), dir.path(), &["--db", &db], &[]);
+    let jwt = |signer: &Signer, kid: &str, org: &str, role: &str, exp: i64| {
+        signer.sign(
+            kid,
+            &json!({"iss": "https://id.example.com", "aud": "strata", "sub": format!("{role}@{org}"),
+                    "org": org, "role": role, "exp": exp}),
+        )
+    };
+    let later = now() + 600;
+    let editor = jwt(&es, "k1", "acme", "editor", later);
+    let snapshot = json!({"commit": "c1", "branch": null, "created_at": 1, "strata_version": "t",
+        "modules": [], "documents": {"modules": {"modules": []}, "module_graph": {"root": ".", "modules": [], "module_edges": []},
+        "file_graph": {"root": ".", "modules": [], "files": [], "edges": [], "module_edges": []},
+        "findings": {"findings": [], "summary": {"errors": 0, "warnings": 0, "modules": 0, "files": 0, "elapsed_ms": 0}},
+        "health": {"modules": [], "summary": {"modules": 0, "green": 0, "yellow": 0, "red": 0, "history": null, "coverage_reports": 0}}}});
+    let pushed = server.request(
+        "POST",
+        "/api/v1/projects/shop/snapshots",
+        Some(&editor),
+        Some(&snapshot),
+    );
+    assert_eq!(pushed.0, 201, "{}", pushed.2);
+    // RS256 works as ES256 does; a viewer of another organisation sees a 404.
+    let reader = jwt(&rs, "k2", "acme", "viewer", later);
+    assert_eq!(
+        server
+            .request(
+                "GET",
+                "/api/v1/projects/shop/snapshots",
+                Some(&reader),
+                None
+            )
+            .0,
+        200
+    );
+    let stranger = jwt(&es, "k1", "globex", "admin", later);
+    assert_eq!(
+        server
+            .request(
+                "GET",
+                "/api/v1/projects/shop/snapshots",
+                Some(&stranger),
+                None
+            )
+            .0,
+        404
+    );
+    assert_eq!(
+        server
+            .request(
+                "POST",
+                "/api/v1/projects/shop/snapshots",
+                Some(&reader),
+                Some(&snapshot)
+            )
+            .0,
+        403
+    );
+    // Expired, or signed by a key the issuer does not publish: 401.
+    let expired = jwt(&es, "k1", "acme", "admin", now() - 3600);
+    assert_eq!(
+        server
+            .request("GET", "/api/v1/projects", Some(&expired), None)
+            .0,
+        401
+    );
+    let forged = jwt(&Signer::es256(), "k1", "acme", "admin", later);
+    let refused = server.request("GET", "/api/v1/projects", Some(&forged), None);
+    assert_eq!(refused.0, 401);
+    assert!(refused.2.contains("signature"), "{}", refused.2);
+    // The push is the subject's, in its organisation's audit log.
+    let admin = jwt(&es, "k1", "acme", "admin", later);
+    let log = body(&server.request(
+        "GET",
+        "/api/v1/audit?action=snapshot.push",
+        Some(&admin),
+        None,
+    ));
+    assert_eq!(log["events"][0]["actor"], "oidc:editor@acme");
+}

@@ -24,7 +24,8 @@ fn auth_on(state: &AppState) -> Result<(), Problem> {
     } else {
         Err(Problem::not_found(
             "authentication is off: start `strata serve` with a server admin token \
-             (`STRATA_ADMIN_TOKEN` or `--admin-token-file`) to manage tenants and tokens"
+             (`STRATA_ADMIN_TOKEN` or `--admin-token-file`) or `[server.oidc]` to manage \
+             tenants and tokens"
                 .into(),
         ))
     }

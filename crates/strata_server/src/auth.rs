@@ -73,6 +73,8 @@ pub enum Who {
     Local,
     /// No valid token (only while being refused).
     Anonymous,
+    /// An OIDC identity token's subject, tenant and role.
+    Oidc(crate::Identity),
     /// The server admin token: manages tenants, reads nothing of theirs.
     ServerAdmin,
     Token(TokenRecord),
@@ -92,6 +94,7 @@ impl Caller {
         match &self.who {
             Who::Local => "local".into(),
             Who::Anonymous => "anonymous".into(),
+            Who::Oidc(id) => format!("oidc:{}", id.subject),
             Who::ServerAdmin => "server-admin".into(),
             Who::Token(t) => format!("token:{} ({})", t.id, t.name),
         }
@@ -103,6 +106,7 @@ impl Caller {
             Who::Local => Some(DEFAULT_TENANT),
             Who::Anonymous | Who::ServerAdmin => None,
             Who::Token(t) => Some(&t.tenant),
+            Who::Oidc(id) => Some(&id.tenant),
         }
     }
 
@@ -111,6 +115,7 @@ impl Caller {
             Who::Local => Some(Role::Admin),
             Who::Anonymous | Who::ServerAdmin => None,
             Who::Token(t) => Some(t.role),
+            Who::Oidc(id) => Some(id.role),
         }
     }
 
@@ -137,10 +142,12 @@ impl Caller {
 }
 
 /// How requests are authenticated and limited.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AuthSettings {
-    /// SHA-256 of the server admin token; `None`: authentication is off.
+    /// SHA-256 of the server admin token.
     pub admin_token_hash: Option<String>,
+    /// Identity tokens accepted as bearer tokens (`[server.oidc]`).
+    pub oidc: Option<Arc<crate::Oidc>>,
     /// Requests per second each token may make, on average (0: no limit).
     pub rate: f64,
     /// How many requests a token may make at once, above the rate.
@@ -151,6 +158,7 @@ impl Default for AuthSettings {
     fn default() -> AuthSettings {
         AuthSettings {
             admin_token_hash: None,
+            oidc: None,
             rate: 50.0,
             burst: 100.0,
         }
@@ -191,8 +199,9 @@ impl Limiter {
 }
 
 impl AuthSettings {
+    /// Authentication is on with a server admin token or single sign-on.
     pub fn enabled(&self) -> bool {
-        self.admin_token_hash.is_some()
+        self.admin_token_hash.is_some() || self.oidc.is_some()
     }
 }
 
@@ -289,7 +298,7 @@ pub async fn authenticate(
         )
         .into_response();
     }
-    if let Some(admin_hash) = &state.auth.admin_token_hash {
+    if state.auth.enabled() {
         caller.who = Who::Anonymous;
         let bearer = request
             .headers()
@@ -317,7 +326,27 @@ pub async fn authenticate(
             return unauthorized("this registry needs `Authorization: Bearer <token>`");
         };
         let hash = secret_hash(&secret);
-        if same(hash.as_bytes(), admin_hash.as_bytes()) {
+        let jwt = !secret.starts_with(TOKEN_PREFIX) && secret.matches('.').count() == 2;
+        if let (true, Some(oidc)) = (jwt, &state.auth.oidc) {
+            let oidc = Arc::clone(oidc);
+            let verified = tokio::task::spawn_blocking(move || oidc.verify(&secret, now())).await;
+            match verified {
+                Ok(Ok(identity)) => caller.who = Who::Oidc(identity),
+                Ok(Err(reason)) => {
+                    let event = denied(&format!("identity token: {reason}"), "", &caller);
+                    if let Err(p) = record(&state.store, event).await {
+                        return p.into_response();
+                    }
+                    return unauthorized(&format!("the identity token is not accepted: {reason}"));
+                }
+                Err(e) => return Problem::internal(e.to_string()).into_response(),
+            }
+        } else if state
+            .auth
+            .admin_token_hash
+            .as_ref()
+            .is_some_and(|admin| same(hash.as_bytes(), admin.as_bytes()))
+        {
             caller.who = Who::ServerAdmin;
         } else {
             let store = Arc::clone(&state.store);
@@ -358,6 +387,7 @@ pub async fn authenticate(
     }
     let key = match &caller.who {
         Who::Token(t) => Some(t.id.clone()),
+        Who::Oidc(id) => Some(format!("oidc:{}:{}", id.tenant, id.subject)),
         Who::ServerAdmin => Some("server-admin".to_owned()),
         Who::Local | Who::Anonymous => None,
     };

@@ -349,3 +349,96 @@ pub mod server {
 }
 
 pub use server::Server;
+
+/// Identity tokens for tests: keys made in the test, JWKs and signed JWTs.
+pub mod jwt {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use ring::rand::SystemRandom;
+    use ring::signature::{self, EcdsaKeyPair, KeyPair as _, RsaKeyPair};
+    use serde_json::{Value, json};
+
+    fn enc(bytes: &[u8]) -> String {
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// A signer of test tokens and its JWK.
+    pub enum Signer {
+        Es(EcdsaKeyPair),
+        Rs(RsaKeyPair),
+    }
+
+    impl Signer {
+        pub fn es256() -> Signer {
+            let rng = SystemRandom::new();
+            let alg = &signature::ECDSA_P256_SHA256_FIXED_SIGNING;
+            let pkcs8 = EcdsaKeyPair::generate_pkcs8(alg, &rng).unwrap();
+            Signer::Es(EcdsaKeyPair::from_pkcs8(alg, pkcs8.as_ref(), &rng).unwrap())
+        }
+
+        /// An RSA key made by `openssl` (ring signs with RSA keys but does not make them).
+        pub fn rs256() -> Option<Signer> {
+            let out = std::process::Command::new("openssl")
+                .args([
+                    "genpkey",
+                    "-algorithm",
+                    "RSA",
+                    "-pkeyopt",
+                    "rsa_keygen_bits:2048",
+                    "-outform",
+                    "DER",
+                ])
+                .output()
+                .ok()?;
+            if !out.status.success() {
+                return None;
+            }
+            let der = &out.stdout;
+            let key = RsaKeyPair::from_pkcs8(der).or_else(|_| RsaKeyPair::from_der(der));
+            Some(Signer::Rs(
+                key.expect("openssl makes an RSA key ring reads"),
+            ))
+        }
+
+        pub fn jwk(&self, kid: &str) -> Value {
+            match self {
+                Signer::Es(k) => {
+                    let point = k.public_key().as_ref();
+                    json!({"kty": "EC", "crv": "P-256", "kid": kid, "x": enc(&point[1..33]), "y": enc(&point[33..])})
+                }
+                Signer::Rs(k) => {
+                    let c: ring::rsa::PublicKeyComponents<Vec<u8>> = k.public().into();
+                    json!({"kty": "RSA", "kid": kid, "n": enc(&c.n), "e": enc(&c.e)})
+                }
+            }
+        }
+
+        pub fn sign(&self, kid: &str, claims: &Value) -> String {
+            let alg = match self {
+                Signer::Es(_) => "ES256",
+                Signer::Rs(_) => "RS256",
+            };
+            let head = enc(json!({"alg": alg, "kid": kid, "typ": "JWT"})
+                .to_string()
+                .as_bytes());
+            let body = enc(claims.to_string().as_bytes());
+            let signed = format!("{head}.{body}");
+            let rng = SystemRandom::new();
+            let sig = match self {
+                Signer::Es(k) => k.sign(&rng, signed.as_bytes()).unwrap().as_ref().to_vec(),
+                Signer::Rs(k) => {
+                    let mut sig = vec![0; k.public().modulus_len()];
+                    k.sign(
+                        &signature::RSA_PKCS1_SHA256,
+                        &rng,
+                        signed.as_bytes(),
+                        &mut sig,
+                    )
+                    .unwrap();
+                    sig
+                }
+            };
+            format!("{signed}.{}", enc(&sig))
+        }
+    }
+}

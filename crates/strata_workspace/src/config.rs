@@ -38,6 +38,43 @@ pub struct Config {
     /// How `strata health` scores modules.
     #[serde(default)]
     pub health: HealthConfig,
+    /// How `strata serve` authenticates.
+    #[serde(default)]
+    pub server: ServerConfig,
+}
+
+/// `[server]`: the registry server.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Single sign-on: OIDC identity tokens (JWTs) as bearer tokens.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// `[server.oidc]`: which identity tokens the registry accepts, and what they grant.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// The `iss` every token must carry.
+    pub issuer: String,
+    /// A value the token's `aud` must hold.
+    pub audience: String,
+    /// Where the signing keys are: an `https://` or `http://` URL of the JWKS, or a file.
+    pub jwks: String,
+    /// The claim naming the tenant (default `tenant`).
+    #[serde(default = "default_tenant_claim")]
+    pub tenant_claim: String,
+    /// The claim naming the role, `viewer`, `editor` or `admin` (default `role`).
+    #[serde(default = "default_role_claim")]
+    pub role_claim: String,
+}
+
+fn default_tenant_claim() -> String {
+    "tenant".into()
+}
+
+fn default_role_claim() -> String {
+    "role".into()
 }
 
 /// The dimensions of module health (`strata health`), in report order.

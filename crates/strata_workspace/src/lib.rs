@@ -15,8 +15,8 @@ pub mod schema;
 pub mod walk;
 
 pub use config::{
-    CONFIG_FILE, Config, HEALTH_DIMENSIONS, HEALTH_INPUTS, HealthConfig, LoadedConfig,
-    config_from_bytes, find_config, load_config, parse_config,
+    CONFIG_FILE, Config, HEALTH_DIMENSIONS, HEALTH_INPUTS, HealthConfig, LoadedConfig, OidcConfig,
+    ServerConfig, config_from_bytes, find_config, load_config, parse_config,
 };
 pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
 pub use error::ConfigError;

@@ -35,7 +35,7 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
         message: format!("`--bind {}` is not an address", args.bind),
         hint: "give an IP address and a port, as the default `--bind` does".into(),
     })?;
-    let auth = auth_settings(args)?;
+    let auth = auth_settings(global, args)?;
     if !addr.ip().is_loopback() && !auth.enabled() {
         return Err(Hinted {
             message: format!("refusing to listen on `{addr}` without authentication: it is not a loopback address"),
@@ -129,7 +129,7 @@ const MIN_ADMIN_TOKEN: usize = 24;
 
 /// The server admin token, from `--admin-token-file` or `STRATA_ADMIN_TOKEN`; kept only as a
 /// hash.
-fn auth_settings(args: &ServeArgs) -> anyhow::Result<AuthSettings> {
+fn auth_settings(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<AuthSettings> {
     let token = match &args.admin_token_file {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -168,9 +168,46 @@ fn auth_settings(args: &ServeArgs) -> anyhow::Result<AuthSettings> {
     }
     Ok(AuthSettings {
         admin_token_hash: token.as_deref().map(strata_server::secret_hash),
+        oidc: oidc(global)?,
         rate: args.rate_limit,
         burst: args.burst,
     })
+}
+
+/// Single sign-on from `[server.oidc]` of the configuration: `--config`, else the
+/// `strata.toml` of `--root` or of the working directory.
+fn oidc(global: &GlobalArgs) -> anyhow::Result<Option<Arc<strata_server::Oidc>>> {
+    if global.no_config {
+        return Ok(None);
+    }
+    let path = global.config.clone().unwrap_or_else(|| {
+        global
+            .root
+            .clone()
+            .unwrap_or_default()
+            .join(strata_workspace::CONFIG_FILE)
+    });
+    if global.config.is_none() && !path.is_file() {
+        return Ok(None);
+    }
+    let loaded = strata_workspace::load_config(&path)?;
+    let Some(mut config) = loaded.config.server.oidc else {
+        return Ok(None);
+    };
+    // A JWKS file is named relative to the configuration's folder.
+    if !config.jwks.contains("://") {
+        if let Some(dir) = path.parent() {
+            config.jwks = dir.join(&config.jwks).display().to_string();
+        }
+    }
+    let oidc = strata_server::Oidc::new(config).map_err(|e| Hinted {
+        message: format!(
+            "single sign-on (`[server.oidc]` in `{}`): {e}",
+            path.display()
+        ),
+        hint: "`jwks` is the issuer's JWKS: an http(s) URL or a file".into(),
+    })?;
+    Ok(Some(Arc::new(oidc)))
 }
 
 /// `strata audit verify --db URL`: every tenant's chain checked; exit 1 at the first break.
