@@ -200,6 +200,9 @@ pub struct ServeArgs {
     /// Largest request body accepted, in MiB
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     pub max_body: usize,
+    /// The longest a request may take, in seconds, upload included (then 408)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub request_timeout: u64,
     /// A file holding the server admin token (default: `$STRATA_ADMIN_TOKEN`). With one,
     /// every API request needs a bearer token, tenants and tokens can be made, and the server
     /// may listen beyond loopback

@@ -444,3 +444,26 @@ fn serve_refuses_what_it_cannot_do_safely() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a registry database URL"));
 }
+
+#[test]
+fn a_slow_client_is_cut_off() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("r.db").display());
+    let server = start_in(dir.path(), &["--db", &db, "--request-timeout", "1"]);
+    // Headers promise a body that never comes.
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        s,
+        "POST {SHOP}/snapshots HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"commit\":"
+    )
+    .unwrap();
+    let start = Instant::now();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(start.elapsed() < Duration::from_secs(10));
+    // The server still answers others.
+    assert_eq!(server.call("GET", "/readyz", None).0, 200);
+}

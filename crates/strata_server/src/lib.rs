@@ -59,6 +59,8 @@ pub struct Settings {
     pub keep: usize,
     /// Largest request body accepted, in bytes (after decompression, too).
     pub max_body: usize,
+    /// The longest a request may take, body upload included (a slow client is cut off).
+    pub timeout: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -66,6 +68,7 @@ impl Default for Settings {
         Settings {
             keep: 100,
             max_body: 64 << 20,
+            timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -662,6 +665,28 @@ async fn readyz(State(state): State<AppState>) -> Answer {
     Ok("ready\n".into_response())
 }
 
+/// Cut a request off after [`Settings::timeout`] with a 408 problem. A store write already
+/// started runs to its end on the blocking pool: it is still all or nothing.
+async fn deadline(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let limit = state.settings.timeout;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Problem {
+            status: StatusCode::REQUEST_TIMEOUT,
+            title: "Request timeout",
+            detail: format!(
+                "the request took more than {} s (the server's `--request-timeout`)",
+                limit.as_secs()
+            ),
+        }
+        .into_response(),
+    }
+}
+
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Problem {
     Problem {
         status: StatusCode::METHOD_NOT_ALLOWED,
@@ -728,6 +753,10 @@ pub fn router(registry: &Registry) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            deadline,
         ));
     Router::new()
         .route("/healthz", get(healthz))

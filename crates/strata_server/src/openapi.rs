@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::api_types as t;
 
 /// The error responses: status, name in `components/responses`, description.
-const ERRORS: [(u16, &str, &str); 9] = [
+const ERRORS: [(u16, &str, &str); 10] = [
     (400, "BadRequest", "A bad parameter or body"),
     (
         401,
@@ -18,6 +18,11 @@ const ERRORS: [(u16, &str, &str); 9] = [
         "No bearer token, or not a valid one (unknown, expired, revoked)",
     ),
     (403, "Forbidden", "The token's role does not allow this"),
+    (
+        408,
+        "RequestTimeout",
+        "The request took longer than the server allows (upload included)",
+    ),
     (409, "Conflict", "It exists already"),
     (
         404,
@@ -486,7 +491,7 @@ impl Op<'_> {
         responses.insert(status.to_owned(), ok);
         // Every API operation may be refused: a missing or bad token, a role too small.
         let api = self.path.starts_with("/api/");
-        let refused = |status: u16| api && matches!(status, 401 | 403 | 429);
+        let refused = |status: u16| api && matches!(status, 401 | 403 | 408 | 429);
         for (status, name, _) in ERRORS
             .iter()
             .filter(|e| self.errors.contains(&e.0) || refused(e.0))

@@ -46,6 +46,7 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
     let settings = Settings {
         keep: args.keep,
         max_body: args.max_body.saturating_mul(1 << 20),
+        timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
     };
     // Local mode: this repository, indexed now and again on every change.
     let mut local = None;
