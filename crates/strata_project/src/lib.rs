@@ -200,6 +200,35 @@ impl Project {
         })
     }
 
+    /// The project after the source files `changed` (repository-relative) were edited in
+    /// place: the same walk and modules, with those files' sizes and times read again and no
+    /// scan kept. `Err(self)` when a change may alter the walk or the modules (a file added or
+    /// removed, or anything but a source file: a manifest, `module.yaml`, `strata.toml`, an
+    /// ignore file), which needs [`Project::load`].
+    pub fn after_edits(mut self, changed: &[String]) -> Result<Project, Box<Project>> {
+        for path in changed {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let is_source = self
+                .sources
+                .binary_search_by(|s| s.path.as_str().cmp(path))
+                .is_ok();
+            let shapes = strata_workspace::ManifestKind::from_file_name(name).is_some();
+            let Ok(i) = self.discovery.files.binary_search(path) else {
+                return Err(Box::new(self));
+            };
+            let meta = std::fs::metadata(self.root.join(path));
+            let Some(meta) = meta.ok().filter(|m| is_source && !shapes && m.is_file()) else {
+                return Err(Box::new(self));
+            };
+            if let Some(m) = self.discovery.file_meta.get_mut(i) {
+                *m = strata_workspace::FileMeta::of(&meta);
+            }
+        }
+        self.index = OnceLock::new();
+        self.facts_index = OnceLock::new();
+        Ok(self)
+    }
+
     /// Read every source file once and build the import graph (parallel; `jobs` threads as
     /// loaded). Each call scans again; [`Project::index`] scans once and keeps the result.
     pub fn scan(&self) -> Index {

@@ -56,6 +56,9 @@ pub struct Indexed {
 pub struct Indexer {
     options: LoadOptions,
     history: Option<(String, Option<History>)>,
+    /// The project last indexed (its scan dropped): a change that only edits source files
+    /// reuses its walk and modules.
+    last: Option<Project>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,12 +74,27 @@ impl Indexer {
         Indexer {
             options,
             history: None,
+            last: None,
         }
     }
 
     /// Load and scan the repository and make its snapshot.
     pub fn index(&mut self) -> Result<Indexed, IndexError> {
-        let mut project = Project::load(&self.options)?;
+        self.index_after(None)
+    }
+
+    /// Index again after a change to `changed` (repository-relative paths; `None`: unknown):
+    /// when only source files were edited, the last walk and modules are kept and only the
+    /// scan runs again; otherwise the repository is loaded anew.
+    pub fn index_after(&mut self, changed: Option<&[String]>) -> Result<Indexed, IndexError> {
+        let reused = match (self.last.take(), changed) {
+            (Some(last), Some(changed)) if !changed.is_empty() => last.after_edits(changed).ok(),
+            _ => None,
+        };
+        let mut project = match reused {
+            Some(project) => project,
+            None => Project::load(&self.options)?,
+        };
         project.lazy_cache = true;
         let head = project.head()?;
         let key = head.as_ref().map(|h| h.commit.clone()).unwrap_or_default();
@@ -97,12 +115,15 @@ impl Indexer {
         });
         let snapshot = new_snapshot(docs, &head, env!("CARGO_PKG_VERSION"));
         self.history = Some((key, history));
-        Ok(Indexed {
+        let indexed = Indexed {
             root: project.root.clone(),
             project: project_name(&project.registry_name()),
             snapshot,
             warnings,
-        })
+        };
+        // Kept without its scan, which the next index makes again.
+        self.last = project.after_edits(&[]).ok();
+        Ok(indexed)
     }
 }
 
@@ -125,39 +146,56 @@ fn relevant(path: &Path) -> bool {
 }
 
 /// Watch the repository at `root` and call `on_change` once the repository has been quiet for
-/// a moment after a relevant change. Watching stops when the returned watcher is dropped.
+/// a moment after a relevant change, with the paths that changed (repository-relative, `/`;
+/// `None` when events were lost). Watching stops when the returned watcher is dropped.
 pub fn watch(
     root: &Path,
-    mut on_change: impl FnMut() + Send + 'static,
+    mut on_change: impl FnMut(Option<Vec<String>>) + Send + 'static,
 ) -> Result<notify::RecommendedWatcher, notify::Error> {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx)?;
     watcher.watch(&root, RecursiveMode::Recursive)?;
-    let is_relevant = move |event: &notify::Result<notify::Event>| match event {
-        Ok(e) => {
-            !matches!(e.kind, EventKind::Access(_))
-                && e.paths
-                    .iter()
-                    .any(|p| p.strip_prefix(&root).is_ok_and(relevant))
+    // The relevant paths of an event; `None` for a lost event (the kernel's queue overflowed),
+    // which may have been anything.
+    let paths_of = move |event: &notify::Result<notify::Event>| -> Option<Vec<String>> {
+        let Ok(e) = event else {
+            return None;
+        };
+        if matches!(e.kind, EventKind::Access(_)) {
+            return Some(Vec::new());
         }
-        // A lost event (the kernel's queue overflowed) may have been anything.
-        Err(_) => true,
+        Some(
+            e.paths
+                .iter()
+                .filter_map(|p| p.strip_prefix(&root).ok())
+                .filter(|p| relevant(p))
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .collect(),
+        )
     };
     std::thread::spawn(move || {
         while let Ok(event) = rx.recv() {
-            if !is_relevant(&event) {
+            let mut changed = paths_of(&event);
+            if changed.as_ref().is_some_and(Vec::is_empty) {
                 continue;
             }
-            // Wait for the burst to end.
+            // Wait for the burst to end, gathering what it touched.
             loop {
                 match rx.recv_timeout(QUIET) {
-                    Ok(_) => {}
+                    Ok(event) => match (paths_of(&event), &mut changed) {
+                        (Some(more), Some(all)) => all.extend(more),
+                        _ => changed = None,
+                    },
                     Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
                 }
             }
-            on_change();
+            if let Some(all) = &mut changed {
+                all.sort();
+                all.dedup();
+            }
+            on_change(changed);
         }
     });
     Ok(watcher)
@@ -229,6 +267,26 @@ mod tests {
         );
         write("orders/orders/keys.py", "KEY = 2\n");
         assert_eq!(secrets(&indexer.index().unwrap()), 0);
+        // Told what changed, it reuses the walk: an edited source file shows, ...
+        write("orders/orders/keys.py", &format!("KEY = \"{key}\"\n"));
+        let edited = ["orders/orders/keys.py".to_owned()];
+        assert_eq!(secrets(&indexer.index_after(Some(&edited)).unwrap()), 1);
+        // ... and a file added is seen too (the repository is walked again for it).
+        write("orders/orders/more.py", &format!("OTHER = \"{key}\"\n"));
+        let added = ["orders/orders/more.py".to_owned()];
+        assert_eq!(secrets(&indexer.index_after(Some(&added)).unwrap()), 2);
+        // A module.yaml edited is a new module list.
+        write("orders/module.yaml", "name: sales\n");
+        let yaml = ["orders/module.yaml".to_owned()];
+        let renamed = indexer.index_after(Some(&yaml)).unwrap();
+        assert!(
+            renamed
+                .snapshot
+                .documents
+                .modules
+                .get()
+                .contains("\"sales\"")
+        );
     }
 
     #[test]

@@ -116,7 +116,16 @@ impl View {
             .iter()
             .filter_map(|m| Some((m["name"].as_str()?, &m["external"])))
             .collect();
-        let edges = graph["module_edges"].as_array().unwrap_or(&empty);
+        // Each module's edges, both ways, in the graph's order.
+        let mut out_edges: HashMap<&str, Vec<Value>> = HashMap::new();
+        let mut in_edges: HashMap<&str, Vec<Value>> = HashMap::new();
+        for e in graph["module_edges"].as_array().unwrap_or(&empty) {
+            if let (Some(from), Some(to)) = (e["from"].as_str(), e["to"].as_str()) {
+                let edge = |other: &str| json!({"module": other, "imports": e["imports"]});
+                out_edges.entry(from).or_default().push(edge(to));
+                in_edges.entry(to).or_default().push(edge(from));
+            }
+        }
         let mut cards = HashMap::new();
         for entry in &entries {
             let Some(name) = entry["name"].as_str() else {
@@ -125,13 +134,8 @@ impl View {
             if cards.contains_key(name) {
                 continue;
             }
-            let neighbours = |this: &str, other: &str| -> Vec<Value> {
-                edges
-                    .iter()
-                    .filter(|e| e[this] == name)
-                    .map(|e| json!({"module": e[other], "imports": e["imports"]}))
-                    .collect()
-            };
+            let neighbours =
+                |edges: &HashMap<&str, Vec<Value>>| edges.get(name).cloned().unwrap_or_default();
             let declaration = declarations["modules"].get(name).cloned();
             let links = declaration
                 .as_ref()
@@ -147,8 +151,8 @@ impl View {
                 "snapshot": snapshot,
                 "module": entry,
                 "declaration": declaration,
-                "dependencies": neighbours("from", "to"),
-                "dependents": neighbours("to", "from"),
+                "dependencies": neighbours(&out_edges),
+                "dependents": neighbours(&in_edges),
                 "external": external_of.get(name).copied().cloned().unwrap_or_else(|| json!([])),
                 "findings": module_findings,
                 "health": health_of.get(name).copied().cloned(),

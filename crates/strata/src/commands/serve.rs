@@ -76,9 +76,9 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
             ));
             let writer = Arc::clone(&registry);
             let printer = printer.clone();
-            let watcher = strata_server::watch(&first.root, move || {
+            let watcher = strata_server::watch(&first.root, move |changed| {
                 let start = std::time::Instant::now();
-                match indexer.index() {
+                match indexer.index_after(changed.as_deref()) {
                     Ok(next) => {
                         match writer.put_snapshot(DEFAULT_TENANT, &next.project, &next.snapshot) {
                             Ok(id) => printer.note(&format!(
