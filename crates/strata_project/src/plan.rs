@@ -158,20 +158,6 @@ pub struct ImpactDoc {
 }
 
 impl Project {
-    /// The module owning a repository path (the file need not exist any more).
-    pub fn module_of_path(&self, path: &str) -> Option<usize> {
-        let mut dir = path;
-        loop {
-            dir = dir.rfind('/').map_or("", |i| &dir[..i]);
-            if let Some(i) = self.modules.iter().position(|m| m.declared.root == dir) {
-                return Some(i);
-            }
-            if dir.is_empty() {
-                return None;
-            }
-        }
-    }
-
     /// Files changed between `base` and `head` (the working tree when `head` is `None`, with
     /// untracked files), relative to the repository root; renames give both paths.
     pub fn changed_files(

@@ -134,11 +134,16 @@ impl Project {
                 Severity::Warning => c.1 += 1,
             }
         }
+        // The first module of a name, as the health document has them.
+        let mut health_of: HashMap<&str, &crate::health::ModuleHealth> = HashMap::new();
+        for h in &health.modules {
+            health_of.entry(h.module.as_str()).or_insert(h);
+        }
         let rows = self
             .modules
             .iter()
             .map(|m| {
-                let h = health.modules.iter().find(|h| h.module == m.name());
+                let h = health_of.get(m.name());
                 let (errors, warnings) = counts.get(m.name()).copied().unwrap_or_default();
                 RegistryModule {
                     module: m.name().to_owned(),

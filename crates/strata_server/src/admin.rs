@@ -11,10 +11,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use strata_store::{EventFilter, Role, TokenRecord};
 
-use crate::auth::{Caller, Who, new_secret, now, record, require, secret_hash};
+use crate::auth::{Caller, Who, forbid, new_secret, now, record, require, secret_hash};
 use crate::{
-    Answer, AppState, PathOf, Problem, blocking, json_value, parse_json, read_body, store_call,
-    valid_project_name,
+    Answer, AppState, PathOf, Problem, blocking, int_param, json_value, parse_json, read_body,
+    store_call, valid_project_name,
 };
 
 /// Tenants and tokens exist only when the server authenticates.
@@ -40,18 +40,9 @@ async fn server_admin(
     if matches!(caller.who, Who::ServerAdmin) {
         return Ok(());
     }
-    let event = caller.event(
-        caller.tenant().unwrap_or(""),
-        "access.denied",
-        resource,
-        json!({"status": 403, "needs": "server-admin"}),
-    );
-    record(&state.store, event).await?;
-    Err(Problem {
-        status: StatusCode::FORBIDDEN,
-        title: "Forbidden",
-        detail: "tenants are managed with the server admin token".into(),
-    })
+    let tenant = caller.tenant().unwrap_or("");
+    let detail = "tenants are managed with the server admin token".to_owned();
+    Err(forbid(state, caller, tenant, resource, "server-admin", detail).await)
 }
 
 /// A new token of `tenant`: its record and its secret (shown once).
@@ -247,8 +238,8 @@ pub async fn audit(
 ) -> Answer {
     let tenant = require(&state, &caller, Role::Admin, ("audit", "")).await?;
     let filter = EventFilter {
-        from: time_param(&q, "from")?,
-        to: time_param(&q, "to")?,
+        from: int_param(&q, "from", SECONDS)?,
+        to: int_param(&q, "to", SECONDS)?,
         actor: q.get("actor").cloned(),
         action: q.get("action").cloned(),
     };
@@ -342,16 +333,8 @@ fn category(action: &str) -> &'static str {
     }
 }
 
-/// Seconds since the epoch from a query parameter.
-fn time_param(q: &HashMap<String, String>, key: &str) -> Result<Option<i64>, Problem> {
-    q.get(key)
-        .map(|v| {
-            v.parse::<i64>().map_err(|_| {
-                Problem::bad_request(format!("`{key}` is seconds since the epoch, not `{v}`"))
-            })
-        })
-        .transpose()
-}
+/// What a time parameter is.
+const SECONDS: &str = "seconds since the epoch";
 
 /// A CSV field, quoted when it must be (RFC 4180).
 fn csv_field(text: &str) -> String {
@@ -369,7 +352,10 @@ pub async fn compliance(
     Query(q): Query<HashMap<String, String>>,
 ) -> Answer {
     let tenant = require(&state, &caller, Role::Admin, ("compliance", "")).await?;
-    let (from, to) = (time_param(&q, "from")?, time_param(&q, "to")?);
+    let (from, to) = (
+        int_param(&q, "from", SECONDS)?,
+        int_param(&q, "to", SECONDS)?,
+    );
     let csv = match q.get("format").map_or("json", String::as_str) {
         "json" => false,
         "csv" => true,

@@ -235,19 +235,41 @@ pub async fn require(
                     role.as_str()
                 ),
             };
-            let event = caller.event(
+            Err(forbid(
+                state,
+                caller,
                 tenant.unwrap_or(""),
-                "access.denied",
                 resource,
-                json!({"status": 403, "needs": need.as_str()}),
-            );
-            record(&state.store, event).await?;
-            Err(Problem {
-                status: StatusCode::FORBIDDEN,
-                title: "Forbidden",
+                need.as_str(),
                 detail,
-            })
+            )
+            .await)
         }
+    }
+}
+
+/// A 403, audited in `tenant`'s chain as a request denied for lack of `needs`.
+pub async fn forbid(
+    state: &AppState,
+    caller: &Caller,
+    tenant: &str,
+    resource: (&str, &str),
+    needs: &str,
+    detail: String,
+) -> Problem {
+    let event = caller.event(
+        tenant,
+        "access.denied",
+        resource,
+        json!({"status": 403, "needs": needs}),
+    );
+    if let Err(p) = record(&state.store, event).await {
+        return p;
+    }
+    Problem {
+        status: StatusCode::FORBIDDEN,
+        title: "Forbidden",
+        detail,
     }
 }
 

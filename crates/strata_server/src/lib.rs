@@ -189,13 +189,19 @@ type Params = Query<HashMap<String, String>>;
 
 /// `?snapshot=ID`, checked.
 fn snapshot_param(q: &HashMap<String, String>) -> Result<Option<i64>, Problem> {
-    q.get("snapshot")
+    int_param(q, "snapshot", "a snapshot id (an integer)")
+}
+
+/// An optional integer query parameter: `key` is `what`, or a 400 that says so.
+pub(crate) fn int_param(
+    q: &HashMap<String, String>,
+    key: &str,
+    what: &str,
+) -> Result<Option<i64>, Problem> {
+    q.get(key)
         .map(|v| {
-            v.parse::<i64>().map_err(|_| {
-                Problem::bad_request(format!(
-                    "`snapshot` is a snapshot id (an integer), not `{v}`"
-                ))
-            })
+            v.parse::<i64>()
+                .map_err(|_| Problem::bad_request(format!("`{key}` is {what}, not `{v}`")))
         })
         .transpose()
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Component, Path};
 use std::sync::mpsc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode, Watcher as _};
 use strata_project::{Head, History, LoadOptions, Project, ProjectError};
@@ -109,9 +109,7 @@ impl Indexer {
         let head = head.unwrap_or_else(|| Head {
             commit: WORKING_TREE.to_owned(),
             branch: None,
-            time: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+            time: crate::auth::now(),
         });
         let snapshot = new_snapshot(docs, &head, env!("CARGO_PKG_VERSION"));
         self.history = Some((key, history));

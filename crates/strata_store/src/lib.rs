@@ -79,14 +79,9 @@ fn decode_documents(
     Ok(d)
 }
 
-/// The key of a stored document: the SHA-256 of its text, in hex. Documents are stored once
-/// per content, so snapshots that share a document (the file graph, when only findings moved)
-/// share its row.
-fn blob_hash(text: &str) -> String {
-    sha256_hex(text)
-}
-
-/// The SHA-256 of `text`, in hex.
+/// The SHA-256 of `text`, in hex: the key of a stored document (documents are stored once per
+/// content, so snapshots that share one, the file graph when only findings moved, share its
+/// row), of a token's secret, and of the audit chain.
 pub fn sha256_hex(text: &str) -> String {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(text.as_bytes());
@@ -101,6 +96,14 @@ pub fn sha256_hex(text: &str) -> String {
 /// The columns of `snapshots` a [`SnapshotInfo`] is read from, in its fields' order.
 const INFO_COLUMNS: &str =
     "id, commit_id, branch, created_at, strata_version, modules, errors, warnings";
+
+/// The columns of `tokens` a [`TokenRecord`] is read from, in its fields' order.
+const TOKEN_COLUMNS: &str =
+    "id, tenant, name, role, hash, created_at, expires_at, last_used_at, revoked_at";
+
+/// The columns of `audit_events` an [`Event`] is read from.
+const EVENT_COLUMNS: &str = "id, seq, tenant, actor, action, resource_type, resource_id, \
+     details, ip, user_agent, created_at, hash";
 
 /// Error and warning totals: the findings document's summary when it has one, else the sum
 /// over the modules.
@@ -345,7 +348,7 @@ fn canonical(seq: i64, e: &NewEvent) -> String {
 pub fn event_hash(previous: &str, seq: i64, e: &NewEvent) -> String {
     let mut text = String::from(previous);
     text.push_str(&canonical(seq, e));
-    blob_hash(&text)
+    sha256_hex(&text)
 }
 
 /// The first place a stored audit log breaks its chains.

@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use postgres::types::{FromSql, Type};
 use postgres::{Client, NoTls, Transaction};
 
-use crate::INFO_COLUMNS;
+use crate::{EVENT_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS};
 use crate::{
     Event, EventFilter, ModuleHistoryRow, NewEvent, NewSnapshot, ProjectSummary, Role,
     SnapshotInfo, Store, StoreError, TokenRecord, totals,
@@ -257,7 +257,7 @@ fn put(
         .prepare("INSERT INTO documents (snapshot_id, kind, body, blob) VALUES ($1, $2, '', $3)")?;
     for kind in crate::DOCUMENT_KINDS {
         let body = crate::document(&s.documents, kind);
-        let hash = crate::blob_hash(body);
+        let hash = crate::sha256_hex(body);
         tx.execute(&blob, &[&hash, &body])?;
         tx.execute(&doc, &[&id, &kind, &hash])?;
     }
@@ -289,14 +289,6 @@ fn put(
     collect_blobs(tx)?;
     Ok(id)
 }
-
-/// The columns of `tokens` a [`TokenRecord`] is read from, in its fields' order.
-const TOKEN_COLUMNS: &str =
-    "id, tenant, name, role, hash, created_at, expires_at, last_used_at, revoked_at";
-
-/// The columns of `audit_events` an [`Event`] is read from, by [`event_of`].
-const EVENT_COLUMNS: &str = "id, seq, tenant, actor, action, resource_type, resource_id, \
-     details, ip, user_agent, created_at, hash";
 
 type SqlResult<T> = Result<T, Box<dyn std::error::Error + Sync + Send>>;
 

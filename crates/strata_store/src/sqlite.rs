@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use crate::INFO_COLUMNS;
+use crate::{EVENT_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS};
 use crate::{
     Event, EventFilter, ModuleHistoryRow, NewEvent, NewSnapshot, ProjectSummary, Role,
     SnapshotInfo, Store, StoreError, TokenRecord, totals,
@@ -290,7 +290,7 @@ fn put(
         )?;
         for kind in crate::DOCUMENT_KINDS {
             let body = crate::document(&s.documents, kind);
-            let hash = crate::blob_hash(body);
+            let hash = crate::sha256_hex(body);
             blob.execute(params![hash, body])?;
             doc.execute(params![id, kind, hash])?;
         }
@@ -315,14 +315,6 @@ fn put(
     collect_blobs(tx)?;
     Ok(id)
 }
-
-/// The columns of `tokens` a [`TokenRecord`] is read from, in its fields' order.
-const TOKEN_COLUMNS: &str =
-    "id, tenant, name, role, hash, created_at, expires_at, last_used_at, revoked_at";
-
-/// The columns of `audit_events` an [`Event`] is read from, by [`event_of`].
-const EVENT_COLUMNS: &str = "id, seq, tenant, actor, action, resource_type, resource_id, \
-     details, ip, user_agent, created_at, hash";
 
 impl FromSql for Role {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Role> {
