@@ -98,6 +98,9 @@ pub enum Command {
     /// Serve the module registry: this repository, kept up to date as files change, or with
     /// `--db` a shared registry that `strata push` feeds
     Serve(ServeArgs),
+    /// The MCP server for coding agents, on stdin and stdout (read-only tools, resources
+    /// and prompts over this repository, kept fresh as files change)
+    Mcp(McpArgs),
     /// The registry's audit log: `strata audit verify --db URL`
     Audit(AuditArgs),
     /// Send this repository's snapshot (modules, graphs, findings, health, waves) to a registry
@@ -215,6 +218,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 100.0)]
     pub burst: f64,
 }
+
+#[derive(Debug, ClapArgs)]
+pub struct McpArgs {}
 
 #[derive(Debug, ClapArgs)]
 pub struct AuditArgs {

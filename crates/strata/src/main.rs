@@ -99,6 +99,7 @@ fn main() -> ExitCode {
         Command::Health(a) => commands::health::run(&args.global, a, &printer),
         Command::Serve(a) => commands::serve::run(&args.global, a, &printer),
         Command::Push(a) => commands::push::run(&args.global, a, &printer),
+        Command::Mcp(a) => commands::mcp::run(&args.global, a, &printer),
         Command::Audit(a) => commands::serve::audit(&args.global, a, &printer),
         Command::Dupes(a) => commands::dupes::run(&args.global, a, &printer),
         Command::Find(a) => commands::find::run(&args.global, a, &printer),

@@ -38,10 +38,11 @@ use strata_store::{NewSnapshot, Role, SnapshotInfo, Store, StoreError};
 
 pub use auth::{AuthSettings, TOKEN_PREFIX, secret_hash};
 use auth::{Caller, record, require};
-pub use local::{IndexError, Indexed, Indexer, WORKING_TREE, watch};
+pub use local::{IndexError, Indexed, Indexer, WORKING_TREE};
 pub use oidc::{Identity, Oidc};
 pub use problem::Problem;
 pub use push::{PushError, PushTarget, Pushed, new_snapshot, push, valid_project_name};
+pub use strata_workspace::watch;
 use views::{View, Views};
 
 /// The tenant of every request when authentication is off.

@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod module_file;
 pub mod schema;
 pub mod walk;
+mod watcher;
 
 pub use config::{
     CONFIG_FILE, Config, HEALTH_DIMENSIONS, HEALTH_INPUTS, HealthConfig, LoadedConfig, OidcConfig,
@@ -23,3 +24,4 @@ pub use error::ConfigError;
 pub use manifest::{ManifestDependency, ManifestInfo, ManifestKind, read_manifest};
 pub use module_file::{Lifecycle, MODULE_FILE, ModuleFile, ModuleKind, parse_module_file};
 pub use walk::FileMeta;
+pub use watcher::watch;

@@ -10,6 +10,7 @@ pub mod graph;
 pub mod health;
 pub mod impact;
 pub mod init;
+pub mod mcp;
 pub mod modules;
 pub mod push;
 pub mod scan;
