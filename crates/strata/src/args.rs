@@ -217,6 +217,10 @@ pub struct ServeArgs {
     /// Requests a token may make at once above the rate
     #[arg(long, value_name = "N", default_value_t = 100.0)]
     pub burst: f64,
+    /// A host name `/mcp` may be reached by, besides loopback (repeatable): requests naming
+    /// another `Host`, or coming from a page of another origin, get 403
+    #[arg(long, value_name = "NAME")]
+    pub allowed_host: Vec<String>,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -658,7 +658,9 @@ pub fn rules(snapshot: &Snapshot, args: &RulesArgs) -> Result<Answer, ToolError>
 }
 
 pub fn check_plan(_snapshot: &Snapshot, _plan: &Value) -> Result<Answer, ToolError> {
-    Err(ToolError("strata_check_plan is not available in this build".into()))
+    Err(ToolError(
+        "strata_check_plan is not available in this build".into(),
+    ))
 }
 
 pub fn check(snapshot: &Snapshot, args: &CheckArgs) -> Result<Answer, ToolError> {

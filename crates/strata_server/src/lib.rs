@@ -15,6 +15,7 @@ pub mod openapi;
 mod admin;
 mod auth;
 mod local;
+mod mcp;
 mod oidc;
 mod problem;
 mod push;
@@ -39,6 +40,7 @@ use strata_store::{NewSnapshot, Role, SnapshotInfo, Store, StoreError};
 pub use auth::{AuthSettings, TOKEN_PREFIX, secret_hash};
 use auth::{Caller, record, require};
 pub use local::{IndexError, Indexed, Indexer, WORKING_TREE};
+pub use mcp::McpSettings;
 pub use oidc::{Identity, Oidc};
 pub use problem::Problem;
 pub use push::{PushError, PushTarget, Pushed, new_snapshot, push, valid_project_name};
@@ -82,6 +84,8 @@ pub struct Registry {
     settings: Settings,
     views: Arc<Views>,
     auth: Arc<AuthSettings>,
+    /// `/mcp`, when the registry serves a repository (local mode).
+    mcp: Option<McpSettings>,
 }
 
 impl Registry {
@@ -91,7 +95,15 @@ impl Registry {
             settings,
             views: Arc::new(Views::new(CACHED_VIEWS, VIEWS_BUDGET)),
             auth: Arc::new(auth),
+            mcp: None,
         }
+    }
+
+    /// Serve the MCP server at `/mcp` too.
+    #[must_use]
+    pub fn with_mcp(mut self, mcp: McpSettings) -> Registry {
+        self.mcp = Some(mcp);
+        self
     }
 
     /// Write a snapshot of `project` for `tenant` (as a push does) and build its read view.
@@ -765,11 +777,15 @@ pub fn router(registry: &Registry) -> Router {
             state.clone(),
             deadline,
         ));
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/openapi.json", get(openapi))
-        .merge(api)
+        .merge(api);
+    if let Some(mcp) = &registry.mcp {
+        router = router.merge(mcp::routes(mcp, state.clone()));
+    }
+    router
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::disable())

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use strata_server::Indexer;
-use strata_server::{AuthSettings, DEFAULT_TENANT, Registry, Settings};
+use strata_server::{AuthSettings, DEFAULT_TENANT, McpSettings, Registry, Settings};
 use strata_store::{PostgresStore, SqliteStore, Store};
 
 use crate::ExitStatus;
@@ -59,11 +59,12 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
                 printer.warn(w);
             }
             let db = first.root.join(".strata").join("registry.db");
-            let registry = Arc::new(Registry::new(
-                Arc::new(SqliteStore::open(&db)?),
-                settings,
-                auth,
-            ));
+            // The MCP server at `/mcp` reads the repository itself, kept fresh the same way.
+            let live = strata_mcp::Live::open(super::load_options(global))?;
+            let mcp = McpSettings::new(Arc::new(live), &args.allowed_host);
+            let registry = Arc::new(
+                Registry::new(Arc::new(SqliteStore::open(&db)?), settings, auth).with_mcp(mcp),
+            );
             registry
                 .put_snapshot(DEFAULT_TENANT, &first.project, &first.snapshot)
                 .map_err(|p| anyhow::anyhow!("{}", p.detail))?;
