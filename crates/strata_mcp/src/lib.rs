@@ -150,6 +150,17 @@ fn envelope(tool: &str, answer: Answer, fresh: &Freshness, max_tokens: usize) ->
             Some(Value::Array(items)) => items,
             _ => Vec::new(),
         };
+        let before = value
+            .get("omitted")
+            .and_then(Value::as_u64)
+            .unwrap_or_default();
+        let note = |omitted: usize| {
+            format!("{omitted} of {total} {list} left out to fit max_tokens {max_tokens}: {hint}")
+        };
+        // Measured with the fields the cut adds, at their longest.
+        value.insert("truncated".into(), Value::Bool(true));
+        value.insert("omitted".into(), Value::from(before + total as u64));
+        value.insert("hint".into(), Value::String(note(total)));
         // The longest prefix of the list that fits.
         let fits = |keep: usize, value: &Map<String, Value>| {
             let mut v = value.clone();
@@ -166,22 +177,9 @@ fn envelope(tool: &str, answer: Answer, fresh: &Freshness, max_tokens: usize) ->
             }
         }
         let omitted = total - lo;
-        let before = value
-            .get("omitted")
-            .and_then(Value::as_u64)
-            .unwrap_or_default();
         value.insert(list.into(), Value::Array(items[..lo].to_vec()));
-        value.insert("truncated".into(), Value::Bool(true));
-        value.insert(
-            "omitted".into(),
-            Value::from(before + u64::try_from(omitted).unwrap_or(u64::MAX)),
-        );
-        value.insert(
-            "hint".into(),
-            Value::String(format!(
-                "{omitted} of {total} {list} left out to fit max_tokens {max_tokens}: {hint}"
-            )),
-        );
+        value.insert("omitted".into(), Value::from(before + omitted as u64));
+        value.insert("hint".into(), Value::String(note(omitted)));
     }
     let text = text::render(tool, &value);
     let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
