@@ -33,7 +33,7 @@ use serde_json::{Map, Value};
 pub use live::{Freshness, Live, Snapshot};
 pub use rmcp;
 
-use crate::tools::{Answer, ToolError};
+pub use crate::tools::{Answer, ToolError};
 
 /// What every answer's `max_tokens` is when not given, and the most it may be.
 pub const DEFAULT_MAX_TOKENS: usize = 2_000;
@@ -89,13 +89,17 @@ impl StrataMcp {
         };
         let args = Value::Object(arguments);
         match run(tool.name, &snapshot, args) {
-            Ok(answer) => Ok(envelope(tool.name, answer, &fresh, max_tokens)),
+            Ok(answer) => {
+                let index = serde_json::to_value(&fresh).unwrap_or(Value::Null);
+                Ok(envelope(tool.name, answer, index, max_tokens))
+            }
             Err(e) => Ok(error_result(&e)),
         }
     }
 }
 
-fn max_tokens(arguments: &Map<String, Value>) -> Result<usize, ToolError> {
+/// The `max_tokens` argument of a call: the default when absent, within the cap.
+pub fn max_tokens(arguments: &Map<String, Value>) -> Result<usize, ToolError> {
     let Some(v) = arguments.get("max_tokens") else {
         return Ok(DEFAULT_MAX_TOKENS);
     };
@@ -126,16 +130,13 @@ fn run(tool: &str, snapshot: &Snapshot, args: Value) -> Result<Answer, ToolError
 
 /// The answer as a tool result: `index` added, the list cut to `max_tokens`, the text block
 /// made from what is kept.
-fn envelope(tool: &str, answer: Answer, fresh: &Freshness, max_tokens: usize) -> CallToolResult {
+pub fn envelope(tool: &str, answer: Answer, index: Value, max_tokens: usize) -> CallToolResult {
     let Answer {
         mut value,
         list,
         hint,
     } = answer;
-    value.insert(
-        "index".into(),
-        serde_json::to_value(fresh).unwrap_or(Value::Null),
-    );
+    value.insert("index".into(), index);
     value.insert("truncated".into(), Value::Bool(false));
     let total = value
         .get(list)
@@ -187,7 +188,8 @@ fn envelope(tool: &str, answer: Answer, fresh: &Freshness, max_tokens: usize) ->
     result
 }
 
-fn error_result(e: &ToolError) -> CallToolResult {
+/// A tool error the model reads (`isError: true`).
+pub fn error_result(e: &ToolError) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(e.0.clone())])
 }
 
@@ -383,6 +385,14 @@ impl ServerHandler for StrataMcp {
         result.description = Some(description.to_owned());
         Ok(GetPromptResponse::from(result))
     }
+}
+
+/// The definition of tool `name`.
+pub fn tool(name: &str) -> Option<Tool> {
+    schema::TOOLS
+        .iter()
+        .find(|t| t.name == name)
+        .map(schema::Spec::tool)
 }
 
 /// Every tool, sorted by name.

@@ -63,21 +63,16 @@ pub fn render(tool: &str, map: &serde_json::Map<String, Value>) -> String {
                 }
             } else {
                 for m in items(&v, "modules") {
-                    let _ = writeln!(
-                        out,
-                        "{} [{}] {} lane={} tier={} owner={} files={} in={} out={} errors={} deps: {}",
-                        s(m, "name"),
-                        s(m, "lang"),
-                        s(m, "root"),
-                        s(m, "lane"),
-                        s(m, "tier"),
-                        s(m, "owner"),
-                        s(m, "files"),
-                        s(m, "fan_in"),
-                        s(m, "fan_out"),
-                        s(m, "errors"),
-                        s(m, "depends_on")
-                    );
+                    let _ = write!(out, "{} [{}] {}", s(m, "name"), s(m, "lang"), s(m, "root"));
+                    for key in [
+                        "lane", "tier", "owner", "files", "fan_in", "fan_out", "errors", "health",
+                    ] {
+                        let val = s(m, key);
+                        if !val.is_empty() {
+                            let _ = write!(out, " {key}={val}");
+                        }
+                    }
+                    let _ = writeln!(out, " deps: {}", s(m, "depends_on"));
                 }
             }
         }

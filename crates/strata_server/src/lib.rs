@@ -782,9 +782,10 @@ pub fn router(registry: &Registry) -> Router {
         .route("/readyz", get(readyz))
         .route("/openapi.json", get(openapi))
         .merge(api);
-    if let Some(mcp) = &registry.mcp {
-        router = router.merge(mcp::routes(mcp, state.clone()));
-    }
+    router = match &registry.mcp {
+        Some(mcp) => router.merge(mcp::routes(mcp, state.clone())),
+        None => router.merge(mcp::shared_routes(state.clone())),
+    };
     router
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
