@@ -54,6 +54,19 @@ impl Snapshot {
         }
     }
 
+    /// A new snapshot, shared; its findings are computed in the background, so that the
+    /// first tool that needs them finds them ready (or waits for the same computation).
+    fn shared(project: Project) -> Arc<Snapshot> {
+        let snapshot = Arc::new(Snapshot::new(project));
+        let warm = Arc::downgrade(&snapshot);
+        std::thread::spawn(move || {
+            if let Some(s) = warm.upgrade() {
+                s.check();
+            }
+        });
+        snapshot
+    }
+
     /// Every enabled rule's findings on this scan (computed once).
     pub fn check(&self) -> &CheckReport {
         self.check.get_or_init(|| {
@@ -90,7 +103,7 @@ impl Live {
         let mut project = Project::load(&options)?;
         project.lazy_cache = true;
         let root = project.root.clone();
-        let snapshot = Snapshot::new(project);
+        let snapshot = Snapshot::shared(project);
         let pending = Arc::new(Mutex::new(Pending::default()));
         let sink = Arc::clone(&pending);
         let watcher = strata_workspace::watch(&root, move |changed| {
@@ -108,7 +121,7 @@ impl Live {
                 root: Some(root),
                 ..options
             },
-            current: Mutex::new(Some(Arc::new(snapshot))),
+            current: Mutex::new(Some(snapshot)),
             pending,
             failed: Mutex::new(None),
             watcher,
@@ -128,7 +141,7 @@ impl Live {
             None => {
                 let mut project = Project::load(&self.options).map_err(|e| e.to_string())?;
                 project.lazy_cache = true;
-                Arc::new(Snapshot::new(project))
+                Snapshot::shared(project)
             }
         };
         let (changed, lost) = {
@@ -181,7 +194,7 @@ impl Live {
             (Some(changed), Ok(snapshot)) => {
                 let commit = snapshot.commit;
                 match snapshot.project.after_edits(changed) {
-                    Ok(project) => return (Arc::new(Snapshot::new(project)), None),
+                    Ok(project) => return (Snapshot::shared(project), None),
                     Err(project) => Arc::new(Snapshot {
                         project: *project,
                         commit,
@@ -195,7 +208,7 @@ impl Live {
         match Project::load(&self.options) {
             Ok(mut project) => {
                 project.lazy_cache = true;
-                (Arc::new(Snapshot::new(project)), None)
+                (Snapshot::shared(project), None)
             }
             Err(e) => (old, Some(e.to_string())),
         }
