@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use strata_diagnostics::{Diagnostic, Severity};
-use strata_project::{ContextQuery, FindOptions, Project, SimilarQuery, estimate_tokens};
+use strata_project::{ContextQuery, FindOptions, Plan, Project, SimilarQuery, estimate_tokens};
 use strata_rules::{Interfaces, RULES, RuleDoc};
 use strata_workspace::DeclaredModule;
 use strata_workspace::error::closest;
@@ -657,10 +657,20 @@ pub fn rules(snapshot: &Snapshot, args: &RulesArgs) -> Result<Answer, ToolError>
     })
 }
 
-pub fn check_plan(_snapshot: &Snapshot, _plan: &Value) -> Result<Answer, ToolError> {
-    Err(ToolError(
-        "strata_check_plan is not available in this build".into(),
-    ))
+pub fn check_plan(snapshot: &Snapshot, plan: &Plan) -> Result<Answer, ToolError> {
+    let project = &snapshot.project;
+    if plan.changes.is_empty() && plan.dependencies.is_empty() {
+        return Err(ToolError(
+            "give `changes`: [{file, imports: [specifier, import line, repository path or module]}]"
+                .into(),
+        ));
+    }
+    let doc = project.check_plan(project.index(), plan)?;
+    Ok(Answer {
+        value: object(to_value(&doc)),
+        list: "findings",
+        hint: "check fewer changes at a time, or raise max_tokens",
+    })
 }
 
 pub fn check(snapshot: &Snapshot, args: &CheckArgs) -> Result<Answer, ToolError> {

@@ -393,3 +393,59 @@ fn answers_follow_edits_to_the_repository() {
     let quiet = f.ok("strata_find", json!({"query": "EXTRA_SETTING"}));
     assert_eq!(quiet["index"]["dirty_files"], 0);
 }
+
+#[test]
+fn check_plan_judges_planned_imports_before_they_are_written() {
+    let f = Fixture::new();
+    // logging (core lane) may import nothing; ai-service's internal file is not its interface.
+    let plan = f.ok(
+        "strata_check_plan",
+        json!({"changes": [{
+            "file": "services/logging/src/ai.ts",
+            "new_file": true,
+            "imports": ["../../ai-service/src/models", "ai-service"],
+        }]}),
+    );
+    assert_eq!(plan["allowed"], false, "{plan}");
+    let rules: Vec<&str> = plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    for rule in ["undeclared-dependency", "internal-import", "lane-violation"] {
+        assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
+    }
+    let internal = plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "internal-import")
+        .unwrap();
+    assert!(
+        internal["help"]
+            .as_str()
+            .unwrap()
+            .contains("services/ai-service/src/index.ts"),
+        "{internal}"
+    );
+    // Nothing was written.
+    assert!(!f.dir.path().join("services/logging/src/ai.ts").exists());
+
+    // A declared dependency through its interface is allowed.
+    let ok = f.ok(
+        "strata_check_plan",
+        json!({"changes": [{"file": "services/ai-service/src/keys.ts",
+                            "imports": ["import { getSecret } from '@coder/secret-management';"]}]}),
+    );
+    assert_eq!(ok["allowed"], true, "{ok}");
+    assert_eq!(ok["findings"], json!([]));
+
+    let text = f.error(
+        "strata_check_plan",
+        json!({"changes": [], "dependencies": [{"from": "ai-servce", "to": "logging"}]}),
+    );
+    assert!(text.contains("did you mean `ai-service`?"), "{text}");
+    let text = f.error("strata_check_plan", json!({"changes": []}));
+    assert!(text.contains("give `changes`"), "{text}");
+}

@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use strata_graph::{FileEdge, SourceFile};
 use strata_lang::{DefKind, Definition, Lang, Visibility};
-use strata_rules::{GraphInput, Interfaces};
+use strata_rules::Interfaces;
 
+use crate::check_plan::{IMPORT_RULES, Scenario, language_mismatch};
 use crate::{Index, Project};
 
 /// One definition found.
@@ -261,15 +261,6 @@ impl Symbols {
     }
 }
 
-/// Graph rules that decide whether one file may import another.
-const IMPORT_RULES: [&str; 5] = [
-    "undeclared-dependency",
-    "internal-import",
-    "lane-violation",
-    "layer-violation",
-    "forbidden",
-];
-
 impl Project {
     /// Definitions matching `query`, best first.
     pub fn find(&self, index: &Index, query: &str, options: &FindOptions) -> FindDoc {
@@ -377,102 +368,52 @@ impl Project {
 
     /// For each target file, the rules an import of it from `from` would break (empty: the
     /// import is allowed). `from` need not exist: a file planned there belongs to the module
-    /// whose root holds it. The rules run on the real graph plus the planned imports, so the
-    /// answer is exactly what `strata check` would say once they are written.
+    /// whose root holds it. Judged as [`Project::check_plan`] judges a plan, on the import
+    /// rules (cycles are `check_plan`'s to report): what `strata check` would say once the
+    /// imports are written.
     pub fn importable(
         &self,
         index: &Index,
         from: &str,
         targets: &BTreeSet<usize>,
     ) -> BTreeMap<usize, Vec<WhyNot>> {
-        let from = from.trim_start_matches("./").to_owned();
-        let mut sources: Vec<SourceFile> = self.sources.clone();
-        let from_idx = match sources.iter().position(|s| s.path == from) {
-            Some(i) => i,
-            None => {
-                sources.push(SourceFile {
-                    lang: Lang::from_path(&from).unwrap_or(Lang::Rust),
-                    module: self.owner_of(&from),
-                    path: from.clone(),
-                });
-                sources.len() - 1
-            }
-        };
-        let from_module = sources[from_idx].module;
-        let mut edges: Vec<FileEdge> = index.file_edges.clone();
-        let mut module_edges = index.module_edges.clone();
-        let idx = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let from = from.trim_start_matches("./");
+        let from_lang = Lang::from_path(from);
+        let mut sc = Scenario::new(self);
+        // A file of no language strata reads is judged by its place only.
+        let node = sc.node(self, from, from_lang.unwrap_or(Lang::Rust), None);
+        let mut out: BTreeMap<usize, Vec<WhyNot>> = BTreeMap::new();
+        let mut judged = Vec::new();
         for &t in targets {
-            // The index's edges are sorted by (from, to), one per pair.
-            let exists = index
-                .file_edges
-                .binary_search_by(|e| (e.from, e.to).cmp(&(idx(from_idx), idx(t))))
-                .is_ok();
-            if t == from_idx || exists {
-                continue;
-            }
-            edges.push(FileEdge {
-                from: idx(from_idx),
-                to: idx(t),
-                line: 1,
-                column: 1,
-            });
-            if let (Some(a), Some(b)) = (from_module, sources[t].module) {
-                if a != b {
-                    *module_edges.entry((a, b)).or_default() += 1;
+            let target = &self.sources[t];
+            match from_lang.filter(|&l| l != target.lang) {
+                Some(l) => {
+                    let message = language_mismatch(l, target);
+                    out.insert(
+                        t,
+                        vec![WhyNot {
+                            rule: "language".into(),
+                            message,
+                        }],
+                    );
+                }
+                None => {
+                    let to = u32::try_from(t).unwrap_or(u32::MAX);
+                    sc.add_edge(self, index, node, to);
+                    judged.push((t, to));
                 }
             }
         }
-        edges.sort_unstable();
-        let declared = self.declared_modules();
-        let cx = self.rule_context(&declared, GraphInput::new(&sources, &edges, &module_edges));
-        let findings = strata_rules::run_only(&cx, &IMPORT_RULES);
-        let from_name = from_module.map(|m| self.modules[m].name());
-        let mut out: BTreeMap<usize, Vec<WhyNot>> = BTreeMap::new();
-        let from_lang = Lang::from_path(&from);
-        for &t in targets {
-            let target = &sources[t];
-            if from_lang.is_some_and(|l| l != target.lang) {
-                let message = format!(
-                    "a {} file cannot import `{}`, a {} file",
-                    from_lang.map_or("", Lang::as_str),
-                    target.path,
-                    target.lang.as_str()
-                );
-                out.insert(
-                    t,
-                    vec![WhyNot {
-                        rule: "language".into(),
-                        message,
-                    }],
-                );
-                continue;
-            }
-            let to_name = target.module.map(|m| self.modules[m].name());
-            let why: Vec<WhyNot> = findings
-                .iter()
-                .filter(|d| {
-                    let same_file =
-                        d.file == from && d.target_file.as_deref() == Some(target.path.as_str());
-                    let same_modules = to_name != from_name
-                        && from_name.is_some_and(|n| d.module == n)
-                        && d.target.as_deref() == to_name;
-                    match d.rule {
-                        // Findings about one import: that import.
-                        "internal-import" => same_file,
-                        "forbidden" if d.target_file.is_some() => same_file,
-                        // Findings about a module edge: the edge the import makes.
-                        _ => same_modules,
-                    }
-                })
+        let findings = self.judge(index, &sc, IMPORT_RULES);
+        for (t, to) in judged {
+            let why: BTreeSet<WhyNot> = sc
+                .touching(self, node, to, &findings)
                 .map(|d| WhyNot {
                     rule: d.rule.to_owned(),
                     message: d.message.clone(),
                 })
-                .collect::<BTreeSet<_>>()
-                .into_iter()
                 .collect();
-            out.insert(t, why);
+            out.insert(t, why.into_iter().collect());
         }
         out
     }

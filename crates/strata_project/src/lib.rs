@@ -17,6 +17,7 @@ mod health;
 mod history;
 
 pub use baseline::{Baseline, BaselineError};
+mod check_plan;
 mod context;
 mod find;
 mod index;
@@ -34,6 +35,10 @@ pub use plan::{
 };
 pub use registry::{Head, RegistryDocuments, RegistryModule, modules_doc};
 
+pub use check_plan::{
+    FindingShape, Plan, PlanDoc, PlanError, PlannedChange, PlannedDependency, PlannedImport,
+    SeverityShape, Unresolved,
+};
 pub use context::{ContextDoc, ContextError, ContextItem, ContextQuery, Omitted, estimate_tokens};
 pub use find::{FindDoc, FindOptions, Hit, WhyNot, match_score, words};
 pub use health::{
