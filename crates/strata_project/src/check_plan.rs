@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 use strata_diagnostics::{Diagnostic, Severity};
 use strata_graph::{FileEdge, Graph, SourceFile};
-use strata_lang::tree::{file_name, join, parent};
+use strata_lang::{file_name, join, parent};
 use strata_lang::{FileId, Import, ImportKind, Lang, Target, frontend};
 use strata_rules::{GraphInput, Interfaces};
 use strata_workspace::DeclaredModule;
