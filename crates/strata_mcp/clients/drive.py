@@ -61,6 +61,12 @@ def text_of(result: Any) -> str:
     return "".join(c.text for c in getattr(result, "content", []) if isinstance(c, TextContent))
 
 
+def brief(name: str, args: dict[str, Any]) -> str:
+    """A call as failures name it: the tool and its arguments, cut short."""
+    text = json.dumps(args)
+    return f"{name} {text if len(text) <= 100 else text[:97] + '...'}"
+
+
 def misspell(name: str) -> str:
     """A name one letter short: `agent-registry` -> `agent-regstry`."""
     k = len(name) * 2 // 3
@@ -123,7 +129,7 @@ async def session(mode: str, target: Any, out: dict[str, Any]) -> Checks:
 
         async def call(name: str, args: dict[str, Any]) -> dict[str, Any] | None:
             """A call that must succeed; its structuredContent (validated by the client)."""
-            what = f"{name} {json.dumps(args)}"
+            what = brief(name, args)
             start = time.perf_counter()
             try:
                 r = await client.call_tool(name, args)
@@ -147,7 +153,7 @@ async def session(mode: str, target: Any, out: dict[str, Any]) -> Checks:
 
         async def refused_call(name: str, args: dict[str, Any], expect: str = "") -> None:
             """A call with bad arguments: an `isError` result with a message to act on."""
-            what = f"{name} {json.dumps(args)}"
+            what = brief(name, args)
             try:
                 r = await client.call_tool(name, args)
             except MCPError as e:
@@ -165,7 +171,7 @@ async def session(mode: str, target: Any, out: dict[str, Any]) -> Checks:
         overview = await call("strata_overview", {}) or {}
         modules = [m["name"] for m in overview.get("modules", [])]
         c.ok(modules, "strata_overview lists no modules")
-        figures["modules"] = len(modules)
+        figures["modules"] = len(modules) + overview.get("omitted", 0)
         # A module with an exported function, its card and the function.
         module = hit = card = None
         preferred = sorted(modules, key=lambda m: (m != "agent-registry", m))

@@ -39,6 +39,10 @@ pub use crate::tools::{Answer, ToolError};
 pub const DEFAULT_MAX_TOKENS: usize = 2_000;
 pub const MAX_TOKENS_CAP: usize = 8_000;
 
+/// How long clients may keep the lists of tools, resources and prompts: they change only with
+/// the binary.
+const LIST_TTL_MS: u64 = 3_600_000;
+
 /// The workflow, in the server's `instructions`.
 pub const INSTRUCTIONS: &str = "strata knows this repository's modules, their architecture rules and its import graph; every tool is read-only.
 1. Before writing code, search: strata_find (names) and strata_similar (code). Reuse what exists and is importable.
@@ -217,7 +221,7 @@ impl ServerHandler for StrataMcp {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(tool_list()))
+        Ok(ListToolsResult::with_all_items(tool_list()).with_ttl_ms(LIST_TTL_MS))
     }
 
     async fn call_tool(
@@ -249,7 +253,7 @@ impl ServerHandler for StrataMcp {
                 )
                 .with_mime_type("text/markdown"),
         ];
-        Ok(ListResourcesResult::with_all_items(resources))
+        Ok(ListResourcesResult::with_all_items(resources).with_ttl_ms(LIST_TTL_MS))
     }
 
     async fn list_resource_templates(
@@ -260,7 +264,7 @@ impl ServerHandler for StrataMcp {
         let template = ResourceTemplate::new(format!("{MODULE_PREFIX}{{name}}"), "module")
             .with_description("One module's card: owner, interface, dependencies, findings")
             .with_mime_type("text/markdown");
-        Ok(ListResourceTemplatesResult::with_all_items(vec![template]))
+        Ok(ListResourceTemplatesResult::with_all_items(vec![template]).with_ttl_ms(LIST_TTL_MS))
     }
 
     async fn read_resource(
@@ -321,7 +325,8 @@ impl ServerHandler for StrataMcp {
                         .with_required(false),
                 ]),
             ),
-        ]))
+        ])
+        .with_ttl_ms(LIST_TTL_MS))
     }
 
     async fn get_prompt(

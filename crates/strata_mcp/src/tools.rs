@@ -235,13 +235,18 @@ fn source_file(project: &Project, path: &str) -> Result<usize, ToolError> {
     {
         return Ok(i);
     }
-    let name = path.rsplit('/').next().unwrap_or(path);
+    // Files of the same name, or of the same stem (another extension).
+    let stem = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or(p);
+        name.split_once('.').map_or(name, |(stem, _)| stem).to_owned()
+    };
+    let wanted = stem(path);
     let same_name: Vec<&str> = project
         .sources
         .iter()
-        .filter(|s| s.path.rsplit('/').next() == Some(name))
+        .filter(|s| stem(&s.path) == wanted)
         .map(|s| s.path.as_str())
-        .take(50)
+        .take(200)
         .collect();
     Err(ToolError(match closest(path, same_name) {
         Some(c) => format!("`{path}` is not a source file of the repository; did you mean `{c}`?"),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use strata_mcp::rmcp::ServiceExt as _;
+use strata_mcp::rmcp::service::ServerInitializeError;
 use strata_mcp::{Live, StrataMcp};
 
 use crate::ExitStatus;
@@ -33,10 +34,13 @@ pub fn run(global: &GlobalArgs, _args: &McpArgs, printer: &Printer) -> anyhow::R
         .build()
         .context("failed to start the server's runtime")?;
     runtime.block_on(async {
-        let service = server
-            .serve(strata_mcp::rmcp::transport::stdio())
-            .await
-            .context("the MCP session failed to start")?;
+        let service = match server.serve(strata_mcp::rmcp::transport::stdio()).await {
+            Ok(service) => service,
+            // Input ended before a session began (nothing sent, or only stateless requests,
+            // already answered): a normal end.
+            Err(ServerInitializeError::ConnectionClosed(_)) => return anyhow::Ok(()),
+            Err(e) => return Err(e).context("the MCP session failed to start"),
+        };
         service.waiting().await.context("the MCP session failed")?;
         anyhow::Ok(())
     })?;
