@@ -238,7 +238,9 @@ fn source_file(project: &Project, path: &str) -> Result<usize, ToolError> {
     // Files of the same name, or of the same stem (another extension).
     let stem = |p: &str| {
         let name = p.rsplit('/').next().unwrap_or(p);
-        name.split_once('.').map_or(name, |(stem, _)| stem).to_owned()
+        name.split_once('.')
+            .map_or(name, |(stem, _)| stem)
+            .to_owned()
     };
     let wanted = stem(path);
     let same_name: Vec<&str> = project
