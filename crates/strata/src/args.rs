@@ -98,6 +98,9 @@ pub enum Command {
     /// Serve the module registry: this repository, kept up to date as files change, or with
     /// `--db` a shared registry that `strata push` feeds
     Serve(ServeArgs),
+    /// Live status: poll every module's liveness and readiness endpoints once (`[environments]`
+    /// of strata.toml); exit 1 when any module is down
+    Status(StatusArgs),
     /// The MCP server for coding agents, on stdin and stdout (read-only tools, resources
     /// and prompts over this repository, kept fresh as files change)
     Mcp(McpArgs),
@@ -221,6 +224,20 @@ pub struct ServeArgs {
     /// another `Host`, or coming from a page of another origin, get 403
     #[arg(long, value_name = "NAME")]
     pub allowed_host: Vec<String>,
+    /// Local mode: poll the modules' health endpoints every this many seconds (0: never) and
+    /// serve their live status at `/api/v1/projects/{p}/status`
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub poll: u64,
+    /// The `[environments]` entry to poll (needed when strata.toml declares several)
+    #[arg(long, value_name = "NAME", conflicts_with = "db")]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct StatusArgs {
+    /// The `[environments]` entry of strata.toml to poll (needed when it declares several)
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -98,6 +98,7 @@ fn main() -> ExitCode {
         Command::Docs(a) => commands::docs::run(&args.global, a, &printer),
         Command::Health(a) => commands::health::run(&args.global, a, &printer),
         Command::Serve(a) => commands::serve::run(&args.global, a, &printer),
+        Command::Status(a) => commands::status::run(&args.global, a, &printer),
         Command::Push(a) => commands::push::run(&args.global, a, &printer),
         Command::Mcp(a) => commands::mcp::run(&args.global, a, &printer),
         Command::Audit(a) => commands::serve::audit(&args.global, a, &printer),

@@ -766,6 +766,95 @@ pub struct HealthList {
     pub modules: Vec<ModuleHealth>,
 }
 
+/// One request to a health endpoint (DESIGN.md §10).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StatusProbe {
+    /// It answered 2xx within the timeout.
+    pub ok: bool,
+    /// The HTTP status it answered; null when it did not answer (refused, timed out).
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub code: Option<u16>,
+    /// Milliseconds until the answer, or until it failed.
+    pub ms: u64,
+    /// Why there is no answer (`connection refused`, `timed out`, …); null when it answered.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub error: Option<String>,
+}
+
+/// Up (its liveness endpoint answers 2xx) or down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LiveState {
+    Up,
+    Down,
+}
+
+/// A polled module's live status.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ModuleStatus {
+    /// The module.
+    pub name: String,
+    /// Its tier (1 is the most critical); null when undeclared.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub tier: Option<u32>,
+    /// `up` when its liveness endpoint (else, without one, its readiness endpoint) answers 2xx.
+    pub state: LiveState,
+    /// Its liveness endpoint's answer; null when it declares none.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub liveness: Option<StatusProbe>,
+    /// Its readiness endpoint's answer; null when it declares none.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub readiness: Option<StatusProbe>,
+    /// Up since (seconds since the epoch; the first check that saw it up); null when down.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub up_since: Option<i64>,
+    /// Down since (seconds since the epoch); null when up.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub down_since: Option<i64>,
+}
+
+/// One check of every polled module: `strata status --format json`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct StatusReport {
+    /// The `[environments]` entry polled.
+    pub environment: String,
+    /// When the check started, seconds since the epoch; null before the first check.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub checked_at: Option<i64>,
+    /// Every module with `health` endpoints, sorted by name.
+    pub modules: Vec<ModuleStatus>,
+}
+
+/// A module seen up after down, or down after up (or seen for the first time).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct StatusTransition {
+    /// The module.
+    pub module: String,
+    /// Its tier; null when undeclared.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub tier: Option<u32>,
+    /// The check that saw it, seconds since the epoch.
+    pub at: i64,
+    /// Its state from then on.
+    pub state: LiveState,
+    /// Its state before; null at the first check.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub previous: Option<LiveState>,
+    /// The answer that decided it (liveness, else readiness).
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub probe: Option<StatusProbe>,
+}
+
+/// `GET /api/v1/projects/{project}/status`: the latest check and the transitions before it.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct StatusDoc {
+    /// The latest check.
+    #[serde(flatten)]
+    pub report: StatusReport,
+    /// Transitions, newest first (the server keeps the latest 1,000, in memory).
+    pub history: Vec<StatusTransition>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,9 +16,11 @@ mod admin;
 mod auth;
 mod local;
 mod mcp;
+mod metrics;
 mod oidc;
 mod problem;
 mod push;
+mod status;
 mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -44,6 +46,10 @@ pub use mcp::McpSettings;
 pub use oidc::{Identity, Oidc};
 pub use problem::Problem;
 pub use push::{PushError, PushTarget, Pushed, new_snapshot, push, valid_project_name};
+pub use status::{
+    Alert, Live, LiveState, ModuleStatus, Monitor, StatusDoc, StatusProbe, StatusReport,
+    StatusTransition, Target, targets,
+};
 pub use strata_workspace::watch;
 use views::{View, Views};
 
@@ -86,6 +92,9 @@ pub struct Registry {
     auth: Arc<AuthSettings>,
     /// `/mcp`, when the registry serves a repository (local mode).
     mcp: Option<McpSettings>,
+    metrics: Arc<metrics::Metrics>,
+    /// `GET …/status`: the live status of local mode's modules, or why there is none.
+    status: Arc<Live>,
 }
 
 impl Registry {
@@ -96,7 +105,16 @@ impl Registry {
             views: Arc::new(Views::new(CACHED_VIEWS, VIEWS_BUDGET)),
             auth: Arc::new(auth),
             mcp: None,
+            metrics: Arc::default(),
+            status: Arc::default(),
         }
+    }
+
+    /// Answer `GET …/status` from `live`.
+    #[must_use]
+    pub fn with_status(mut self, live: Live) -> Registry {
+        self.status = Arc::new(live);
+        self
     }
 
     /// Serve the MCP server at `/mcp` too.
@@ -132,6 +150,8 @@ pub(crate) struct AppState {
     views: Arc<Views>,
     auth: Arc<AuthSettings>,
     limiter: Arc<auth::Limiter>,
+    metrics: Arc<metrics::Metrics>,
+    status: Arc<Live>,
 }
 
 pub(crate) type Answer = Result<Response, Problem>;
@@ -731,6 +751,8 @@ pub fn router(registry: &Registry) -> Router {
         views: Arc::clone(&registry.views),
         auth: Arc::clone(&registry.auth),
         limiter: Arc::default(),
+        metrics: Arc::clone(&registry.metrics),
+        status: Arc::clone(&registry.status),
     };
     let api = Router::new()
         .route("/api/v1/projects", get(projects))
@@ -753,6 +775,7 @@ pub fn router(registry: &Registry) -> Router {
         .route("/api/v1/projects/{p}/health", get(health))
         .route("/api/v1/projects/{p}/impact", post(impact))
         .route("/api/v1/projects/{p}/waves", get(waves))
+        .route("/api/v1/projects/{p}/status", get(status::status))
         .route("/api/v1/tenants", post(admin::create_tenant))
         .route(
             "/api/v1/tenants/{t}",
@@ -769,6 +792,7 @@ pub fn router(registry: &Registry) -> Router {
         .route("/api/v1/audit", get(admin::audit))
         .route("/api/v1/tenant/export", get(admin::export))
         .route("/api/v1/compliance", get(admin::compliance))
+        .route("/metrics", get(metrics::metrics))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -789,6 +813,10 @@ pub fn router(registry: &Registry) -> Router {
     router
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }

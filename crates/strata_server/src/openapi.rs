@@ -235,6 +235,18 @@ pub fn document(version: &str) -> Value {
         },
         Op {
             method: "get",
+            path: "/api/v1/projects/{project}/status",
+            id: "getStatus",
+            tag: "modules",
+            summary: "Live status: each module's liveness and readiness in the polled environment, \
+                and the transitions before (local mode only: `strata serve --poll`)",
+            params: vec![project.clone()],
+            ok: ("200", json_response::<t::StatusDoc>(g, "The live status")),
+            errors: &[404, 503],
+            ..Op::default()
+        },
+        Op {
+            method: "get",
             path: "/api/v1/projects/{project}/waves",
             id: "getWaves",
             tag: "analysis",

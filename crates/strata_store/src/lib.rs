@@ -517,6 +517,9 @@ pub trait Store: Send + Sync {
     /// Whether the tenant exists.
     fn tenant_exists(&self, tenant: &str) -> Result<bool, StoreError>;
 
+    /// Every tenant created, sorted by name.
+    fn tenants(&self) -> Result<Vec<String>, StoreError>;
+
     /// Erase every row of a tenant: its projects and snapshots, tokens and audit events, and
     /// the tenant itself (right to erasure); false when there was nothing of it (no tenant
     /// row and no data).

@@ -557,6 +557,14 @@ impl Store for PostgresStore {
         Ok(row.get(0))
     }
 
+    fn tenants(&self) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .lock()
+            .query("SELECT name FROM tenants ORDER BY name", &[])
+            .map_err(pg("list the tenants"))?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     fn delete_tenant(&self, tenant: &str) -> Result<bool, StoreError> {
         let mut c = self.lock();
         let run = |c: &mut Client| -> Result<u64, postgres::Error> {

@@ -559,6 +559,16 @@ impl Store for SqliteStore {
         run().map_err(sql("look up a tenant"))
     }
 
+    fn tenants(&self) -> Result<Vec<String>, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Vec<String>> {
+            conn.prepare_cached("SELECT name FROM tenants ORDER BY name")?
+                .query_map([], |r| r.get(0))?
+                .collect()
+        };
+        run().map_err(sql("list the tenants"))
+    }
+
     fn delete_tenant(&self, tenant: &str) -> Result<bool, StoreError> {
         let mut conn = self.lock();
         let run = |conn: &mut Connection| -> rusqlite::Result<usize> {

@@ -41,6 +41,78 @@ pub struct Config {
     /// How `strata serve` authenticates.
     #[serde(default)]
     pub server: ServerConfig,
+    /// Where the modules run, by environment name (`strata status`, `strata serve --poll`).
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentConfig>,
+    /// Where alerts about tier-1 modules go.
+    #[serde(default)]
+    pub alerts: AlertsConfig,
+}
+
+/// `[environments.NAME]`: where the modules of one environment answer.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentConfig {
+    /// The base URL of a module, `http://` or `https://`; `{port}`, `{name}` and `{base_path}`
+    /// are filled from each `module.yaml` (`api.port`, `name`, `api.base_path`), and the
+    /// module's `health` paths are appended to it.
+    pub url: String,
+}
+
+/// `[alerts]`: where an alert goes besides the server's log.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsConfig {
+    /// An `http://` or `https://` URL each alert is sent to (a JSON `POST`), once per transition.
+    pub webhook: Option<String>,
+}
+
+/// The placeholders an `[environments]` URL may hold.
+pub const URL_PLACEHOLDERS: [&str; 3] = ["{port}", "{name}", "{base_path}"];
+
+/// Why `url` is not an `http(s)` URL (with `placeholders` allowed in it), or `None`.
+pub fn url_problem(url: &str, placeholders: &[&str]) -> Option<String> {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return Some("it does not start with `http://` or `https://`".into());
+    };
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!("it holds the character {c:?}"));
+    }
+    let mut filled = rest.to_owned();
+    for p in placeholders {
+        filled = filled.replace(p, "1");
+    }
+    if let Some(open) = filled.find('{') {
+        let name: String = filled[open..].chars().take_while(|&c| c != '}').collect();
+        return Some(if placeholders.is_empty() {
+            format!("`{name}}}` is not allowed here")
+        } else {
+            format!(
+                "`{name}}}` is not a placeholder (use {})",
+                placeholders.join(", ")
+            )
+        });
+    }
+    let host = filled.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    // `[::1]:8080`: an IPv6 address in brackets, then the port.
+    let (name, port) = match host.strip_prefix('[').and_then(|h| h.split_once(']')) {
+        Some((address, after)) => (address, after.strip_prefix(':')),
+        None => match host.rsplit_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        },
+    };
+    if name.is_empty() {
+        return Some("it names no host".into());
+    }
+    if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+        return Some("its port is not a number from 0 to 65535".into());
+    }
+    None
 }
 
 /// `[server]`: the registry server.
@@ -301,6 +373,26 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
         }
     }
     validate_health(&config.health, &invalid)?;
+    for (name, env) in &config.environments {
+        if let Some(problem) = url_problem(&env.url, &URL_PLACEHOLDERS) {
+            return Err(invalid(
+                &env.url,
+                format!("`[environments.{name}] url` `{}` is not a URL: {problem}", env.url),
+                Some(
+                    "write e.g. `url = \"http://127.0.0.1:{port}\"`; `{port}`, `{name}` and `{base_path}` come from each module.yaml".into(),
+                ),
+            ));
+        }
+    }
+    if let Some(webhook) = &config.alerts.webhook {
+        if let Some(problem) = url_problem(webhook, &[]) {
+            return Err(invalid(
+                webhook,
+                format!("`[alerts] webhook` `{webhook}` is not a URL: {problem}"),
+                Some("write e.g. `webhook = \"https://hooks.example.com/strata\"`".into()),
+            ));
+        }
+    }
     for glob in &config.project.exclude {
         if let Some(problem) = crate::error::glob_problem(glob) {
             return Err(invalid(
@@ -442,6 +534,76 @@ to = { path = "**/ui/**" }
         assert_eq!((*line, *column), (2, 1));
         assert!(message.contains("unknown field `nme`"), "{message}");
         assert_eq!(hint.as_deref(), Some("did you mean `name`?"));
+    }
+
+    fn rejected(t: &str) -> (String, Option<String>, u32) {
+        let e = config_from_bytes(Path::new("strata.toml"), t.as_bytes().to_vec())
+            .expect_err("rejected");
+        let ConfigError::Invalid {
+            message,
+            hint,
+            line,
+            ..
+        } = e
+        else {
+            panic!("{e}")
+        };
+        (message, hint, line)
+    }
+
+    #[test]
+    fn environments_and_alerts_parse() {
+        let c = parse(
+            "[environments.local]\nurl = \"http://127.0.0.1:{port}\"\n[environments.staging]\nurl = \"https://{name}.staging.example.com{base_path}\"\n[alerts]\nwebhook = \"http://127.0.0.1:9/hook\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.environments["local"].url, "http://127.0.0.1:{port}");
+        assert_eq!(c.environments.len(), 2);
+        assert_eq!(c.alerts.webhook.as_deref(), Some("http://127.0.0.1:9/hook"));
+        assert!(parse("").unwrap().environments.is_empty());
+        for ok in [
+            "http://[::1]:{port}",
+            "http://user@host:8080/x?y#z",
+            "https://gateway.example.com/{name}",
+        ] {
+            assert_eq!(url_problem(ok, &URL_PLACEHOLDERS), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn environment_and_alert_errors_say_where_and_what() {
+        let (m, hint, line) =
+            rejected("[project]\nname = \"a\"\n[environments.local]\nurl = \"127.0.0.1:{port}\"\n");
+        assert_eq!(line, 4);
+        assert!(m.contains("`[environments.local] url`"), "{m}");
+        assert!(m.contains("`http://` or `https://`"), "{m}");
+        assert!(hint.unwrap().contains("{port}"));
+        let (m, _, _) = rejected("[environments.local]\nurl = \"http://localhost:{prot}\"\n");
+        assert!(m.contains("`{prot}` is not a placeholder"), "{m}");
+        let (m, _, _) = rejected("[environments.local]\nurl = \"http://localhost:99999\"\n");
+        assert!(m.contains("port"), "{m}");
+        let (m, _, _) = rejected("[environments.local]\nurl = \"http://:80/\"\n");
+        assert!(m.contains("no host"), "{m}");
+        let (m, _, line) = rejected("\n[alerts]\nwebhook = \"ftp://x\"\n");
+        assert_eq!(line, 3);
+        assert!(
+            m.starts_with("`[alerts] webhook` `ftp://x` is not a URL"),
+            "{m}"
+        );
+        let (m, _, _) = rejected("[alerts]\nwebhook = \"http://x/{port}\"\n");
+        assert!(m.contains("not allowed"), "{m}");
+        // Unknown keys, with the line and a suggestion.
+        let (m, hint, line) = rejected("[environments.local]\nurl = \"http://x\"\nurls = 1\n");
+        assert_eq!(line, 3);
+        assert!(m.contains("unknown field `urls`"), "{m}");
+        assert_eq!(hint.as_deref(), Some("did you mean `url`?"));
+        let (m, hint, _) = rejected("[alerts]\nwebhok = \"http://x\"\n");
+        assert!(m.contains("unknown field `webhok`"), "{m}");
+        assert_eq!(hint.as_deref(), Some("did you mean `webhook`?"));
+        let (m, _, _) = rejected("[environments.local]\n");
+        assert!(m.contains("missing field `url`"), "{m}");
+        let (m, _, _) = rejected("[environmnts.local]\nurl = \"http://x\"\n");
+        assert!(m.contains("unknown field `environmnts`"), "{m}");
     }
 
     #[test]

@@ -16,8 +16,9 @@ pub mod walk;
 mod watcher;
 
 pub use config::{
-    CONFIG_FILE, Config, HEALTH_DIMENSIONS, HEALTH_INPUTS, HealthConfig, LoadedConfig, OidcConfig,
-    ServerConfig, config_from_bytes, find_config, load_config, parse_config,
+    AlertsConfig, CONFIG_FILE, Config, EnvironmentConfig, HEALTH_DIMENSIONS, HEALTH_INPUTS,
+    HealthConfig, LoadedConfig, OidcConfig, ServerConfig, URL_PLACEHOLDERS, config_from_bytes,
+    find_config, load_config, parse_config,
 };
 pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
 pub use error::ConfigError;

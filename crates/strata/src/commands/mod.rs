@@ -17,6 +17,7 @@ pub mod scan;
 pub mod schema;
 pub mod serve;
 pub mod similar;
+pub mod status;
 pub mod waves;
 
 use strata_project::{Baseline, BaselineError, LoadOptions, Project};

@@ -1,14 +1,15 @@
 //! `strata serve`: the registry's HTTP API. Local mode (no `--db`) serves this repository from
 //! `.strata/registry.db`, re-indexed on every change; shared mode serves a registry database
-//! that `strata push` feeds. Stops on SIGTERM or Ctrl-C after finishing the requests in
-//! flight.
+//! that `strata push` feeds. Local mode also polls the modules' health endpoints (`--poll`,
+//! `[environments]`) and serves their live status. Stops on SIGTERM or Ctrl-C after finishing
+//! the requests in flight.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use strata_server::Indexer;
-use strata_server::{AuthSettings, DEFAULT_TENANT, McpSettings, Registry, Settings};
+use strata_server::{AuthSettings, DEFAULT_TENANT, Live, McpSettings, Monitor, Registry, Settings};
 use strata_store::{PostgresStore, SqliteStore, Store};
 
 use crate::ExitStatus;
@@ -62,8 +63,11 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
             // The MCP server at `/mcp` reads the repository itself, kept fresh the same way.
             let live = strata_mcp::Live::open(super::load_options(global))?;
             let mcp = McpSettings::new(Arc::new(live), &args.allowed_host);
+            let live = live_status(global, args, &first.project, printer)?;
             let registry = Arc::new(
-                Registry::new(Arc::new(SqliteStore::open(&db)?), settings, auth).with_mcp(mcp),
+                Registry::new(Arc::new(SqliteStore::open(&db)?), settings, auth)
+                    .with_mcp(mcp)
+                    .with_status(live),
             );
             registry
                 .put_snapshot(DEFAULT_TENANT, &first.project, &first.snapshot)
@@ -124,6 +128,47 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::
     drop(registry);
     printer.note("strata serve: stopped");
     Ok(ExitStatus::Success)
+}
+
+/// Local mode's live status: the modules of the `[environments]` entry polled every `--poll`
+/// seconds on a thread of their own, alerts logged (and sent to `[alerts] webhook`); off with
+/// `--poll 0` or without `[environments]`.
+fn live_status(
+    global: &GlobalArgs,
+    args: &ServeArgs,
+    project_name: &str,
+    printer: &Printer,
+) -> anyhow::Result<Live> {
+    if args.poll == 0 {
+        return Ok(Live::Off(
+            "live status is off: the server runs with `--poll 0`".into(),
+        ));
+    }
+    // The module.yaml files and strata.toml as they are at start: a change to where modules
+    // run takes a restart.
+    let project = strata_project::Project::load(&super::load_options(global))?;
+    if project.config.config.environments.is_empty() && args.env.is_none() {
+        return Ok(Live::Off(
+            "no live status: strata.toml has no `[environments]` to poll (e.g. `[environments.local]` with `url = \"http://127.0.0.1:{port}\"`)".into(),
+        ));
+    }
+    let (environment, targets) =
+        super::status::environment(&project, args.env.as_deref(), printer)?;
+    printer.note(&format!(
+        "strata serve: polling {} modules in `{environment}` every {} s",
+        targets.len(),
+        args.poll
+    ));
+    let monitor = Arc::new(Monitor::new(project_name, &environment, targets));
+    let log = printer.clone();
+    monitor
+        .spawn(
+            std::time::Duration::from_secs(args.poll),
+            project.config.config.alerts.webhook.clone(),
+            move |line| log.note(&format!("strata serve: {line}")),
+        )
+        .context("failed to start polling the modules")?;
+    Ok(Live::On(monitor))
 }
 
 /// Fewer characters than this make a server admin token too easy to guess.

@@ -312,6 +312,8 @@ pub fn tenants_and_tokens(store: &dyn Store) {
     assert!(!store.create_tenant("acme", 200).unwrap());
     assert!(store.tenant_exists("acme").unwrap());
     assert!(!store.tenant_exists("globex").unwrap());
+    assert!(store.create_tenant("beta", 150).unwrap());
+    assert_eq!(store.tenants().unwrap(), ["acme", "beta"]);
     assert!(store.create_tenant("globex", 100).unwrap());
 
     let admin = token("acme", "tok_a1", Role::Admin, "h-a1", 100);
