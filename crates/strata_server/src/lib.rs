@@ -14,6 +14,7 @@ pub mod openapi;
 
 mod admin;
 mod auth;
+mod dashboard;
 mod local;
 mod mcp;
 mod metrics;
@@ -805,6 +806,7 @@ pub fn router(registry: &Registry) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/openapi.json", get(openapi))
+        .merge(dashboard::routes())
         .merge(api);
     router = match &registry.mcp {
         Some(mcp) => router.merge(mcp::routes(mcp, state.clone())),
