@@ -344,6 +344,16 @@ fn status_polls_real_services_and_serve_keeps_history_and_alerts() {
     assert_eq!(up("down").as_deref(), Some("0"), "{metrics}");
     assert_eq!(up("up").as_deref(), Some("1"), "{metrics}");
     assert_eq!(up("unready").as_deref(), Some("1"), "{metrics}");
+    // The module rows and cards carry it too.
+    let (_, rows) = get(&addr, "/api/v1/projects/fleet/modules");
+    let row = |name: &str| by_name(&rows, name)["status"]["state"].clone();
+    assert_eq!(
+        (row("down"), row("up")),
+        (Value::from("down"), Value::from("up")),
+        "{rows}"
+    );
+    let (_, card) = get(&addr, "/api/v1/projects/fleet/modules/down");
+    assert_eq!(card["status"]["state"], "down", "{card}");
 
     // Alerts: tier 1 only, once per transition (`down` is down at every check: one alert),
     // never for `flapping` (tier 2). Two more checks pass without new ones.

@@ -216,6 +216,7 @@ function statusText(st) {
   if (st === null || st === undefined) return '';
   if (typeof st === 'string') return st;
   if (typeof st === 'object') {
+    if (st.state) return st.state;
     if ('up' in st) return st.up ? 'up' : 'down';
     const live = st.liveness?.ok;
     if (live !== undefined) return live ? 'up' : 'down';

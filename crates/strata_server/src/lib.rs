@@ -527,7 +527,8 @@ async fn modules(
     Query(q): Params,
 ) -> Answer {
     let v = view(&state, &caller, &project, &q).await?;
-    Ok(json_bytes(StatusCode::OK, v.modules.clone()))
+    let body = status::with_status(&state, &caller, &project, &v.modules, false);
+    Ok(json_bytes(StatusCode::OK, body))
 }
 
 async fn module_card(
@@ -538,7 +539,10 @@ async fn module_card(
 ) -> Answer {
     let v = view(&state, &caller, &project, &q).await?;
     match v.cards.get(&module) {
-        Some(card) => Ok(json_bytes(StatusCode::OK, card.clone())),
+        Some(card) => Ok(json_bytes(
+            StatusCode::OK,
+            status::with_status(&state, &caller, &project, card, true),
+        )),
         None => Err(Problem::not_found(format!(
             "snapshot {} of project `{project}` has no module `{module}`",
             v.info.id

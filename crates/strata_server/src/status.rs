@@ -426,6 +426,51 @@ impl Default for Live {
     }
 }
 
+/// A `/modules` answer (or a module card, `card`) with each polled module's latest status in
+/// its `status` field, when local mode polls this project; the stored bytes otherwise.
+pub(crate) fn with_status(
+    state: &AppState,
+    caller: &Caller,
+    project: &str,
+    stored: &axum::body::Bytes,
+    card: bool,
+) -> axum::body::Bytes {
+    let Live::On(monitor) = state.status.as_ref() else {
+        return stored.clone();
+    };
+    if monitor.project() != project || caller.tenant() != Some(crate::DEFAULT_TENANT) {
+        return stored.clone();
+    }
+    let report = monitor.report();
+    if report.checked_at.is_none() {
+        return stored.clone();
+    }
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(stored) else {
+        return stored.clone();
+    };
+    let status_of = |name: &str| {
+        report
+            .modules
+            .iter()
+            .find(|m| m.name == name)
+            .and_then(|m| serde_json::to_value(m).ok())
+    };
+    let mut patch = |m: &mut serde_json::Value| {
+        if let Some(st) = m["name"].as_str().and_then(status_of) {
+            m["status"] = st;
+        }
+    };
+    if card {
+        if let Some(st) = doc["module"]["name"].as_str().and_then(status_of) {
+            doc["module"]["status"] = st.clone();
+            doc["status"] = st;
+        }
+    } else if let Some(rows) = doc["modules"].as_array_mut() {
+        rows.iter_mut().for_each(&mut patch);
+    }
+    axum::body::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default())
+}
+
 /// `GET /api/v1/projects/{p}/status`.
 pub(crate) async fn status(
     State(state): State<AppState>,
