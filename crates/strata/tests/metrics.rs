@@ -56,6 +56,9 @@ fn metrics_count_requests_and_read_the_latest_snapshots() {
     for _ in 0..3 {
         server.get("/api/v1/projects");
     }
+    // (A module card names its team's contact, from strata.toml.)
+    let card = server.get("/api/v1/projects/coder-ide/modules/ai-service");
+    assert_eq!(card["contact"], "ai@coder.example", "{card}");
     assert_eq!(server.call("GET", "/api/v1/nowhere", None).0, 404);
     let (status, content_type, body) = server.call("GET", "/metrics", None);
     assert_eq!(status, 200, "{body}");
@@ -65,6 +68,12 @@ fn metrics_count_requests_and_read_the_latest_snapshots() {
         s.get("strata_http_requests_total{route=\"/api/v1/projects\",status=\"200\"}"),
         Some(&3.0),
         "{body}"
+    );
+    assert_eq!(
+        s.get(
+            "strata_http_requests_total{route=\"/api/v1/projects/{p}/modules/{m}\",status=\"200\"}"
+        ),
+        Some(&1.0)
     );
     assert_eq!(
         s.get("strata_http_requests_total{route=\"unmatched\",status=\"404\"}"),

@@ -634,7 +634,7 @@ async function modulePage(view, project, name) {
   const skip = new Set(['description', 'schema']);
   const schemaFields = Object.keys(d).length ? Object.entries(d).filter(([k]) => !skip.has(k)) : Object.entries(m).filter(([k]) => !['health', 'findings', 'status'].includes(k));
   const owner = d.owner ?? m.owner;
-  const contact = d.contact ?? d.owner_contact ?? null;
+  const contact = d.contact ?? card.contact ?? null;
   view.append(h('div', { class: 'cards' },
     h('section', { 'aria-labelledby': 'h-fields' }, h('h2', { id: 'h-fields' }, 'module.yaml'),
       h('dl', { class: 'fields' }, schemaFields.map(([k, v]) => field(k, valueText(v))))),

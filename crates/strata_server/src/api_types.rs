@@ -691,6 +691,9 @@ pub struct ModuleCard {
     pub status: Option<Map<String, Value>>,
     /// The `links` of its `module.yaml` (runbooks, dashboards, docs).
     pub links: Vec<Link>,
+    /// How to reach its owner: the `contact` of its team in `strata.toml`; null when none.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub contact: Option<String>,
 }
 
 /// One end of a module dependency, from the module graph.

@@ -33,6 +33,14 @@ fn bytes(v: &Value) -> Bytes {
     Bytes::from(serde_json::to_vec(v).unwrap_or_default())
 }
 
+/// How to reach a module's owner: `[teams.NAME] contact` of `strata.toml` for an owner
+/// `team:NAME`; null when none is given.
+fn contact(teams: &Value, module: &Value) -> Value {
+    let owner = module["owner"].as_str().unwrap_or_default();
+    let team = owner.strip_prefix("team:").unwrap_or(owner);
+    teams["teams"][team]["contact"].clone()
+}
+
 /// `{id, commit, created_at}` of a snapshot, as reads name the snapshot they answer from.
 pub fn snapshot_ref(info: &SnapshotInfo) -> Value {
     json!({"id": info.id, "commit": info.commit, "created_at": info.created_at})
@@ -63,6 +71,7 @@ impl View {
         let health = doc("health")?;
         let graph = doc("module_graph")?;
         let declarations = doc("declarations")?;
+        let teams = doc("teams")?;
 
         let findings: Vec<Value> = match findings_doc {
             Value::Object(mut doc) => match doc.remove("findings") {
@@ -158,6 +167,7 @@ impl View {
                 "health": health_of.get(name).copied().cloned(),
                 "status": null,
                 "links": links,
+                "contact": contact(&teams, entry),
             });
             cards.insert(name.to_owned(), bytes(&card));
         }
