@@ -75,6 +75,11 @@ pub enum Command {
     Modules,
     /// Write strata.toml and module.yaml stubs for discovered modules (never overwrites)
     Init(InitArgs),
+    /// Create a module from a template: answers checked against the repository, all files
+    /// written or none, never over an existing file
+    New(NewArgs),
+    /// The templates `strata new` can use: built-in ones and the repository's `templates/`
+    Template(TemplateArgs),
     /// Index the repository: read every source file and build the import graph
     Scan,
     /// Print the import graph (module or file level)
@@ -373,6 +378,47 @@ pub struct InitArgs {
     /// Print what would be written, write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct NewArgs {
+    /// The template (`strata template list` lists them)
+    pub template: String,
+    /// The new module's name: lowercase letters, digits and `-`, starting with a letter
+    pub name: String,
+    /// Set a variable (repeatable); a list is written `a,b`
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// A YAML file mapping variable names to values (`--set` wins)
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// The folder to create the module in, relative to the repository root (default: the
+    /// template's)
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<String>,
+    /// Print the files and the module.yaml that would be written, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run the template's hooks (commands it declares) on the rendered files
+    #[arg(long)]
+    pub trust: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct TemplateArgs {
+    #[command(subcommand)]
+    pub command: TemplateCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// List the templates: name, version, category, source, description
+    List,
+    /// Show a template: what it extends and includes, its variables with type, default, help
+    Show {
+        /// The template's name
+        name: String,
+    },
 }
 
 #[derive(Debug, ClapArgs)]

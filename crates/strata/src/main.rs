@@ -92,6 +92,8 @@ fn main() -> ExitCode {
         Command::Check(a) => commands::check::run(&args.global, a, &printer),
         Command::Modules => commands::modules::run(&args.global, &printer),
         Command::Init(a) => commands::init::run(&args.global, a, &printer),
+        Command::New(a) => commands::new::run(&args.global, a, &printer),
+        Command::Template(a) => commands::template::run(&args.global, a, &printer),
         Command::Scan => commands::scan::run(&args.global, &printer),
         Command::Impact(a) => commands::impact::run(&args.global, a, &printer),
         Command::Waves(a) => commands::waves::run(&args.global, a, &printer),

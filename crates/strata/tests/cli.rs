@@ -84,6 +84,8 @@ fn help_of_every_command() {
         &["find", "--help"],
         &["similar", "--help"],
         &["init", "--help"],
+        &["new", "--help"],
+        &["template", "--help"],
         &["explain", "--help"],
         &["schema", "--help"],
     ] {

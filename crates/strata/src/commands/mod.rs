@@ -12,12 +12,14 @@ pub mod impact;
 pub mod init;
 pub mod mcp;
 pub mod modules;
+pub mod new;
 pub mod push;
 pub mod scan;
 pub mod schema;
 pub mod serve;
 pub mod similar;
 pub mod status;
+pub mod template;
 pub mod waves;
 
 use strata_project::{Baseline, BaselineError, LoadOptions, Project};

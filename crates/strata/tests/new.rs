@@ -1,0 +1,213 @@
+//! `strata new` and `strata template` in a copy of `examples/coder-ide`, with the engine's
+//! fixture templates as the repository's own `templates/`.
+
+use std::path::Path;
+
+use insta::assert_snapshot;
+use strata_test::CliTest;
+
+const BIN: &str = env!("CARGO_BIN_EXE_strata");
+
+fn copy(from: &Path, to: &str, t: &CliTest) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        let name = format!("{to}{}", entry.file_name().to_string_lossy());
+        if path.is_dir() {
+            copy(&path, &format!("{name}/"), t);
+        } else {
+            t.write(&name, std::fs::read(&path).unwrap());
+        }
+    }
+}
+
+/// The example repository with the fixture templates under `templates/`.
+fn repo() -> CliTest {
+    let t = CliTest::new(BIN);
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy(&manifest.join("../../examples/coder-ide"), "", &t);
+    copy(
+        &manifest.join("../strata_templates/tests/fixtures/templates"),
+        "templates/",
+        &t,
+    );
+    t
+}
+
+#[test]
+fn dry_run_prints_the_tree_and_module_yaml_and_writes_nothing() {
+    let t = repo();
+    assert_snapshot!(t.snapshot(&[
+        "--no-cache",
+        "new",
+        "child-mod",
+        "my-mod",
+        "--set",
+        "depends_on=session-store",
+        "--dry-run"
+    ]));
+    assert!(!t.root().join("services/my-mod").exists());
+}
+
+#[test]
+fn new_writes_the_module_and_its_answers_file_once() {
+    let t = repo();
+    let out = t.run(&[
+        "--no-cache",
+        "new",
+        "child-mod",
+        "my-mod",
+        "--set",
+        "db=true",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        t.read("services/my-mod/README.md")
+            .starts_with("# my-mod (axum)")
+    );
+    assert!(
+        t.root()
+            .join("services/my-mod/migrations/001.sql")
+            .is_file()
+    );
+    assert!(!t.root().join("services/my-mod/hooked.txt").exists());
+    let answers = t.read("services/my-mod/.strata-template.yaml");
+    assert!(
+        answers.contains("template: child-mod\nversion: 2.1.0\n"),
+        "{answers}"
+    );
+    assert!(answers.contains("  db: true\n"), "{answers}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("hook `echo hooked > hooked.txt` not run")
+    );
+    // The module is a module of the repository now, so the name is taken.
+    assert_snapshot!(t.snapshot(&["--no-cache", "new", "child-mod", "my-mod"]));
+    // Into the same folder under another name: nothing is overwritten.
+    let out = t.run(&[
+        "--no-cache",
+        "new",
+        "child-mod",
+        "other",
+        "--into",
+        "services/my-mod",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to overwrite"));
+}
+
+#[test]
+fn trust_runs_hooks() {
+    let t = repo();
+    let out = t.run(&["--no-cache", "new", "child-mod", "my-mod", "--trust"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(t.read("services/my-mod/hooked.txt"), "hooked\n");
+}
+
+#[test]
+fn values_file_and_set() {
+    let t = repo();
+    t.write(
+        "values.yaml",
+        "framework: actix\ncode: xyz\nowner: team:devex\n",
+    );
+    let out = t.run(&[
+        "--no-cache",
+        "new",
+        "child-mod",
+        "my-mod",
+        "--values",
+        "values.yaml",
+        "--set",
+        "code=qq",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["answers"]["framework"], "actix");
+    assert_eq!(v["answers"]["code"], "qq");
+    assert_eq!(v["answers"]["owner"], "team:devex");
+    assert_eq!(v["written"], true);
+}
+
+#[test]
+fn bad_input_is_exit_2_with_a_hint() {
+    let t = repo();
+    assert_snapshot!(t.snapshot(&["--no-cache", "new", "chld-mod", "my-mod"]));
+    assert_snapshot!(t.snapshot(&[
+        "--no-cache",
+        "new",
+        "child-mod",
+        "my-mod",
+        "--set",
+        "framework=actx"
+    ]));
+}
+
+#[test]
+fn a_built_in_template_makes_a_module_that_passes_check() {
+    let t = repo();
+    let out = t.run(&[
+        "--no-cache",
+        "new",
+        "rust-library",
+        "my-lib",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let into = v["into"].as_str().unwrap();
+    assert!(t.root().join(into).join("module.yaml").is_file());
+    assert!(t.root().join(into).join(".strata-template.yaml").is_file());
+    let out = t.run(&["--no-cache", "check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mine: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.to_string().contains("my-lib"))
+        .collect();
+    assert!(mine.is_empty(), "{mine:#?}");
+}
+
+#[test]
+fn template_list_and_show() {
+    let t = repo();
+    let out = t.run(&["template", "list", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v["templates"].as_array().unwrap();
+    let child = list.iter().find(|t| t["name"] == "child-mod").unwrap();
+    assert_eq!(
+        child,
+        &serde_json::json!({
+            "name": "child-mod",
+            "version": "2.1.0",
+            "category": "service",
+            "description": "A child of base-mod",
+            "extends": "base-mod",
+            "source": "repository",
+        })
+    );
+    assert!(list.iter().any(|t| t["source"] == "builtin"));
+    assert_snapshot!(t.snapshot(&["template", "show", "child-mod"]));
+}
+
+#[test]
+fn a_repository_template_replaces_a_built_in_one() {
+    let t = repo();
+    t.write(
+        "templates/rust-library/template.yaml",
+        "name: rust-library\nversion: 9.0.0\ndescription: ours\ncategory: library\n",
+    );
+    let out = t.run(&["template", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("rust-library"))
+        .unwrap();
+    assert!(
+        line.contains("9.0.0") && line.contains("replaces the built-in"),
+        "{line}"
+    );
+}
