@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::json;
-use strata_test::{CliTest, Server};
+use strata_test::{CliTest, Server, copy_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_strata");
 const ADMIN: &str = "server-admin-token-for-the-tests-0123456789";
@@ -38,20 +38,7 @@ fn samples(text: &str) -> BTreeMap<String, f64> {
 fn metrics_count_requests_and_read_the_latest_snapshots() {
     let repo = CliTest::new(BIN);
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/coder-ide");
-    for entry in ["strata.toml", "package.json", "tsconfig.json"] {
-        repo.write(entry, std::fs::read(example.join(entry)).unwrap());
-    }
-    for dir in std::fs::read_dir(example.join("services")).unwrap() {
-        let dir = dir.unwrap().path();
-        for file in walk(&dir) {
-            let rel = file
-                .strip_prefix(&example)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            repo.write(&rel, std::fs::read(&file).unwrap());
-        }
-    }
+    copy_dir(&example, repo.root());
     let server = Server::start(Path::new(BIN), repo.root(), &[], &[]);
     for _ in 0..3 {
         server.get("/api/v1/projects");
@@ -104,19 +91,6 @@ fn metrics_count_requests_and_read_the_latest_snapshots() {
         s.iter()
             .any(|(k, v)| k.starts_with("strata_snapshot_age_seconds{") && *v >= 0.0)
     );
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 #[test]

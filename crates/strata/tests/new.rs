@@ -4,31 +4,18 @@
 use std::path::Path;
 
 use insta::assert_snapshot;
-use strata_test::CliTest;
+use strata_test::{CliTest, copy_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_strata");
-
-fn copy(from: &Path, to: &str, t: &CliTest) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let path = entry.path();
-        let name = format!("{to}{}", entry.file_name().to_string_lossy());
-        if path.is_dir() {
-            copy(&path, &format!("{name}/"), t);
-        } else {
-            t.write(&name, std::fs::read(&path).unwrap());
-        }
-    }
-}
 
 /// The example repository with the fixture templates under `templates/`.
 fn repo() -> CliTest {
     let t = CliTest::new(BIN);
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy(&manifest.join("../../examples/coder-ide"), "", &t);
-    copy(
+    copy_dir(&manifest.join("../../examples/coder-ide"), t.root());
+    copy_dir(
         &manifest.join("../strata_templates/tests/fixtures/templates"),
-        "templates/",
-        &t,
+        &t.root().join("templates"),
     );
     t
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Value, json};
-use strata_test::{CliTest, Server};
+use strata_test::{CliTest, Server, copy_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_strata");
 const ADMIN: &str = "server-admin-token-for-the-tests-0123456789";
@@ -84,21 +84,6 @@ fn call(server: &Server, tool: &str, arguments: Value, token: Option<&str>) -> V
     );
     assert_eq!(status, 200, "{message}");
     message
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != ".strata" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn example() -> tempfile::TempDir {

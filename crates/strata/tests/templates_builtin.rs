@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use strata_test::CliTest;
+use strata_test::{CliTest, copy_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_strata");
 
@@ -31,25 +31,12 @@ const TESTED: [&str; 18] = [
     "ts-library",
 ];
 
-fn copy(from: &Path, to: &str, t: &CliTest) {
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let path = entry.path();
-        let name = format!("{to}{}", entry.file_name().to_string_lossy());
-        if path.is_dir() {
-            copy(&path, &format!("{name}/"), t);
-        } else {
-            t.write(&name, std::fs::read(&path).unwrap());
-        }
-    }
-}
-
 /// A copy of the example repository.
 fn repo() -> CliTest {
     let t = CliTest::new(BIN);
-    copy(
+    copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/coder-ide"),
-        "",
-        &t,
+        t.root(),
     );
     t
 }

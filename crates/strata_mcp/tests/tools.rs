@@ -1,28 +1,14 @@
 //! The tools on the bundled example (a copy, so that edits can be made): what each answers,
 //! budgets, errors, freshness, and `tools/list` as agents receive it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 use strata_mcp::{Live, StrataMcp, tool_list};
 use strata_project::LoadOptions;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != ".strata" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use strata_test::copy_dir;
 
 struct Fixture {
     dir: tempfile::TempDir,

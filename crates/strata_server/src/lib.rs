@@ -649,17 +649,7 @@ async fn impact(
     let teams = docs.pop().unwrap_or_default();
     let graph = docs.pop().unwrap_or_default();
     let doc = tokio::task::spawn_blocking(move || -> Result<Value, Problem> {
-        let teams: Value = serde_json::from_str(&teams).unwrap_or_default();
-        let contacts = teams["teams"]
-            .as_object()
-            .map(|t| {
-                t.iter()
-                    .filter_map(|(name, t)| Some((name.clone(), t["contact"].as_str()?.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let graph = ImpactGraph::from_file_graph(&graph, contacts)
-            .map_err(|e| Problem::internal(e.to_string()))?;
+        let graph = impact_graph(&graph, &teams).map_err(|e| Problem::internal(e.to_string()))?;
         let changed: Vec<String> = request
             .changed_files
             .iter()
@@ -670,6 +660,24 @@ async fn impact(
     .await
     .map_err(|e| Problem::internal(e.to_string()))??;
     Ok(json_value(StatusCode::OK, &doc))
+}
+
+/// A snapshot's impact graph, from its stored `file_graph` and `teams` documents (the teams'
+/// contacts name whom to tell).
+pub(crate) fn impact_graph(
+    file_graph: &str,
+    teams: &str,
+) -> Result<ImpactGraph, strata_project::GraphDocError> {
+    let teams: Value = serde_json::from_str(teams).unwrap_or_default();
+    let contacts = teams["teams"]
+        .as_object()
+        .map(|t| {
+            t.iter()
+                .filter_map(|(name, t)| Some((name.clone(), t["contact"].as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    ImpactGraph::from_file_graph(file_graph, contacts)
 }
 
 async fn module_history(

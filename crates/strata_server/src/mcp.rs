@@ -401,16 +401,7 @@ fn shared_answer(
                     .map_err(|e| ToolError(e.to_string()))
                     .map(Option::unwrap_or_default)
             };
-            let teams: Value = serde_json::from_str(&doc("teams")?).unwrap_or_default();
-            let contacts = teams["teams"]
-                .as_object()
-                .map(|t| {
-                    t.iter()
-                        .filter_map(|(n, t)| Some((n.clone(), t["contact"].as_str()?.to_owned())))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let graph = strata_project::ImpactGraph::from_file_graph(&doc("file_graph")?, contacts)
+            let graph = crate::impact_graph(&doc("file_graph")?, &doc("teams")?)
                 .map_err(|e| ToolError(e.to_string()))?;
             Answer {
                 value: object(serde_json::to_value(graph.impact(&paths)).unwrap_or_default()),

@@ -68,6 +68,21 @@ impl CliTest {
     }
 }
 
+/// Copy the folder `from` into `to` (created), every file and subfolder but `.strata`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dirs");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            if entry.file_name() != ".strata" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy file");
+        }
+    }
+}
+
 /// Run the binary in `dir` with a fixed environment (no colour, fixed width; git looks for a
 /// repository no higher than `dir`, so a fixture inside this repository has no history).
 pub fn run_in(bin: &Path, dir: &Path, args: &[&str]) -> Output {
