@@ -1,23 +1,42 @@
-//! Embeds the built-in templates: every file under `templates/` becomes one entry of a table
-//! `(path relative to templates/, bytes)` that `include_bytes!` fills at compile time.
+//! Embeds the built-in templates: every file under `templates/` (the current versions) and
+//! `history/` (earlier ones, for `strata template update`) becomes one entry of a table
+//! `(relative path, bytes)` that `include_bytes!` fills at compile time.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let dir =
-        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default()).join("templates");
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let mut out = String::new();
+    table(
+        &manifest.join("templates"),
+        "BUILTIN",
+        "Built-in template files: (path below `templates/`, contents).",
+        &mut out,
+    );
+    table(
+        &manifest.join("history"),
+        "HISTORY",
+        "Earlier versions of built-in templates: (`NAME/VERSION/…` below `history/`, contents).",
+        &mut out,
+    );
+    let target = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("builtin.rs");
+    if let Err(e) = std::fs::write(&target, out) {
+        println!("cargo:warning=cannot write {}: {e}", target.display());
+    }
+}
+
+/// A static table `name` of every file below `dir`.
+fn table(dir: &Path, name: &str, doc: &str, out: &mut String) {
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files = Vec::new();
-    walk(&dir, &mut files);
+    walk(dir, &mut files);
     files.sort();
-    let mut out = String::from(
-        "/// Built-in template files: (path below `templates/`, contents).\npub static BUILTIN: &[(&str, &[u8])] = &[\n",
-    );
+    let _ = writeln!(out, "/// {doc}\npub static {name}: &[(&str, &[u8])] = &[");
     for file in &files {
         // Cargo reruns this script when a file below the folder changes, not only the folder.
         println!("cargo:rerun-if-changed={}", file.display());
-        let Ok(rel) = file.strip_prefix(&dir) else {
+        let Ok(rel) = file.strip_prefix(dir) else {
             continue;
         };
         let rel: Vec<String> = rel
@@ -32,10 +51,6 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    let target = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("builtin.rs");
-    if let Err(e) = std::fs::write(&target, out) {
-        println!("cargo:warning=cannot write {}: {e}", target.display());
-    }
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -86,6 +86,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// What a change touches: changed and affected modules, tests to run, owners to notify
     Impact(ImpactArgs),
+    /// Public-API changes per module since a git revision, the semver bump they need, and the
+    /// dependents whose requirement the new version no longer satisfies
+    ApiDiff(ApiDiffArgs),
     /// Deployment waves: modules in dependency order, cycles together, health gates, rollback
     Waves(WavesArgs),
     /// Module health: a 0-10 score per module from eight dimensions, explained, with next steps
@@ -166,6 +169,16 @@ pub struct ImpactArgs {
     pub base: Option<String>,
     /// With --base: compare up to this revision instead of the working tree
     #[arg(long, value_name = "REV", requires = "base")]
+    pub head: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ApiDiffArgs {
+    /// The git revision to compare with
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    /// Compare up to this revision instead of the working tree
+    #[arg(long, value_name = "REV")]
     pub head: Option<String>,
 }
 
@@ -402,6 +415,10 @@ pub struct NewArgs {
     /// Run the template's hooks (commands it declares) on the rendered files
     #[arg(long)]
     pub trust: bool,
+    /// Never ask: take every default not given (prompts appear only on a terminal, never
+    /// with `CI` set)
+    #[arg(long)]
+    pub defaults: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -419,6 +436,24 @@ pub enum TemplateCommand {
         /// The template's name
         name: String,
     },
+    /// Render generated modules again at their template's current version (or with new
+    /// answers) and three-way merge; conflicts are reported per file, exit 1
+    Update(TemplateUpdateArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct TemplateUpdateArgs {
+    /// The module to update (default: every module with a `.strata-template.yaml`)
+    pub module: Option<String>,
+    /// Change an answer (repeatable), as `strata new --set`
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Print what would change, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Update even when the module's folder has changes not committed to git
+    #[arg(long)]
+    pub allow_dirty: bool,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -60,7 +60,9 @@ fn main() -> ExitCode {
             Format::Markdown,
             Format::Github,
         ],
-        Command::Impact(_) | Command::Health(_) => &[Format::Text, Format::Json, Format::Markdown],
+        Command::Impact(_) | Command::Health(_) | Command::ApiDiff(_) => {
+            &[Format::Text, Format::Json, Format::Markdown]
+        }
         Command::Waves(_) => &[Format::Text, Format::Json, Format::Mermaid],
         Command::Graph(_) => &[
             Format::Text,
@@ -96,6 +98,7 @@ fn main() -> ExitCode {
         Command::Template(a) => commands::template::run(&args.global, a, &printer),
         Command::Scan => commands::scan::run(&args.global, &printer),
         Command::Impact(a) => commands::impact::run(&args.global, a, &printer),
+        Command::ApiDiff(a) => commands::api_diff::run(&args.global, a, &printer),
         Command::Waves(a) => commands::waves::run(&args.global, a, &printer),
         Command::Docs(a) => commands::docs::run(&args.global, a, &printer),
         Command::Health(a) => commands::health::run(&args.global, a, &printer),

@@ -77,6 +77,7 @@ fn help_of_every_command() {
         &["scan", "--help"],
         &["graph", "--help"],
         &["impact", "--help"],
+        &["api-diff", "--help"],
         &["waves", "--help"],
         &["docs", "--help"],
         &["context", "--help"],

@@ -198,3 +198,67 @@ fn a_repository_template_replaces_a_built_in_one() {
         "{line}"
     );
 }
+
+/// On a terminal (here a pseudo-terminal from util-linux's `script`), `strata new` asks for
+/// each variable not given, shows its default, asks again after an invalid answer; with `CI`
+/// set, or `--defaults`, it asks nothing.
+#[test]
+fn a_terminal_is_asked_for_the_answers_and_ci_never_is() {
+    let t = repo();
+    let run = |args: &str, input: &str, ci: bool| {
+        let mut command = std::process::Command::new("script");
+        command
+            .args(["-qec", &format!("{BIN} --no-cache {args}"), "/dev/null"])
+            .current_dir(t.root())
+            .env_remove("CI")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        if ci {
+            command.env("CI", "true");
+        }
+        let mut child = command.spawn().expect("util-linux `script` runs");
+        // Ctrl-D at the start of a line: the end of input on a terminal (`script` does not
+        // pass its own end of input on).
+        let input = format!("{input}\u{4}");
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Owner: a typo, then a team; description: the default; the rest: defaults (end of input).
+    let screen = run(
+        "new rust-library asked-lib --set edition=2024",
+        "nobody\nplatform\n\n",
+        false,
+    );
+    assert!(
+        screen.contains("The team that owns the module (owner) [team:ai]: "),
+        "{screen}"
+    );
+    assert!(screen.contains("unknown team `nobody`"), "{screen}");
+    assert!(
+        screen.contains(
+            "One line saying what the crate does (description) [The asked-lib library]: "
+        ),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("(edition)"),
+        "a given answer was asked: {screen}"
+    );
+    let answers = t.read("libs/asked-lib/.strata-template.yaml");
+    assert!(
+        answers.contains("  owner: \"team:platform\"\n"),
+        "{answers}"
+    );
+    assert!(answers.contains("  edition: \"2024\"\n"), "{answers}");
+
+    for (args, ci) in [
+        ("new rust-library quiet-lib", true),
+        ("new rust-library quieter-lib --defaults", false),
+    ] {
+        let screen = run(args, "", ci);
+        assert!(!screen.contains("(owner)"), "{args}: {screen}");
+        assert!(screen.contains("created 12 files"), "{args}: {screen}");
+    }
+}

@@ -75,6 +75,12 @@ fn render_and_check(template: &str) -> String {
     assert_eq!(out.status.code(), Some(0), "strata new {template}: {out:?}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let into = v["into"].as_str().unwrap().to_owned();
+    let root_files: Vec<String> = v["root_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
     let dir = t.root().join(&into);
     assert!(
         dir.join("module.yaml").is_file(),
@@ -94,7 +100,12 @@ fn render_and_check(template: &str) -> String {
 
     let mut files = BTreeSet::new();
     walk(&dir, &dir, &mut files);
-    let files: Vec<String> = files.into_iter().collect();
+    let mut files: Vec<String> = files.into_iter().collect();
+    // Files at the repository root (a CI workflow), after the module's own.
+    for path in root_files {
+        assert!(t.root().join(&path).is_file(), "{template}: no {path}");
+        files.push(format!("@root/{path}"));
+    }
     let module = std::fs::read_to_string(dir.join("module.yaml")).unwrap();
     format!(
         "{into}/\n{}\n--- module.yaml ---\n{}",
@@ -151,6 +162,7 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["README.md"]
+template: { name: base-module, version: 1.1.0 }
 "#);
 
 builtin!(base_service, "base-service", @r#"
@@ -179,12 +191,12 @@ api:
   base_path: /api/v1/m-base-service
   openapi: openapi.yaml
 health: { liveness: /health, readiness: /ready }
+template: { name: base-service, version: 1.1.0 }
 "#);
 
 builtin!(fastapi_service, "fastapi-service", @r#"
 services/m-fastapi-service/
 .dockerignore
-.github/workflows/m-fastapi-service.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -200,6 +212,7 @@ src/m_fastapi_service/__init__.py
 src/m_fastapi_service/__main__.py
 src/m_fastapi_service/app.py
 tests/test_api.py
+@root/.github/workflows/m-fastapi-service.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-fastapi-service
@@ -217,11 +230,11 @@ api:
   base_path: /api/v1/m-fastapi-service
   openapi: openapi.yaml
 health: { liveness: /health, readiness: /ready }
+template: { name: fastapi-service, version: 1.0.0 }
 "#);
 
 builtin!(go_library, "go-library", @r#"
 libs/m-go-library/
-.github/workflows/m-go-library.yml
 .strata-template.yaml
 CHANGELOG.md
 README.md
@@ -232,6 +245,7 @@ go.mod
 m_go_library.go
 m_go_library_test.go
 module.yaml
+@root/.github/workflows/m-go-library.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-go-library
@@ -244,12 +258,12 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["m_go_library.go"]
+template: { name: go-library, version: 1.0.0 }
 "#);
 
 builtin!(go_service, "go-service", @r#"
 services/m-go-service/
 .dockerignore
-.github/workflows/m-go-service.yml
 .strata-template.yaml
 CHANGELOG.md
 Dockerfile
@@ -263,6 +277,7 @@ go.mod
 main.go
 module.yaml
 openapi.yaml
+@root/.github/workflows/m-go-service.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-go-service
@@ -280,12 +295,12 @@ api:
   base_path: /api/v1/m-go-service
   openapi: openapi.yaml
 health: { liveness: /health, readiness: /ready }
+template: { name: go-service, version: 1.0.0 }
 "#);
 
 builtin!(graphql_service, "graphql-service", @r#"
 services/m-graphql-service/
 .dockerignore
-.github/workflows/m-graphql-service.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -303,6 +318,7 @@ src/schema.ts
 src/server.ts
 test/server.test.ts
 tsconfig.json
+@root/.github/workflows/m-graphql-service.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-graphql-service
@@ -320,11 +336,11 @@ api:
   base_path: /api/v1/m-graphql-service
   openapi: openapi.yaml
 health: { liveness: /health, readiness: /ready }
+template: { name: graphql-service, version: 1.0.0 }
 "#);
 
 builtin!(java_library, "java-library", @r#"
 libs/m-java-library/
-.github/workflows/m-java-library.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -336,6 +352,7 @@ module.yaml
 pom.xml
 src/main/java/com/example/mjavalibrary/MJavaLibrary.java
 src/test/java/com/example/mjavalibrary/MJavaLibraryTest.java
+@root/.github/workflows/m-java-library.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-java-library
@@ -348,12 +365,12 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["src/main/java/com/example/mjavalibrary/MJavaLibrary.java"]
+template: { name: java-library, version: 1.0.1 }
 "#);
 
 builtin!(ml_service, "ml-service", @r#"
 services/m-ml-service/
 .dockerignore
-.github/workflows/m-ml-service.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -372,6 +389,7 @@ src/m_ml_service/model.json
 src/m_ml_service/model.py
 tests/test_api.py
 tests/test_model.py
+@root/.github/workflows/m-ml-service.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-ml-service
@@ -389,11 +407,11 @@ api:
   base_path: /api/v1/m-ml-service
   openapi: openapi.yaml
 health: { liveness: /health, readiness: /ready }
+template: { name: ml-service, version: 1.0.0 }
 "#);
 
 builtin!(nextjs_app, "nextjs-app", @r#"
 apps/m-nextjs-app/
-.github/workflows/m-nextjs-app.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -413,6 +431,7 @@ next.config.mjs
 package.json
 tsconfig.json
 vitest.config.mts
+@root/.github/workflows/m-nextjs-app.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-nextjs-app
@@ -425,12 +444,12 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["lib/index.ts"]
+template: { name: nextjs-app, version: 1.0.0 }
 "#);
 
 builtin!(node_service, "node-service", @r#"
 services/m-node-service/
 .dockerignore
-.github/workflows/m-node-service.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -446,6 +465,7 @@ src/index.ts
 src/server.ts
 test/server.test.ts
 tsconfig.json
+@root/.github/workflows/m-node-service.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-node-service
@@ -463,11 +483,11 @@ api:
   base_path: /api/v1/m-node-service
   openapi: openapi.yaml
 health: { liveness: /health, readiness: /ready }
+template: { name: node-service, version: 1.0.0 }
 "#);
 
 builtin!(python_library, "python-library", @r#"
 libs/m-python-library/
-.github/workflows/m-python-library.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -480,6 +500,7 @@ pyproject.toml
 src/m_python_library/__init__.py
 src/m_python_library/py.typed
 tests/test_m_python_library.py
+@root/.github/workflows/m-python-library.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-python-library
@@ -492,11 +513,11 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["src/m_python_library/__init__.py"]
+template: { name: python-library, version: 1.0.0 }
 "#);
 
 builtin!(python_worker, "python-worker", @r#"
 workers/m-python-worker/
-.github/workflows/m-python-worker.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -511,6 +532,7 @@ src/m_python_worker/__init__.py
 src/m_python_worker/__main__.py
 src/m_python_worker/pipeline.py
 tests/test_pipeline.py
+@root/.github/workflows/m-python-worker.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-python-worker
@@ -523,11 +545,11 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["src/m_python_worker/__init__.py"]
+template: { name: python-worker, version: 1.0.0 }
 "#);
 
 builtin!(react_spa, "react-spa", @r#"
 apps/m-react-spa/
-.github/workflows/m-react-spa.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -545,6 +567,7 @@ src/greeting.ts
 src/main.tsx
 tsconfig.json
 vite.config.ts
+@root/.github/workflows/m-react-spa.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-react-spa
@@ -557,11 +580,11 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["src/App.tsx"]
+template: { name: react-spa, version: 1.0.0 }
 "#);
 
 builtin!(rust_cli, "rust-cli", @r#"
 tools/m-rust-cli/
-.github/workflows/m-rust-cli.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -574,6 +597,7 @@ module.yaml
 src/lib.rs
 src/main.rs
 tests/cli.rs
+@root/.github/workflows/m-rust-cli.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-rust-cli
@@ -586,11 +610,11 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["src/lib.rs"]
+template: { name: rust-cli, version: 1.0.0 }
 "#);
 
 builtin!(rust_library, "rust-library", @r#"
 libs/m-rust-library/
-.github/workflows/m-rust-library.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -602,6 +626,7 @@ docs/operations.md
 module.yaml
 src/lib.rs
 tests/m_rust_library.rs
+@root/.github/workflows/m-rust-library.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-rust-library
@@ -614,12 +639,12 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["src/lib.rs"]
+template: { name: rust-library, version: 1.0.0 }
 "#);
 
 builtin!(rust_service, "rust-service", @r#"
 services/m-rust-service/
 .dockerignore
-.github/workflows/m-rust-service.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -634,6 +659,7 @@ openapi.yaml
 src/lib.rs
 src/main.rs
 tests/api.rs
+@root/.github/workflows/m-rust-service.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-rust-service
@@ -651,12 +677,12 @@ api:
   base_path: /api/v1/m-rust-service
   openapi: openapi.yaml
 health: { liveness: /health, readiness: /ready }
+template: { name: rust-service, version: 1.0.0 }
 "#);
 
 builtin!(spring_service, "spring-service", @r#"
 services/m-spring-service/
 .dockerignore
-.github/workflows/m-spring-service.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -672,6 +698,7 @@ src/main/java/com/example/mspringservice/Application.java
 src/main/java/com/example/mspringservice/api/ApiController.java
 src/main/resources/application.properties
 src/test/java/com/example/mspringservice/ApiControllerTest.java
+@root/.github/workflows/m-spring-service.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-spring-service
@@ -689,11 +716,11 @@ api:
   base_path: /api/v1/m-spring-service
   openapi: openapi.yaml
 health: { liveness: /health, readiness: /ready }
+template: { name: spring-service, version: 1.0.0 }
 "#);
 
 builtin!(ts_library, "ts-library", @r#"
 libs/m-ts-library/
-.github/workflows/m-ts-library.yml
 .gitignore
 .strata-template.yaml
 CHANGELOG.md
@@ -706,6 +733,7 @@ package.json
 src/index.ts
 test/index.test.ts
 tsconfig.json
+@root/.github/workflows/m-ts-library.yml
 --- module.yaml ---
 schema: strata/v1
 name: m-ts-library
@@ -718,4 +746,5 @@ lane: products
 layer: product
 tier: 3
 interfaces: ["src/index.ts"]
+template: { name: ts-library, version: 1.0.0 }
 "#);

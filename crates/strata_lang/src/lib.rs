@@ -20,6 +20,7 @@ pub mod ts;
 
 pub use rust::test_code as rust_test_code;
 pub use tokens::codes as token_codes;
+pub use tokens::{Lexed, Token, lex};
 pub use tree::{FileId, FileRead, SourceTree, content_hash, file_name, join, mtime_ns, parent};
 
 use serde::{Deserialize, Serialize};

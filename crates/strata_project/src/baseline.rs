@@ -192,6 +192,13 @@ impl Project {
         rev: &str,
         options: &LoadOptions,
     ) -> Result<Vec<Diagnostic>, BaselineError> {
+        Ok(self.at_revision(rev, options)?.project.check().diagnostics)
+    }
+
+    /// The repository as it was at git revision `rev`: its tree exported to a temporary folder
+    /// (`git archive`) and loaded with the same options (no scan yet). The folder lives as long
+    /// as the returned [`Revision`].
+    pub fn at_revision(&self, rev: &str, options: &LoadOptions) -> Result<Revision, BaselineError> {
         let git_err = |message: String| BaselineError::Git {
             rev: rev.to_owned(),
             message,
@@ -249,10 +256,17 @@ impl Project {
             config,
             ..options.clone()
         };
-        let base = Project::load(&base_options)
+        let project = Project::load(&base_options)
             .map_err(|e| git_err(format!("the revision does not load: {e}")))?;
-        Ok(base.check().diagnostics)
+        Ok(Revision { project, _dir: tmp })
     }
+}
+
+/// The repository at a git revision ([`Project::at_revision`]), in a temporary folder removed
+/// when this is dropped.
+pub struct Revision {
+    pub project: Project,
+    _dir: tempfile::TempDir,
 }
 
 #[cfg(test)]

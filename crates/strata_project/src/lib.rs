@@ -7,6 +7,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod api_diff;
 mod baseline;
 mod cache;
 #[doc(hidden)]
@@ -16,7 +17,11 @@ mod graph_view;
 mod health;
 mod history;
 
-pub use baseline::{Baseline, BaselineError};
+pub use api_diff::{
+    ApiChange, ApiDiffDoc, ApiImpact, Bump, ChangeKind, Dependent, ModuleApiDiff, Symbol,
+    VersionChange, declared_bump, required_bump,
+};
+pub use baseline::{Baseline, BaselineError, Revision};
 mod check_plan;
 mod context;
 mod find;

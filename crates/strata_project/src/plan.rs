@@ -155,6 +155,10 @@ pub struct ImpactDoc {
     pub affected: Vec<Affected>,
     pub tests: Vec<String>,
     pub owners: Vec<OwnerToNotify>,
+    /// With a base revision: the public-API changes of the changed modules and the bump they
+    /// need ([`Project::api_diff`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_changes: Option<Vec<crate::ModuleApiDiff>>,
 }
 
 impl Project {
@@ -441,6 +445,7 @@ impl ImpactGraph {
             affected,
             tests,
             owners,
+            api_changes: None,
         }
     }
 }
@@ -478,6 +483,10 @@ impl ImpactDoc {
                 .map(|c| format!(" <{c}>"))
                 .unwrap_or_default();
             let _ = writeln!(out, "{item}{}{contact}: {}", o.team, o.modules.join(", "));
+        }
+        if let Some(modules) = &self.api_changes {
+            let _ = writeln!(out, "{h}public API of {} changed modules", modules.len());
+            out.push_str(&crate::api_diff::modules_text(modules, markdown));
         }
         out
     }

@@ -37,9 +37,16 @@ fn findings_of(id: &str) -> String {
     })
 }
 
+/// Rules that compare with a base revision (`--diff-base`): a fixture folder has no history,
+/// so their tests build git repositories (`crates/strata/tests/api_diff.rs`).
+const NEED_A_BASE_REVISION: &[&str] = &["semver-bump"];
+
 #[test]
 fn every_rule_has_a_fixture_and_a_snapshot() {
-    for rule in RULES {
+    for rule in RULES
+        .iter()
+        .filter(|r| !NEED_A_BASE_REVISION.contains(&r.id()))
+    {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(rule.id());

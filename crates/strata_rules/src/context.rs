@@ -43,6 +43,30 @@ pub struct ModuleScore {
     pub next_step: Option<String>,
 }
 
+/// A module's public-API change since a base revision and the bump it declares, for
+/// `semver-bump` (given only with a base revision: `strata check --diff-base`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiBump {
+    /// Index into [`Context::modules`].
+    pub module: usize,
+    /// Where the version is declared: repository-relative file, 1-based line and column.
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// The version at the base and now.
+    pub from: String,
+    pub to: String,
+    /// The bump the change needs and the one declared: `major`, `minor`, `patch` or `none`.
+    pub required: &'static str,
+    pub declared: &'static str,
+    /// Whether the declared bump covers the required one.
+    pub enough: bool,
+    /// A public symbol was removed or changed (else only added, or none).
+    pub breaking: bool,
+    /// The changes that call for the bump, as shown: "`Invoice::total` removed".
+    pub symbols: Vec<String>,
+}
+
 pub struct Context<'a> {
     pub config: &'a LoadedConfig,
     /// Repository-relative path of `strata.toml` (empty without one).
@@ -59,6 +83,8 @@ pub struct Context<'a> {
     pub clones: &'a [CodeClone],
     /// Health scores of the tiered modules, for `health-gate` (given only when it is on).
     pub health: &'a [ModuleScore],
+    /// Public-API changes since a base revision, for `semver-bump` (empty without one).
+    pub api_bumps: &'a [ApiBump],
     by_name: HashMap<&'a str, Vec<usize>>,
 }
 
@@ -148,6 +174,7 @@ impl<'a> Context<'a> {
             files: &[],
             clones: &[],
             health: &[],
+            api_bumps: &[],
             by_name,
         }
     }
@@ -177,6 +204,13 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn with_health(mut self, health: &'a [ModuleScore]) -> Context<'a> {
         self.health = health;
+        self
+    }
+
+    /// Give `semver-bump` the public-API changes since the base revision.
+    #[must_use]
+    pub fn with_api_bumps(mut self, bumps: &'a [ApiBump]) -> Context<'a> {
+        self.api_bumps = bumps;
         self
     }
 

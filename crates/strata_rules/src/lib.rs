@@ -12,13 +12,16 @@ mod doc;
 pub mod rules;
 mod settings;
 
-pub use context::{CloneSpan, CodeClone, Context, Endpoints, FileContext, GraphInput, ModuleScore};
+pub use context::{
+    ApiBump, CloneSpan, CodeClone, Context, Endpoints, FileContext, GraphInput, ModuleScore,
+};
 pub use doc::{RuleDoc, SECTIONS};
 pub use rules::duplicate_code::{
     DEFAULT_MIN_TOKENS as CLONE_MIN_TOKENS, min_tokens as duplicate_code_min_tokens,
 };
 pub use rules::hardcoded_endpoint::is_test_file;
 pub use rules::internal_import::Interfaces;
+pub use rules::semver_mismatch::{Requirement, parse_requirement};
 pub use settings::{RuleSettings, resolve_settings};
 
 use strata_diagnostics::{Diagnostic, Level};
@@ -55,6 +58,7 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::unknown_reference::UnknownReference,
     &rules::schema_coverage::SchemaCoverage,
     &rules::semver_mismatch::SemverMismatch,
+    &rules::semver_bump::SemverBump,
     &rules::deprecated_dependency::DeprecatedDependency,
     &rules::port_conflict::PortConflict,
     &rules::event_name::EventName,

@@ -11,19 +11,41 @@ use minijinja::syntax::SyntaxConfig;
 use crate::catalog::{Catalog, TemplateEntry};
 use crate::error::TemplateError;
 use crate::spec::{FileRule, Variable};
-use crate::vars::{Answers, RepoFacts, Resolved, render_str, resolve, truthy};
+use crate::vars::{Answer, Answers, RepoFacts, Resolved, render_str, resolve, truthy};
 
 /// The answers file written into every generated module.
 pub const ANSWERS_FILE: &str = ".strata-template.yaml";
 
+/// A template file below `files/@root/` is written relative to the repository root.
+pub const ROOT_PREFIX: &str = "@root/";
+
 /// How to render.
-#[derive(Clone, Debug, Default)]
-pub struct RenderOptions {
+#[derive(Clone, Copy, Default)]
+pub struct RenderOptions<'a> {
     /// The destination relative to the repository root (`--into`); default: the template's
     /// `into`, rendered.
-    pub into: Option<String>,
+    pub into: Option<&'a str>,
     /// Run the template's hooks (`--trust`).
     pub trust: bool,
+    /// Asks for each variable not given (on a terminal); without it, defaults are used.
+    pub prompter: Option<&'a dyn Prompter>,
+}
+
+impl std::fmt::Debug for RenderOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderOptions")
+            .field("into", &self.into)
+            .field("trust", &self.trust)
+            .field("prompter", &self.prompter.is_some())
+            .finish()
+    }
+}
+
+/// Asks a person for a variable's value.
+pub trait Prompter {
+    /// The answer for `var`, whose default is `default`, or `None` to take the default.
+    /// `problem` says why the previous answer was refused.
+    fn ask(&self, var: &Variable, default: &Answer, problem: Option<&str>) -> Option<String>;
 }
 
 /// A rendered template, not yet written.
@@ -37,6 +59,11 @@ pub struct Rendered {
     pub into: String,
     /// Every variable's value as used, built-ins included.
     pub answers: Answers,
+    /// The template, its parents and its includes, each with its version.
+    pub parts: BTreeMap<String, String>,
+    /// Files relative to the repository root rather than the module (a template's
+    /// `files/@root/…`): a CI workflow, which GitHub reads from the root only.
+    pub root_files: BTreeMap<PathBuf, String>,
     /// Hooks not run because `--trust` was not given.
     pub skipped_hooks: Vec<String>,
     /// Hooks run (with `--trust`).
@@ -51,6 +78,8 @@ struct Merged {
     rules: Vec<FileRule>,
     hooks: Vec<String>,
     into: Option<String>,
+    /// Name -> version of every template folded in.
+    parts: BTreeMap<String, String>,
 }
 
 /// Render `template` with `answers` (`name`, the module's name, is required) for the
@@ -65,22 +94,35 @@ pub fn render(
     let entry = catalog.require(template)?;
     let merged = merge(catalog, entry, Some(facts))?;
     let env = environment();
-    let name = answers
-        .get("name")
-        .map(crate::Answer::to_text)
-        .unwrap_or_default();
+    let name = answers.get("name").map(Answer::to_text).unwrap_or_default();
     let mut given = answers.clone();
     given.remove("name");
-    let resolved = resolve(&env, template, &merged.variables, &given, &name, facts)?;
+    let mut resolved = resolve(
+        &env,
+        template,
+        &merged.variables,
+        &given,
+        &name,
+        facts,
+        options.prompter,
+    )?;
+    resolved.context.push(("template".into(), template.into()));
+    resolved.context.push((
+        "template_version".into(),
+        entry.spec.version.as_str().into(),
+    ));
     let ctx = resolved.value();
 
-    let into = match (&options.into, &merged.into) {
-        (Some(into), _) => into.clone(),
+    let into = match (options.into, &merged.into) {
+        (Some(into), _) => into.to_owned(),
         (None, Some(into)) => render_str(&env, &format!("{template}: `into`"), into, &ctx)?,
         (None, None) => name.clone(),
     };
     let into = into.trim().trim_end_matches('/').to_owned();
     check_relative(template, "into", &into)?;
+    // The module's folder, for files that name it (a CI workflow at the repository root).
+    resolved.context.push(("path".into(), into.as_str().into()));
+    let ctx = resolved.value();
 
     let rules = merged
         .rules
@@ -96,12 +138,14 @@ pub fn render(
         .collect::<Result<Vec<_>, _>>()?;
 
     let mut files = BTreeMap::new();
+    let mut root_files = BTreeMap::new();
     let mut from: BTreeMap<String, String> = BTreeMap::new();
     for (path, (_, origin, source)) in &merged.files {
         let label = format!("{origin}/files/{path}");
         let out = render_str(&env, &label, path, &ctx)?;
         let out = out.strip_suffix(".j2").unwrap_or(&out).to_owned();
-        check_relative(template, "file path", &out)?;
+        let at_root = out.strip_prefix(ROOT_PREFIX).map(str::to_owned);
+        check_relative(template, "file path", at_root.as_deref().unwrap_or(&out))?;
         let mut keep = true;
         for (matcher, rule) in &rules {
             if matcher.is_match(&out) {
@@ -123,7 +167,11 @@ pub fn render(
                 message: format!("`{other}` and `{label}` both render to `{out}`"),
             });
         }
-        files.insert(PathBuf::from(&out), render_str(&env, &label, source, &ctx)?);
+        let text = render_str(&env, &label, source, &ctx)?;
+        match at_root {
+            Some(root_path) => root_files.insert(PathBuf::from(root_path), text),
+            None => files.insert(PathBuf::from(&out), text),
+        };
     }
 
     let (skipped_hooks, ran_hooks) = if options.trust {
@@ -136,7 +184,7 @@ pub fn render(
     let Resolved { answers, .. } = resolved;
     files.insert(
         PathBuf::from(ANSWERS_FILE),
-        answers_file(template, &entry.spec.version, &answers),
+        answers_file(template, &entry.spec.version, &merged.parts, &answers),
     );
     Ok(Rendered {
         template: template.to_owned(),
@@ -144,6 +192,8 @@ pub fn render(
         files,
         into,
         answers,
+        parts: merged.parts,
+        root_files,
         skipped_hooks,
         ran_hooks,
     })
@@ -243,11 +293,13 @@ fn merge(
         rules: Vec::new(),
         hooks: Vec::new(),
         into: None,
+        parts: BTreeMap::new(),
     };
     for t in &chain {
         if let Some(facts) = facts {
             check_strata(t, facts)?;
         }
+        m.parts.insert(t.spec.name.clone(), t.spec.version.clone());
         for (path, text) in &t.files {
             m.files.insert(
                 path.clone(),
@@ -277,6 +329,8 @@ fn merge(
             if let Some(facts) = facts {
                 check_strata(inc, facts)?;
             }
+            m.parts
+                .insert(inc.spec.name.clone(), inc.spec.version.clone());
             for (path, text) in &inc.files {
                 // The including template (or a child of it) writing the path itself is an
                 // explicit override.
@@ -372,14 +426,23 @@ fn read_back(
     Ok(())
 }
 
-fn answers_file(template: &str, version: &str, answers: &Answers) -> String {
+fn answers_file(
+    template: &str,
+    version: &str,
+    parts: &BTreeMap<String, String>,
+    answers: &Answers,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# Written by `strata new`: the template and answers this module was made from."
+        "# Written by `strata new`: the template and answers this module was made from, read by\n# `strata template update`. Edit the answers and run it to render them again."
     );
     let _ = writeln!(out, "template: {template}");
     let _ = writeln!(out, "version: {version}");
+    let _ = writeln!(out, "parts:");
+    for (name, version) in parts {
+        let _ = writeln!(out, "  {name}: {version}");
+    }
     let _ = writeln!(out, "answers:");
     for (k, v) in answers {
         let _ = writeln!(out, "  {k}: {}", v.to_yaml());

@@ -65,6 +65,10 @@ pub enum TemplateError {
     Hook { command: String, message: String },
     #[error("refusing to overwrite existing files: {}", list(.paths))]
     Exists { paths: Vec<String> },
+    #[error("`{}` holds no `.strata-template.yaml`: it was not made by `strata new`", .path)]
+    NotGenerated { path: String },
+    #[error("`{path}` has changes not committed to git: {}", list(.files))]
+    Uncommitted { path: String, files: Vec<String> },
     #[error("cannot write `{}`", .path.display())]
     Write {
         path: PathBuf,
@@ -105,6 +109,12 @@ impl TemplateError {
             }
             TemplateError::Exists { .. } => Some("choose another name or `--into` folder"),
             TemplateError::Hook { .. } => Some("nothing was written"),
+            TemplateError::NotGenerated { .. } => {
+                Some("`strata template update` updates modules made from a template")
+            }
+            TemplateError::Uncommitted { .. } => Some(
+                "commit or stash them first, so that a merge can be undone, or pass `--allow-dirty`",
+            ),
             _ => None,
         }
     }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use strata_workspace::Config;
 use strata_workspace::error::closest;
 
+use crate::engine::Prompter;
 use crate::error::TemplateError;
 use crate::spec::{VarType, Variable};
 
@@ -111,6 +112,16 @@ impl RepoFacts {
             .unwrap_or_default()
     }
 
+    /// These facts without module `name`: its name and its port are free to reuse (for
+    /// rendering an existing module again).
+    #[must_use]
+    pub fn without(&self, name: &str) -> RepoFacts {
+        let mut facts = self.clone();
+        facts.modules.retain(|m| m != name);
+        facts.ports.retain(|_, m| m != name);
+        facts
+    }
+
     fn free_port(&self) -> i64 {
         (8000..=u16::MAX)
             .find(|p| !self.ports.contains_key(p))
@@ -139,7 +150,8 @@ pub const BUILTIN_VARIABLES: [(&str, &str, &str); 11] = [
 ];
 
 /// The built-in variables a user may set.
-const SETTABLE_BUILTINS: [&str; 6] = ["owner", "lane", "layer", "tier", "port", "version"];
+pub(crate) const SETTABLE_BUILTINS: [&str; 6] =
+    ["owner", "lane", "layer", "tier", "port", "version"];
 
 /// The resolved context and the answers actually used.
 pub(crate) struct Resolved {
@@ -192,6 +204,7 @@ pub(crate) fn resolve(
     given: &Answers,
     name: &str,
     facts: &RepoFacts,
+    prompter: Option<&dyn Prompter>,
 ) -> Result<Resolved, TemplateError> {
     check_name(name, facts)?;
     let known: Vec<&str> = SETTABLE_BUILTINS
@@ -269,7 +282,11 @@ pub(crate) fn resolve(
             name: builtin.to_owned(),
             kind,
             default: None,
-            help: String::new(),
+            help: if builtin == "owner" {
+                "The team that owns the module".into()
+            } else {
+                String::new()
+            },
             choices,
             regex: None,
             when: None,
@@ -282,6 +299,8 @@ pub(crate) fn resolve(
                 });
             }
             Answer::Text(String::new())
+        } else if builtin == "owner" && !given.contains_key(builtin) {
+            ask_or(prompter, &spec, answer, facts)?
         } else {
             coerce(&spec, answer, facts)?
         };
@@ -307,14 +326,45 @@ pub(crate) fn resolve(
             }
         }
         let answer = match (given.get(&var.name), &var.default) {
-            (Some(a), _) => a.clone(),
-            (None, Some(d)) => render_default(env, template, &var.name, d, &r)?,
-            (None, None) => default_of(var.kind),
+            (Some(a), _) => coerce(var, a.clone(), facts)?,
+            (None, default) => {
+                let default = match default {
+                    Some(d) => render_default(env, template, &var.name, d, &r)?,
+                    None => default_of(var.kind),
+                };
+                // A choice of one is not a question.
+                if var.kind == VarType::Choice && var.choices.len() == 1 {
+                    coerce(var, default, facts)?
+                } else {
+                    ask_or(prompter, var, default, facts)?
+                }
+            }
         };
-        let answer = coerce(var, answer, facts)?;
         r.set(&var.name, answer);
     }
     Ok(r)
+}
+
+/// Ask `prompter` for `var` until the answer is valid; without one, the default, checked.
+fn ask_or(
+    prompter: Option<&dyn Prompter>,
+    var: &Variable,
+    default: Answer,
+    facts: &RepoFacts,
+) -> Result<Answer, TemplateError> {
+    let Some(prompter) = prompter else {
+        return coerce(var, default, facts);
+    };
+    let mut problem = None;
+    loop {
+        let Some(text) = prompter.ask(var, &default, problem.as_deref()) else {
+            return coerce(var, default, facts);
+        };
+        match coerce(var, Answer::Text(text), facts) {
+            Ok(answer) => return Ok(answer),
+            Err(e) => problem = Some(e.to_string()),
+        }
+    }
 }
 
 fn capitalize(word: &str) -> String {

@@ -17,6 +17,12 @@ impl Rendered {
             .keys()
             .filter(|p| dest.join(p).exists())
             .map(|p| format!("{}/{}", self.into, p.display()))
+            .chain(
+                self.root_files
+                    .keys()
+                    .filter(|p| repo_root.join(p).exists())
+                    .map(|p| p.display().to_string()),
+            )
             .collect();
         if !existing.is_empty() {
             return Err(TemplateError::Exists { paths: existing });
@@ -35,7 +41,7 @@ impl Rendered {
         write_all(staging.path(), &self.files)?;
         if !dest.exists() {
             std::fs::rename(staging.path(), &dest).map_err(io(&dest))?;
-            return Ok(dest);
+            return self.write_root_files(repo_root).map(|()| dest);
         }
         // The folder exists: move file by file, and take back what was moved on a failure.
         let mut moved = Vec::new();
@@ -56,7 +62,21 @@ impl Rendered {
             }
             moved.push(target);
         }
-        Ok(dest)
+        self.write_root_files(repo_root).map(|()| dest)
+    }
+
+    /// The files that go to the repository root, each written atomically (none existed).
+    fn write_root_files(&self, repo_root: &Path) -> Result<(), TemplateError> {
+        for (path, text) in &self.root_files {
+            let target = repo_root.join(path);
+            strata_workspace::atomic::write_atomic(&target, text.as_bytes()).map_err(|source| {
+                TemplateError::Write {
+                    path: target,
+                    source,
+                }
+            })?;
+        }
+        Ok(())
     }
 }
 

@@ -37,7 +37,7 @@ fn answers(pairs: &[(&str, &str)]) -> Answers {
 }
 
 fn try_render(template: &str, pairs: &[(&str, &str)]) -> Result<Rendered, TemplateError> {
-    let catalog = Catalog::load(&fixtures()).unwrap();
+    let catalog = Catalog::load(&fixtures(), &[]).unwrap();
     render(
         &catalog,
         template,
@@ -66,7 +66,7 @@ fn file<'a>(r: &'a Rendered, path: &str) -> &'a str {
 
 #[test]
 fn catalog_lists_repository_templates() {
-    let catalog = Catalog::load(&fixtures()).unwrap();
+    let catalog = Catalog::load(&fixtures(), &[]).unwrap();
     let child = catalog.get("child-mod").unwrap();
     assert_eq!(child.source, Source::Repository);
     assert_eq!(child.spec.extends.as_deref(), Some("base-mod"));
@@ -173,7 +173,7 @@ fn template_syntax_errors_name_the_file_and_line() {
 
 #[test]
 fn a_misspelt_variable_is_an_error() {
-    let catalog = Catalog::load(&fixtures()).unwrap();
+    let catalog = Catalog::load(&fixtures(), &[]).unwrap();
     let mut entry = catalog.get("base-mod").unwrap().clone();
     entry
         .files
@@ -277,7 +277,7 @@ fn hooks_run_only_with_trust() {
     let r = ok("child-mod", &[]);
     assert_eq!(r.skipped_hooks, ["echo hooked > hooked.txt"]);
     assert!(!r.files.contains_key(Path::new("hooked.txt")));
-    let catalog = Catalog::load(&fixtures()).unwrap();
+    let catalog = Catalog::load(&fixtures(), &[]).unwrap();
     let options = RenderOptions {
         trust: true,
         ..RenderOptions::default()
@@ -290,25 +290,18 @@ fn hooks_run_only_with_trust() {
 
 #[test]
 fn into_can_be_overridden() {
-    let catalog = Catalog::load(&fixtures()).unwrap();
+    let catalog = Catalog::load(&fixtures(), &[]).unwrap();
     let options = RenderOptions {
-        into: Some("elsewhere/x/".into()),
+        into: Some("elsewhere/x/"),
         ..RenderOptions::default()
     };
     let r = render(&catalog, "base-mod", &answers(&[]), &facts(), &options).unwrap();
     assert_eq!(r.into, "elsewhere/x");
     let options = RenderOptions {
-        into: Some("../out".into()),
+        into: Some("../out"),
         ..RenderOptions::default()
     };
     assert!(render(&catalog, "base-mod", &answers(&[]), &facts(), &options).is_err());
-}
-
-/// `.strata-template.yaml` read back.
-#[derive(serde::Deserialize)]
-struct AnswersFile {
-    template: String,
-    answers: Answers,
 }
 
 #[test]
@@ -319,14 +312,14 @@ fn write_creates_the_module_with_its_answers_file_and_never_overwrites() {
     assert_eq!(dest, repo.path().join("services/my-mod"));
     let answers = std::fs::read_to_string(dest.join(ANSWERS_FILE)).unwrap();
     assert!(
-        answers.contains("template: child-mod\nversion: 2.1.0\nanswers:\n"),
+        answers.contains("template: child-mod\nversion: 2.1.0\nparts:\n"),
         "{answers}"
     );
     assert!(answers.contains("  framework: \"actix\"\n"), "{answers}");
     assert!(answers.contains("  db: false\n"), "{answers}");
     assert!(dest.join("src/my_mod.rs").is_file());
     // The answers file is YAML that reads back.
-    let back: AnswersFile = serde_saphyr::from_str(&answers).unwrap();
+    let back = strata_templates::AnswersFile::read(&dest, "services/my-mod").unwrap();
     assert_eq!(back.template, "child-mod");
     assert_eq!(back.answers, r.answers);
 

@@ -47,6 +47,44 @@ pub struct Config {
     /// Where alerts about tier-1 modules go.
     #[serde(default)]
     pub alerts: AlertsConfig,
+    /// Where the repository keeps its own templates for `strata new`.
+    #[serde(default)]
+    pub templates: TemplatesConfig,
+}
+
+impl Config {
+    /// The folders holding the repository's own templates: `[templates] paths`, or
+    /// `templates`.
+    pub fn template_paths(&self) -> Vec<String> {
+        match &self.templates.paths {
+            Some(paths) if !paths.is_empty() => paths
+                .iter()
+                .map(|p| p.trim_end_matches('/').to_owned())
+                .collect(),
+            _ => vec!["templates".to_owned()],
+        }
+    }
+
+    /// What the walk leaves out: `[project] exclude`, and the files of the repository's
+    /// templates (`DIR/*/files/**`), which are sources of modules to come, not modules.
+    pub fn excluded(&self) -> Vec<String> {
+        let mut globs = self.project.exclude.clone();
+        globs.extend(
+            self.template_paths()
+                .into_iter()
+                .map(|dir| format!("{dir}/*/files/**")),
+        );
+        globs
+    }
+}
+
+/// `[templates]`: the repository's own templates.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesConfig {
+    /// Folders, relative to the repository root, each holding one folder per template (with
+    /// its `template.yaml`); default `["templates"]`.
+    pub paths: Option<Vec<String>>,
 }
 
 /// `[environments.NAME]`: where the modules of one environment answer.
@@ -393,6 +431,19 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
             ));
         }
     }
+    for dir in config.templates.paths.iter().flatten() {
+        let escapes = dir.starts_with('/')
+            || dir.contains('\\')
+            || dir.split('/').any(|s| s == "..")
+            || dir.trim().is_empty();
+        if escapes {
+            return Err(invalid(
+                &format!("\"{dir}\""),
+                format!("`[templates] paths` entry `{dir}` is not a folder below the repository"),
+                Some("write folders relative to the repository root, e.g. `paths = [\"tools/templates\"]`".into()),
+            ));
+        }
+    }
     for glob in &config.project.exclude {
         if let Some(problem) = crate::error::glob_problem(glob) {
             return Err(invalid(
@@ -516,6 +567,23 @@ to = { path = "**/ui/**" }
         assert_eq!(c.teams["payments"].members, ["ana"]);
         assert_eq!(c.rules["max-fan-out"].get_ref()["max"], 12);
         assert_eq!(c.forbidden[0].from.path.as_deref(), Some("**/domain/**"));
+    }
+
+    #[test]
+    fn template_paths_stay_below_the_root() {
+        let c = parse("[templates]\npaths = [\"tools/templates\", \"templates\"]\n").unwrap();
+        assert_eq!(
+            c.templates.paths.as_deref(),
+            Some(&["tools/templates".to_owned(), "templates".to_owned()][..])
+        );
+        for bad in ["../shared", "/etc", "a/../../b", ""] {
+            let err = parse(&format!("[templates]\npaths = [\"{bad}\"]\n")).unwrap_err();
+            let ConfigError::Invalid { line, message, .. } = &err else {
+                panic!("{err:?}")
+            };
+            assert_eq!(*line, 2, "{bad}");
+            assert!(message.contains("not a folder below"), "{message}");
+        }
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub fn discover(
     threads: usize,
     wants_meta: fn(&str) -> bool,
 ) -> Discovery {
-    let excluded = exclude_set(&config.config.project.exclude);
+    let excluded = exclude_set(&config.config.excluded());
     let walked = walk(root, &excluded, threads, wants_meta);
     let mut warnings = walked.warnings;
     let mut invalid_schemas = Vec::new();

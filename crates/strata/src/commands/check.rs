@@ -34,11 +34,19 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, printer: &Printer) -> anyhow::
         report.summary.suppressed += hidden;
     }
     if let Some(rev) = &args.diff_base {
-        let before = project.findings_at_revision(rev, &super::load_options(global))?;
+        let base = project.at_revision(rev, &super::load_options(global))?;
+        let before = base.project.check().diagnostics;
         let (kept, hidden) =
             Baseline::from_findings(&before).filter(std::mem::take(&mut report.diagnostics));
         report.diagnostics = kept;
         report.summary.suppressed += hidden;
+        // `semver-bump` compares with the base revision, so it runs only here.
+        let changed = project.changed_files(Some(rev), None)?;
+        let api = project.api_diff_from(&base.project, &changed);
+        report
+            .diagnostics
+            .extend(project.semver_bump_findings(&api));
+        strata_diagnostics::sort(&mut report.diagnostics);
     }
     let counted = Summary::count(
         &report.diagnostics,

@@ -22,7 +22,12 @@ pub fn run(
     for w in &index.warnings {
         printer.warn(w);
     }
-    let doc = project.impact(index, &changed);
+    let mut doc = project.impact(index, &changed);
+    if let Some(base) = &args.base {
+        // The bump each changed module needs, beside its blast radius.
+        let api = project.api_diff(base, args.head.as_deref(), &super::load_options(global))?;
+        doc.api_changes = Some(api.modules);
+    }
     match global.format {
         Format::Json => printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?,
         Format::Markdown => printer.out(&doc.text(true))?,

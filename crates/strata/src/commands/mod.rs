@@ -1,5 +1,6 @@
 //! One file per command: turn arguments into a project call and its output.
 
+pub mod api_diff;
 pub mod check;
 pub mod context;
 pub mod docs;

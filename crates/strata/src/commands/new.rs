@@ -5,8 +5,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+
 use strata_templates::{
-    Answer, Answers, Catalog, RenderOptions, Rendered, parse_set, parse_values, render,
+    Answer, Answers, Prompter, RenderOptions, Rendered, Variable, parse_set, parse_values, render,
 };
 
 use super::template::{facts, hinted};
@@ -16,7 +18,7 @@ use crate::printer::Printer;
 
 pub fn run(global: &GlobalArgs, args: &NewArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
-    let catalog = Catalog::load(&project.root).map_err(hinted)?;
+    let catalog = super::template::catalog(project).map_err(hinted)?;
     let mut answers = Answers::new();
     if let Some(path) = &args.values {
         let text = std::fs::read_to_string(path)
@@ -28,10 +30,17 @@ pub fn run(global: &GlobalArgs, args: &NewArgs, printer: &Printer) -> anyhow::Re
         answers.insert(key, value);
     }
     answers.insert("name".into(), Answer::Text(args.name.clone()));
+    // Questions only for a person at a terminal: never in CI, never with `--defaults`.
+    let terminal = Terminal::default();
+    let ask = !args.defaults
+        && std::env::var_os("CI").is_none()
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
     let options = RenderOptions {
-        into: args.into.clone(),
+        into: args.into.as_deref(),
         // Hooks are commands: never run for a dry run.
         trust: args.trust && !args.dry_run,
+        prompter: ask.then_some(&terminal as &dyn Prompter),
     };
     let rendered = render(
         &catalog,
@@ -47,11 +56,13 @@ pub fn run(global: &GlobalArgs, args: &NewArgs, printer: &Printer) -> anyhow::Re
     if global.format == Format::Json {
         let answers: BTreeMap<_, _> = rendered.answers.iter().map(|(k, v)| (k, json(v))).collect();
         let files: Vec<_> = rendered.files.keys().map(|p| slash(p)).collect();
+        let root_files: Vec<_> = rendered.root_files.keys().map(|p| slash(p)).collect();
         let doc = serde_json::json!({
             "template": rendered.template,
             "version": rendered.version,
             "into": rendered.into,
             "files": files,
+            "root_files": root_files,
             "answers": answers,
             "written": !args.dry_run,
             "skipped_hooks": rendered.skipped_hooks,
@@ -73,7 +84,7 @@ pub fn run(global: &GlobalArgs, args: &NewArgs, printer: &Printer) -> anyhow::Re
             ));
         }
     }
-    let files = rendered.files.len();
+    let files = rendered.files.len() + rendered.root_files.len();
     if args.dry_run {
         printer.note(&format!(
             "dry run: would create {files} files in `{}` from `{}` {}",
@@ -86,6 +97,47 @@ pub fn run(global: &GlobalArgs, args: &NewArgs, printer: &Printer) -> anyhow::Re
         ));
     }
     Ok(ExitStatus::Success)
+}
+
+/// Questions on standard error, answers from standard input; an empty line takes the default,
+/// the end of input (Ctrl-D) takes it for every question left.
+#[derive(Default)]
+struct Terminal {
+    ended: std::cell::Cell<bool>,
+}
+
+impl Prompter for Terminal {
+    fn ask(&self, var: &Variable, default: &Answer, problem: Option<&str>) -> Option<String> {
+        if self.ended.get() {
+            return None;
+        }
+        let mut err = std::io::stderr().lock();
+        if let Some(problem) = problem {
+            let _ = writeln!(err, "  {problem}");
+        }
+        let label = if var.help.is_empty() {
+            var.name.clone()
+        } else {
+            format!("{} ({})", var.help, var.name)
+        };
+        let choices = if var.choices.is_empty() {
+            String::new()
+        } else {
+            format!(" {{{}}}", var.choices.join(", "))
+        };
+        let _ = write!(err, "{label}{choices} [{}]: ", default.to_text());
+        let _ = err.flush();
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) | Err(_) => {
+                // A terminal's end of input is not sticky: the next read would wait again.
+                self.ended.set(true);
+                let _ = writeln!(err);
+                None
+            }
+            Ok(_) => Some(line.trim().to_owned()).filter(|l| !l.is_empty()),
+        }
+    }
 }
 
 fn json(answer: &Answer) -> serde_json::Value {
@@ -124,6 +176,12 @@ fn tree(rendered: &Rendered) -> String {
         }
         let _ = writeln!(out, "{}{file}", "  ".repeat(open.len() + 1));
     }
+    if !rendered.root_files.is_empty() {
+        let _ = writeln!(out, "at the repository root:");
+        for path in rendered.root_files.keys() {
+            let _ = writeln!(out, "  {}", slash(path));
+        }
+    }
     out
 }
 
@@ -145,6 +203,8 @@ mod tests {
             files,
             into: "libs/x".into(),
             answers: Answers::new(),
+            parts: BTreeMap::new(),
+            root_files: BTreeMap::new(),
             skipped_hooks: Vec::new(),
             ran_hooks: Vec::new(),
         };

@@ -20,6 +20,7 @@ pub mod port_conflict;
 pub mod required_files;
 pub mod schema_coverage;
 pub mod schema_invalid;
+pub mod semver_bump;
 pub mod semver_mismatch;
 pub mod undeclared_dependency;
 pub mod unknown_reference;
