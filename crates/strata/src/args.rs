@@ -59,6 +59,8 @@ pub enum Format {
     Markdown,
     /// GitHub Actions annotations (check only)
     Github,
+    /// A GitLab Code Quality report (check only)
+    Gitlab,
     /// A Mermaid diagram (graph, waves)
     Mermaid,
     /// A Graphviz DOT graph (graph only)
@@ -80,8 +82,12 @@ pub enum Command {
     New(NewArgs),
     /// The templates `strata new` can use: built-in ones and the repository's `templates/`
     Template(TemplateArgs),
-    /// Index the repository: read every source file and build the import graph
-    Scan,
+    /// Index the repository: read every source file and build the import graph; with
+    /// `--shard I/N --out FILE`, scan one deterministic part of the files for `strata merge`
+    Scan(ScanArgs),
+    /// Join the shards of `strata scan --shard I/N` into the index a single scan writes, once
+    /// checked: every shard once, same strata, configuration and tree
+    Merge(MergeArgs),
     /// Print the import graph (module or file level)
     Graph(GraphArgs),
     /// What a change touches: changed and affected modules, tests to run, owners to notify
@@ -112,6 +118,9 @@ pub enum Command {
     /// The MCP server for coding agents, on stdin and stdout (read-only tools, resources
     /// and prompts over this repository, kept fresh as files change)
     Mcp(McpArgs),
+    /// The language server for editors, on stdin and stdout: findings as diagnostics while
+    /// files are edited, hover on imports and module.yaml keys, go-to-definition, quick fixes
+    Lsp,
     /// The registry's audit log: `strata audit verify --db URL`
     Audit(AuditArgs),
     /// Send this repository's snapshot (modules, graphs, findings, health, waves) to a registry
@@ -120,6 +129,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print the JSON Schema of module.yaml or strata.toml
     Schema(SchemaArgs),
+    /// Write the modules in another tool's format: `strata export backstage`
+    Export(ExportArgs),
+    /// Write module.yaml files from another tool's format: `strata import backstage FILE...`
+    Import(ImportArgs),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -249,6 +262,10 @@ pub struct ServeArgs {
     /// The `[environments]` entry to poll (needed when strata.toml declares several)
     #[arg(long, value_name = "NAME", conflicts_with = "db")]
     pub env: Option<String>,
+    /// Bring the `--db` schema up to date, then exit without serving (a migration job run
+    /// before replicas start)
+    #[arg(long, requires = "db")]
+    pub migrate_only: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -380,6 +397,28 @@ pub enum FindKind {
 }
 
 #[derive(Debug, ClapArgs)]
+pub struct ScanArgs {
+    /// Scan only part `I` of `N` (from 0): a partition of the files balanced by bytes, the same
+    /// on every machine with the same tree
+    #[arg(long, value_name = "I/N", requires = "out")]
+    pub shard: Option<strata_project::Shard>,
+    /// Where to write the shard (with --shard)
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct MergeArgs {
+    /// The shard files, one per shard `I/N`, in any order
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The folder to write the index into, as `cache/index.bin` (default: the repository's
+    /// `.strata/`, where every command reads it)
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+}
+
+#[derive(Debug, ClapArgs)]
 pub struct DocsArgs {
     /// The folder to write the pages into (created if missing; only its pages are replaced)
     #[arg(long, value_name = "DIR")]
@@ -468,6 +507,56 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, ClapArgs)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub command: ExportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// A Backstage `catalog-info.yaml` per module (a Component, and an API entity for its
+    /// OpenAPI file) and the `[teams]` as Groups in the root's; strata-only fields become
+    /// `strata.dev/` annotations
+    Backstage(BackstageExportArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct BackstageExportArgs {
+    /// Write under this folder, mirroring module roots (default: next to each module.yaml)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write nothing; exit 1 listing the files that are missing or not current
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub command: ImportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A module.yaml next to each Backstage `catalog-info.yaml` from its Component, with the
+    /// `strata.dev/` annotations of `strata export backstage` restored as fields
+    Backstage(BackstageImportArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct BackstageImportArgs {
+    /// The `catalog-info.yaml` files to read
+    #[arg(required = true, value_name = "FILE")]
+    pub paths: Vec<PathBuf>,
+    /// Replace existing module.yaml files
+    #[arg(long)]
+    pub force: bool,
+    /// Print what would be written, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, ClapArgs)]
 pub struct SchemaArgs {
     /// Which file's schema
     #[arg(value_enum)]
@@ -490,6 +579,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
             Format::Github => "github",
+            Format::Gitlab => "gitlab",
             Format::Mermaid => "mermaid",
             Format::Dot => "dot",
             Format::Svg => "svg",

@@ -59,6 +59,7 @@ fn main() -> ExitCode {
             Format::Sarif,
             Format::Markdown,
             Format::Github,
+            Format::Gitlab,
         ],
         Command::Impact(_) | Command::Health(_) | Command::ApiDiff(_) => {
             &[Format::Text, Format::Json, Format::Markdown]
@@ -96,7 +97,8 @@ fn main() -> ExitCode {
         Command::Init(a) => commands::init::run(&args.global, a, &printer),
         Command::New(a) => commands::new::run(&args.global, a, &printer),
         Command::Template(a) => commands::template::run(&args.global, a, &printer),
-        Command::Scan => commands::scan::run(&args.global, &printer),
+        Command::Scan(a) => commands::scan::run(&args.global, a, &printer),
+        Command::Merge(a) => commands::merge::run(&args.global, a, &printer),
         Command::Impact(a) => commands::impact::run(&args.global, a, &printer),
         Command::ApiDiff(a) => commands::api_diff::run(&args.global, a, &printer),
         Command::Waves(a) => commands::waves::run(&args.global, a, &printer),
@@ -106,6 +108,7 @@ fn main() -> ExitCode {
         Command::Status(a) => commands::status::run(&args.global, a, &printer),
         Command::Push(a) => commands::push::run(&args.global, a, &printer),
         Command::Mcp(a) => commands::mcp::run(&args.global, a, &printer),
+        Command::Lsp => commands::lsp::run(&args.global),
         Command::Audit(a) => commands::serve::audit(&args.global, a, &printer),
         Command::Dupes(a) => commands::dupes::run(&args.global, a, &printer),
         Command::Find(a) => commands::find::run(&args.global, a, &printer),
@@ -114,6 +117,8 @@ fn main() -> ExitCode {
         Command::Graph(a) => commands::graph::run(&args.global, a, &printer),
         Command::Explain(a) => commands::explain::run(&args.global, a, &printer),
         Command::Schema(a) => commands::schema::run(&args.global, a, &printer),
+        Command::Export(a) => commands::backstage::export(&args.global, a, &printer),
+        Command::Import(a) => commands::backstage::import(&args.global, a, &printer),
     };
     match result {
         Ok(status) => status.into(),

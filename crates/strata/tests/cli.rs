@@ -75,6 +75,7 @@ fn help_of_every_command() {
         &["check", "--help"],
         &["modules", "--help"],
         &["scan", "--help"],
+        &["merge", "--help"],
         &["graph", "--help"],
         &["impact", "--help"],
         &["api-diff", "--help"],
@@ -89,6 +90,8 @@ fn help_of_every_command() {
         &["template", "--help"],
         &["explain", "--help"],
         &["schema", "--help"],
+        &["export", "backstage", "--help"],
+        &["import", "backstage", "--help"],
     ] {
         assert_snapshot!(
             format!("help_{}", args[0].trim_start_matches('-')),

@@ -11,7 +11,8 @@ mod fingerprint;
 mod render;
 
 pub use render::{
-    RuleMeta, Summary, render_github, render_json, render_markdown, render_sarif, render_text,
+    RuleMeta, Summary, render_github, render_gitlab, render_json, render_markdown, render_sarif,
+    render_text,
 };
 
 use serde::Serialize;

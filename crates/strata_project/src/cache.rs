@@ -21,12 +21,12 @@ use strata_lang::{content_hash, mtime_ns};
 use strata_workspace::atomic::write_atomic_unsynced;
 
 /// Bumped whenever the layout of the cache file or what extraction produces changes.
-const FORMAT: u32 = 6;
+pub(crate) const FORMAT: u32 = 6;
 
 /// The strata that writes and trusts a cache: its version and a fingerprint of the sources
 /// that decide what the cache holds (see `build.rs`), so a rebuilt strata never reads facts
 /// an older build extracted.
-const STRATA: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("STRATA_SOURCES_ID"));
+pub(crate) const STRATA: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("STRATA_SOURCES_ID"));
 
 /// Entries per independently decodable chunk (chunks decode in parallel).
 const CHUNK: usize = 2048;
@@ -305,6 +305,30 @@ impl Cache {
     }
 }
 
+/// A cache file holding `entries` (sorted by path) with no resolution, as of `written_ns`:
+/// what a shard carries and what merged shards become.
+pub(crate) fn encode_entries(rules_key: u64, written_ns: u64, entries: &[&Entry]) -> Vec<u8> {
+    encode(rules_key, written_ns, None, entries)
+}
+
+/// The file-rule key and the entries of a cache file this strata wrote (facts left encoded).
+pub(crate) fn decode_entries(buf: Vec<u8>) -> Result<(u64, Vec<Entry>), &'static str> {
+    let file = decode(&Arc::new(buf), false)?;
+    if file.format != FORMAT || file.strata != STRATA {
+        return Err("written by another strata");
+    }
+    Ok((file.rules_key, file.entries))
+}
+
+/// Write `entries` (sorted by path) as the cache file at `path`, atomically.
+pub(crate) fn write_entries(
+    path: &Path,
+    rules_key: u64,
+    entries: &[&Entry],
+) -> std::io::Result<()> {
+    write_atomic_unsynced(path, &encode(rules_key, now_ns(), None, entries))
+}
+
 /// Decode a cache file and encode it again: the bytes strata would write back. For the fuzz
 /// targets, which check that decoding never panics and that the round trip is stable.
 #[doc(hidden)]
@@ -355,7 +379,7 @@ struct CacheFile {
 // and one byte per enum. Compact and quick to read; anything malformed is "corrupt".
 
 #[allow(clippy::cast_possible_truncation)] // the low 7 bits, on purpose
-fn put_u64(out: &mut Vec<u8>, mut n: u64) {
+pub(crate) fn put_u64(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
         out.push((n as u8) | 0x80);
         n >>= 7;
@@ -363,7 +387,7 @@ fn put_u64(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {
     put_u64(out, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
 }
@@ -551,19 +575,19 @@ fn encode_entry(out: &mut Vec<u8>, e: &Entry) {
     }
 }
 
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
+pub(crate) struct Reader<'a> {
+    pub buf: &'a [u8],
+    pub pos: usize,
 }
 
 impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, &'static str> {
+    pub fn byte(&mut self) -> Result<u8, &'static str> {
         let b = *self.buf.get(self.pos).ok_or("truncated")?;
         self.pos += 1;
         Ok(b)
     }
 
-    fn u64(&mut self) -> Result<u64, &'static str> {
+    pub fn u64(&mut self) -> Result<u64, &'static str> {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -575,11 +599,11 @@ impl Reader<'_> {
         Err("bad number")
     }
 
-    fn u32(&mut self) -> Result<u32, &'static str> {
+    pub fn u32(&mut self) -> Result<u32, &'static str> {
         u32::try_from(self.u64()?).map_err(|_| "number out of range")
     }
 
-    fn fixed64(&mut self) -> Result<u64, &'static str> {
+    pub fn fixed64(&mut self) -> Result<u64, &'static str> {
         let bytes = self.buf.get(self.pos..self.pos + 8).ok_or("truncated")?;
         self.pos += 8;
         let mut w = [0u8; 8];
@@ -587,7 +611,7 @@ impl Reader<'_> {
         Ok(u64::from_le_bytes(w))
     }
 
-    fn len(&mut self) -> Result<usize, &'static str> {
+    pub fn len(&mut self) -> Result<usize, &'static str> {
         let n = usize::try_from(self.u64()?).map_err(|_| "length out of range")?;
         // Every element takes at least one byte: a longer count is corruption, and checking
         // it keeps a damaged file from asking for huge allocations.
@@ -597,7 +621,7 @@ impl Reader<'_> {
         Ok(n)
     }
 
-    fn str(&mut self) -> Result<String, &'static str> {
+    pub fn str(&mut self) -> Result<String, &'static str> {
         let n = self.len()?;
         let bytes = self.buf.get(self.pos..self.pos + n).ok_or("truncated")?;
         self.pos += n;

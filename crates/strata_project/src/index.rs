@@ -42,7 +42,7 @@ enum Read {
 
 /// What file-phase rules depend on besides the file itself: their code, their levels and the
 /// declared endpoints. Cached findings are reused only while it is unchanged.
-fn file_rules_key(project: &Project, endpoints: &Endpoints) -> u64 {
+pub(crate) fn file_rules_key(project: &Project, endpoints: &Endpoints) -> u64 {
     let mut key = String::new();
     for rule in strata_rules::RULES
         .iter()
@@ -147,6 +147,34 @@ fn read_file(
         hit,
         findings,
     }
+}
+
+/// The cache entries of the sources at `selected` (indices into [`Project::sources`]), read
+/// and extracted anew with their file-rule findings and no resolution (a shard's part of a
+/// scan), and the files that could not be read (path, reason). Also the key the findings were
+/// made under.
+pub(crate) fn extract(
+    project: &Project,
+    selected: &[usize],
+) -> (u64, Vec<Entry>, Vec<(String, String)>) {
+    let endpoints = Endpoints::from_modules(&project.declared_modules());
+    let read: Vec<(&SourceFile, Read)> = selected
+        .par_iter()
+        .filter_map(|&i| project.sources.get(i))
+        .map(|s| {
+            let r = read_file(project, Scope::Full, s, &endpoints, None, None, None);
+            (s, r)
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(read.len());
+    let mut unreadable = Vec::new();
+    for (s, r) in read {
+        match r {
+            Read::Done { entry, .. } => entries.push(entry),
+            Read::Failed(e) => unreadable.push((s.path.clone(), e)),
+        }
+    }
+    (file_rules_key(project, &endpoints), entries, unreadable)
 }
 
 /// Never called: the entry is present whenever the metadata check passed.

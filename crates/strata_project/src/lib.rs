@@ -8,6 +8,7 @@
 )]
 
 mod api_diff;
+mod backstage;
 mod baseline;
 mod cache;
 #[doc(hidden)]
@@ -21,6 +22,10 @@ pub use api_diff::{
     ApiChange, ApiDiffDoc, ApiImpact, Bump, ChangeKind, Dependent, ModuleApiDiff, Symbol,
     VersionChange, declared_bump, required_bump,
 };
+pub use backstage::{
+    ANNOTATION_PREFIX as BACKSTAGE_ANNOTATION_PREFIX, CATALOG_FILE, CatalogFile, ImportedModule,
+    import_backstage, slug as backstage_name,
+};
 pub use baseline::{Baseline, BaselineError, Revision};
 mod check_plan;
 mod context;
@@ -30,6 +35,7 @@ mod intel;
 mod module;
 mod plan;
 mod registry;
+mod shard;
 mod svg;
 
 pub use docs::{Page, page_name};
@@ -39,6 +45,7 @@ pub use plan::{
     WavesDoc,
 };
 pub use registry::{Head, RegistryDocuments, RegistryModule, modules_doc};
+pub use shard::{MergeReport, Shard, ShardError, ShardHeader, ShardReport};
 
 pub use check_plan::{
     FindingShape, Plan, PlanDoc, PlanError, PlannedChange, PlannedDependency, PlannedImport,

@@ -179,6 +179,8 @@ impl<'de> Deserialize<'de> for Dependency {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Api {
+    /// The port the service listens on; no two modules may declare the same one (rule
+    /// `port-conflict`).
     #[schemars(with = "Option<u16>")]
     pub port: Option<Spanned<u16>>,
     /// URL path prefix the service answers under, e.g. `/api/v1/billing`.

@@ -1,8 +1,8 @@
 //! `strata check`: every enabled rule, reported for people or machines.
 
 use strata_diagnostics::{
-    Level, RuleMeta, Summary, render_github, render_json, render_markdown, render_sarif,
-    render_text,
+    Level, RuleMeta, Summary, render_github, render_gitlab, render_json, render_markdown,
+    render_sarif, render_text,
 };
 use strata_project::Baseline;
 use strata_rules::{RULES, RuleDoc};
@@ -98,6 +98,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, printer: &Printer) -> anyhow::
             ))?;
         }
         Format::Github => printer.out(&render_github(&report.diagnostics))?,
+        Format::Gitlab => printer.out(&render_gitlab(&report.diagnostics))?,
         Format::Mermaid | Format::Dot | Format::Svg => {
             unreachable!("rejected before the command runs")
         }

@@ -1,6 +1,7 @@
 //! One file per command: turn arguments into a project call and its output.
 
 pub mod api_diff;
+pub mod backstage;
 pub mod check;
 pub mod context;
 pub mod docs;
@@ -11,7 +12,9 @@ pub mod graph;
 pub mod health;
 pub mod impact;
 pub mod init;
+pub mod lsp;
 pub mod mcp;
+pub mod merge;
 pub mod modules;
 pub mod new;
 pub mod push;

@@ -2,10 +2,12 @@
 //! Markdown for pull-request comments, workflow commands for GitHub Actions.
 
 mod github;
+mod gitlab;
 mod markdown;
 mod sarif;
 
 pub use github::render_github;
+pub use gitlab::render_gitlab;
 pub use markdown::render_markdown;
 pub use sarif::{RuleMeta, render_sarif};
 
