@@ -100,6 +100,14 @@ const MIGRATION_LOCK: i64 = 0x5354_5241_5441;
 /// second key is the tenant's `hashtext`; two-key locks never meet the migration lock).
 const AUDIT_LOCK: i32 = 0x5354_5241;
 
+/// The lock every write of snapshots and documents takes, until its transaction ends: such
+/// writes take turns across replicas. Two pushes of one commit at once would otherwise both
+/// find no snapshot to replace and one fail on the unique `(project_id, commit_id)`; and the
+/// collection of unused blobs could delete a blob another write has just found present and is
+/// referring to. A push holds it for milliseconds, and pushes are rare beside reads, which
+/// never take it.
+const WRITE_LOCK: i64 = 0x5354_5241_5457;
+
 /// A registry in a PostgreSQL database.
 pub struct PostgresStore {
     client: Mutex<Client>,
@@ -221,6 +229,7 @@ fn put(
     s: &NewSnapshot,
     keep: usize,
 ) -> Result<i64, postgres::Error> {
+    lock_writes(tx)?;
     // A concurrent first push of the same project must not fail on the unique key.
     tx.execute(
         "INSERT INTO projects (tenant, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -358,7 +367,13 @@ fn lock_chain(tx: &mut Transaction<'_>, tenant: &str) -> Result<(), postgres::Er
     Ok(())
 }
 
-/// Delete the blobs no document refers to any more.
+/// Wait until no other transaction writes snapshots or documents, until this one ends.
+fn lock_writes(tx: &mut Transaction<'_>) -> Result<(), postgres::Error> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+    Ok(())
+}
+
+/// Delete the blobs no document refers to any more (under [`lock_writes`]).
 fn collect_blobs(tx: &mut Transaction<'_>) -> Result<u64, postgres::Error> {
     tx.execute(
         "DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.blob = blobs.hash)",
@@ -513,6 +528,7 @@ impl Store for PostgresStore {
         let mut c = self.lock();
         let run = |c: &mut Client| -> Result<u64, postgres::Error> {
             let mut tx = c.transaction()?;
+            lock_writes(&mut tx)?;
             let n = tx.execute(
                 "DELETE FROM projects WHERE tenant = $1 AND name = $2",
                 &[&tenant, &project],
@@ -571,6 +587,7 @@ impl Store for PostgresStore {
             let mut tx = c.transaction()?;
             // An append under way finishes first, so no event of the tenant outlives this.
             lock_chain(&mut tx, tenant)?;
+            lock_writes(&mut tx)?;
             let mut n = 0;
             // Snapshots, their documents and module rows go with the projects (cascade).
             for delete in [

@@ -377,7 +377,11 @@ impl Store for SqliteStore {
         keep: usize,
     ) -> Result<i64, StoreError> {
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(sql("start a snapshot write"))?;
+        // Immediate: a write that began as a read could not wait for another process's
+        // write to end (SQLite answers "busy" at once instead); this one waits its turn.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql("start a snapshot write"))?;
         let id = put(&tx, tenant, project, snapshot, keep).map_err(sql("write a snapshot"))?;
         tx.commit().map_err(sql("commit a snapshot"))?;
         Ok(id)
@@ -518,7 +522,7 @@ impl Store for SqliteStore {
     fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {
         let mut conn = self.lock();
         let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let n = tx.execute(
                 "DELETE FROM projects WHERE tenant = ?1 AND name = ?2",
                 params![tenant, project],
@@ -572,7 +576,7 @@ impl Store for SqliteStore {
     fn delete_tenant(&self, tenant: &str) -> Result<bool, StoreError> {
         let mut conn = self.lock();
         let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut n = 0;
             // Snapshots, their documents and module rows go with the projects (cascade).
             for delete in [

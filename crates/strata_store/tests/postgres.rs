@@ -6,7 +6,7 @@
 mod common;
 
 use common::{
-    Dump, audit_log, concurrent_appends, contract, details_round_trip, erasure,
+    Dump, audit_log, concurrent_appends, concurrent_pushes, contract, details_round_trip, erasure,
     failed_writes_change_nothing, snapshot, tampering_is_found, tenants_and_tokens,
 };
 use postgres::{Client, NoTls};
@@ -140,6 +140,14 @@ fn postgres_appends_from_several_servers_keep_one_chain() {
         return;
     };
     concurrent_appends(&|| Box::new(PostgresStore::connect(&url).unwrap()));
+}
+
+#[test]
+fn postgres_pushes_from_several_servers_store_each_commit_once() {
+    let Some(url) = fresh_schema("pushes") else {
+        return;
+    };
+    concurrent_pushes(&|| Box::new(PostgresStore::connect(&url).unwrap()));
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::{
-    Dump, audit_log, concurrent_appends, contract, details_round_trip, erasure,
+    Dump, audit_log, concurrent_appends, concurrent_pushes, contract, details_round_trip, erasure,
     failed_writes_change_nothing, snapshot, tampering_is_found, tenants_and_tokens,
 };
 use rusqlite::types::ValueRef;
@@ -149,6 +149,13 @@ fn sqlite_appends_from_several_processes_keep_one_chain() {
     let path = dir.path().join("registry.db");
     // The stores open the new file together: it is migrated once.
     concurrent_appends(&|| Box::new(SqliteStore::open(&path).unwrap()));
+}
+
+#[test]
+fn sqlite_pushes_from_several_processes_store_each_commit_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("registry.db");
+    concurrent_pushes(&|| Box::new(SqliteStore::open(&path).unwrap()));
 }
 
 #[test]

@@ -21,17 +21,46 @@ fn open(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     if let Some(path) = db.strip_prefix("sqlite:") {
         return Ok(Arc::new(SqliteStore::open(std::path::Path::new(path))?));
     }
-    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+    if is_postgres(db) {
         return Ok(Arc::new(PostgresStore::connect(db)?));
     }
-    Err(Hinted {
+    Err(not_a_database(db))
+}
+
+fn is_postgres(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+fn not_a_database(db: &str) -> anyhow::Error {
+    Hinted {
         message: format!("`--db {db}` is not a registry database URL"),
         hint: "give `sqlite:PATH` or `postgres://user:password@host/db`".into(),
     }
-    .into())
+    .into()
+}
+
+/// `--migrate-only`: open the database named by `--db` (which brings its schema up to date,
+/// under PostgreSQL's advisory lock when replicas start at once) and say at which version.
+fn migrate_only(db: &str, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let version = if let Some(path) = db.strip_prefix("sqlite:") {
+        SqliteStore::open(std::path::Path::new(path))?.schema_version()?
+    } else if is_postgres(db) {
+        PostgresStore::connect(db)?.schema_version()?
+    } else {
+        return Err(not_a_database(db));
+    };
+    printer.note(&format!(
+        "strata serve: the registry database is at schema version {version}"
+    ));
+    Ok(ExitStatus::Success)
 }
 
 pub fn run(global: &GlobalArgs, args: &ServeArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    if args.migrate_only {
+        if let Some(db) = &args.db {
+            return migrate_only(db, printer);
+        }
+    }
     let addr: SocketAddr = args.bind.parse().map_err(|_| Hinted {
         message: format!("`--bind {}` is not an address", args.bind),
         hint: "give an IP address and a port, as the default `--bind` does".into(),

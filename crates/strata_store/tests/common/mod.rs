@@ -673,3 +673,48 @@ pub fn details_round_trip(store: &dyn Store) {
     assert_eq!(stored[0].event, sent);
     assert_eq!(verify_chain(&stored), Ok(1));
 }
+
+/// Eight writers, each through a store of its own (a replica), push at once: every commit of
+/// `shop` by all of them (the same push retried or duplicated), and each a project of its own
+/// whose retention drops old snapshots while the others write the same documents. Every push
+/// succeeds; each commit is stored once; every document of what is kept can be read.
+pub fn concurrent_pushes(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
+    std::thread::scope(|scope| {
+        for writer in 0..8_i64 {
+            scope.spawn(move || {
+                let store = open();
+                for i in 0..10_i64 {
+                    let commit = format!("c{i}");
+                    store
+                        .put_snapshot("acme", "shop", &snapshot(&commit, 1000 + i, 5.0), 0)
+                        .unwrap();
+                    let own = format!("w{writer}-{i}");
+                    store
+                        .put_snapshot("acme", &format!("own-{writer}"), &snapshot(&own, i, 5.0), 2)
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let store = open();
+    let listed = store.snapshots("acme", "shop").unwrap().unwrap();
+    let commits: Vec<&str> = listed.iter().map(|s| s.commit.as_str()).collect();
+    assert_eq!(
+        commits,
+        ["c9", "c8", "c7", "c6", "c5", "c4", "c3", "c2", "c1", "c0"]
+    );
+    for writer in 0..8 {
+        let project = format!("own-{writer}");
+        let kept = store.snapshots("acme", &project).unwrap().unwrap();
+        assert_eq!(kept.len(), 2);
+        for s in kept.iter().chain(&listed) {
+            let p = if s.commit.starts_with('c') {
+                "shop"
+            } else {
+                &project
+            };
+            let whole = store.snapshot("acme", p, Some(s.id)).unwrap().unwrap();
+            assert_eq!(whole.documents, snapshot("x", 0, 5.0).documents);
+        }
+    }
+}
