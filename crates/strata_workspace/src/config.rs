@@ -577,7 +577,8 @@ to = { path = "**/ui/**" }
             Some(&["tools/templates".to_owned(), "templates".to_owned()][..])
         );
         for bad in ["../shared", "/etc", "a/../../b", ""] {
-            let err = parse(&format!("[templates]\npaths = [\"{bad}\"]\n")).unwrap_err();
+            let text = format!("[templates]\npaths = [\"{bad}\"]\n");
+            let err = config_from_bytes(Path::new("strata.toml"), text.into_bytes()).unwrap_err();
             let ConfigError::Invalid { line, message, .. } = &err else {
                 panic!("{err:?}")
             };
