@@ -196,9 +196,7 @@ impl Server {
             return Vec::new();
         }
         self.reload();
-        let mut open: Vec<String> = self.docs.keys().cloned().collect();
-        open.sort();
-        open.iter().filter_map(|r| self.publish(r)).collect()
+        self.publish_open()
     }
 
     fn relative(&self, uri: &Uri) -> Option<String> {
@@ -265,9 +263,7 @@ impl Server {
                     }
                 }
                 self.reload();
-                let mut open: Vec<String> = self.docs.keys().cloned().collect();
-                open.sort();
-                open.iter().filter_map(|r| self.publish(r)).collect()
+                self.publish_open()
             }
             DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
@@ -303,6 +299,27 @@ impl Server {
         }
     }
 
+    /// Diagnostics of every open document, in path order (after the repository was read again).
+    fn publish_open(&self) -> Vec<Notification> {
+        let mut open: Vec<&String> = self.docs.keys().collect();
+        open.sort();
+        open.into_iter().filter_map(|r| self.publish(r)).collect()
+    }
+
+    /// `imports` of the file `rel` judged as `check_plan` judges a plan, the file standing
+    /// for what the buffer holds.
+    fn judge(&self, rel: &str, imports: Vec<String>) -> Option<strata_project::PlanDoc> {
+        let plan = Plan {
+            changes: vec![PlannedChange {
+                file: rel.to_owned(),
+                imports,
+                new_file: Some(true),
+            }],
+            dependencies: Vec::new(),
+        };
+        self.project.check_plan(self.project.index(), &plan).ok()
+    }
+
     /// Diagnostics of the open document `rel`: the saved findings of the file, with those a
     /// buffer's imports decide taken from the buffer when it is unsaved.
     fn publish(&self, rel: &str) -> Option<Notification> {
@@ -334,15 +351,7 @@ impl Server {
             return Vec::new();
         };
         let imports = frontend(lang).extract(rel, text.as_bytes()).imports;
-        let plan = Plan {
-            changes: vec![PlannedChange {
-                file: rel.to_owned(),
-                imports: imports.iter().map(|i| i.spec.clone()).collect(),
-                new_file: Some(true),
-            }],
-            dependencies: Vec::new(),
-        };
-        let Ok(doc) = self.project.check_plan(self.project.index(), &plan) else {
+        let Some(doc) = self.judge(rel, imports.iter().map(|i| i.spec.clone()).collect()) else {
             return Vec::new();
         };
         doc.findings
@@ -378,15 +387,7 @@ impl Server {
                 && column >= i.column as usize
                 && column <= i.column as usize + i.spec.len()
         })?;
-        let plan = Plan {
-            changes: vec![PlannedChange {
-                file: rel.clone(),
-                imports: vec![import.spec.clone()],
-                new_file: Some(true),
-            }],
-            dependencies: Vec::new(),
-        };
-        let doc = self.project.check_plan(self.project.index(), &plan).ok()?;
+        let doc = self.judge(&rel, vec![import.spec.clone()])?;
         let mut out = String::new();
         if let Some(external) = doc.imports.iter().find_map(|i| i.external.as_ref()) {
             let _ = write!(out, "third-party package `{external}`");
