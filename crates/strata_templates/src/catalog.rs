@@ -364,7 +364,8 @@ fn read_dir(dir: &Path) -> Result<Vec<std::path::PathBuf>, TemplateError> {
     Ok(paths)
 }
 
-fn collect(
+/// Every file below `dir`, by its path relative to `base` with `/`.
+pub(crate) fn collect(
     base: &Path,
     dir: &Path,
     files: &mut BTreeMap<String, String>,

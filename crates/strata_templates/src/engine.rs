@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use minijinja::Environment;
 use minijinja::syntax::SyntaxConfig;
@@ -397,33 +397,11 @@ fn run_hooks(
         }
     }
     let mut out = BTreeMap::new();
-    read_back(dir.path(), dir.path(), &mut out)?;
-    Ok(out)
-}
-
-fn read_back(
-    base: &Path,
-    dir: &Path,
-    out: &mut BTreeMap<PathBuf, String>,
-) -> Result<(), TemplateError> {
-    let read = |path: &Path| TemplateError::Read {
-        path: path.to_path_buf(),
-        source: std::io::Error::other("unreadable"),
-    };
-    let entries = std::fs::read_dir(dir).map_err(|_| read(dir))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            read_back(base, &path, out)?;
-        } else if let Ok(rel) = path.strip_prefix(base) {
-            let bytes = std::fs::read(&path).map_err(|_| read(&path))?;
-            out.insert(
-                rel.to_path_buf(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            );
-        }
-    }
-    Ok(())
+    crate::catalog::collect(dir.path(), dir.path(), &mut out)?;
+    Ok(out
+        .into_iter()
+        .map(|(p, text)| (PathBuf::from(p), text))
+        .collect())
 }
 
 fn answers_file(
