@@ -55,7 +55,7 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 for code scanning (check only)
     Sarif,
-    /// A pull-request comment (check only)
+    /// Markdown: a pull-request comment (check) or a report (impact, health, api-diff, deps)
     Markdown,
     /// GitHub Actions annotations (check only)
     Github,
@@ -65,7 +65,7 @@ pub enum Format {
     Mermaid,
     /// A Graphviz DOT graph (graph only)
     Dot,
-    /// An SVG picture drawn by strata (graph)
+    /// An SVG picture drawn by strata (graph, deps)
     Svg,
 }
 
@@ -101,6 +101,9 @@ pub enum Command {
     Health(HealthArgs),
     /// Duplicated functions and methods (type 1 and 2 clones), cross-module first
     Dupes(DupesArgs),
+    /// External dependencies of every module at their locked versions; radar rings and drift
+    /// (`--format markdown` for the radar report, `svg` for its picture)
+    Deps(DepsArgs),
     /// Find functions, types and constants by name: its words, their prefixes or initials
     Find(FindArgs),
     /// Functions and methods like a span of code or like a snippet that exists nowhere yet
@@ -125,6 +128,12 @@ pub enum Command {
     Audit(AuditArgs),
     /// Send this repository's snapshot (modules, graphs, findings, health, waves) to a registry
     Push(PushArgs),
+    /// Store samples of the modules' runtime metrics (`module.yaml` `budgets`): `push FILE`
+    /// (JSON) or `pull` (from `[metrics] prometheus`)
+    Metrics(MetricsArgs),
+    /// Runtime budgets: each module's budgets with their current level, trend and forecast
+    /// time to breach; exit 1 when any budget is breached
+    Budgets(BudgetsArgs),
     /// Print a rule's documentation
     Explain(ExplainArgs),
     /// Print the JSON Schema of module.yaml or strata.toml
@@ -294,6 +303,58 @@ pub enum AuditCommand {
     },
 }
 
+/// Where runtime metrics are kept: a registry server, or this repository's local registry.
+#[derive(Debug, ClapArgs)]
+pub struct RegistryArgs {
+    /// The registry server's URL (default: `$STRATA_SERVER`; without either, the local
+    /// registry `.strata/registry.db` that `strata serve` reads); the token, when the server
+    /// wants one, comes from `$STRATA_TOKEN`
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// The project's name in the registry (default: `[project] name`, else the folder's)
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct MetricsArgs {
+    #[command(subcommand)]
+    pub command: MetricsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MetricsCommand {
+    /// Store the samples of a JSON file: `{"samples": [{"module", "metric", "at", "value"}]}`,
+    /// `at` an RFC 3339 time or seconds since 1970; a sample of a module, metric and second
+    /// already stored is replaced
+    Push {
+        /// The JSON file, or `-` for stdin
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        target: RegistryArgs,
+    },
+    /// Run each `[metrics.queries]` query for every module declaring that budget against
+    /// `[metrics] prometheus` (`/api/v1/query_range` over `range` at `step`) and store the
+    /// samples
+    Pull {
+        #[command(flatten)]
+        target: RegistryArgs,
+    },
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct BudgetsArgs {
+    #[command(flatten)]
+    pub target: RegistryArgs,
+    /// A breach forecast within this many days makes a budget `at-risk`
+    #[arg(long, value_name = "DAYS", default_value_t = 30.0)]
+    pub horizon: f64,
+    /// Fit each trend on this many days before the budget's latest sample
+    #[arg(long, value_name = "DAYS", default_value_t = 14.0)]
+    pub window: f64,
+}
+
 #[derive(Debug, ClapArgs)]
 pub struct PushArgs {
     /// The registry server's URL (default: `$STRATA_SERVER`); the token, when the server
@@ -310,6 +371,13 @@ pub struct PushArgs {
     /// `curl --data-binary @FILE …/snapshots`)
     #[arg(long, value_name = "FILE", conflicts_with = "server")]
     pub out: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct DepsArgs {
+    /// Only this module's dependencies (the packages and radar stay repository-wide)
+    #[arg(long, value_name = "NAME")]
+    pub module: Option<String>,
 }
 
 #[derive(Debug, ClapArgs)]

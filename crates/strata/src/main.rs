@@ -65,6 +65,7 @@ fn main() -> ExitCode {
             &[Format::Text, Format::Json, Format::Markdown]
         }
         Command::Waves(_) => &[Format::Text, Format::Json, Format::Mermaid],
+        Command::Deps(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Svg],
         Command::Graph(_) => &[
             Format::Text,
             Format::Json,
@@ -107,10 +108,13 @@ fn main() -> ExitCode {
         Command::Serve(a) => commands::serve::run(&args.global, a, &printer),
         Command::Status(a) => commands::status::run(&args.global, a, &printer),
         Command::Push(a) => commands::push::run(&args.global, a, &printer),
+        Command::Metrics(a) => commands::metrics::run(&args.global, a, &printer),
+        Command::Budgets(a) => commands::budgets::run(&args.global, a, &printer),
         Command::Mcp(a) => commands::mcp::run(&args.global, a, &printer),
         Command::Lsp => commands::lsp::run(&args.global),
         Command::Audit(a) => commands::serve::audit(&args.global, a, &printer),
         Command::Dupes(a) => commands::dupes::run(&args.global, a, &printer),
+        Command::Deps(a) => commands::deps::run(&args.global, a, &printer),
         Command::Find(a) => commands::find::run(&args.global, a, &printer),
         Command::Similar(a) => commands::similar::run(&args.global, a, &printer),
         Command::Context(a) => commands::context::run(&args.global, a, &printer),

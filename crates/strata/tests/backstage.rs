@@ -191,6 +191,7 @@ api: { port: 3021, base_path: /api/v1/billing, openapi: docs/openapi.yaml }
 events:
   publishes: [billing.invoice.created]
 health: { readiness: /ready }
+budgets: { p99_ms: 250, error_rate: 0.01 }
 links: [{ title: Runbook, url: "https://wiki.example.com/billing?x=1#top" }]
 tags: [pci, "yes"]
 annotations: { "sonarqube.org/project-key": billing, "x.io/n": "007" }
@@ -236,6 +237,96 @@ fn check_reports_missing_and_stale_files_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.trim(), "stale b/catalog-info.yaml (component:b)");
+}
+
+#[test]
+fn descriptors_of_removed_modules_are_left_over_until_the_next_export() {
+    let t = CliTest::new(BIN);
+    t.write("a/module.yaml", "name: a\n")
+        .write("b/module.yaml", "name: b\n")
+        // A descriptor written by hand: never the export's to remove.
+        .write(
+            "c/catalog-info.yaml",
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c\nspec:\n  type: service\n  owner: x\n  lifecycle: production\n",
+        );
+    ok(&t.run(&["export", "backstage"]), t.root());
+    std::fs::remove_dir_all(t.root().join("b")).unwrap();
+    t.write(
+        "b/catalog-info.yaml",
+        t.read("a/catalog-info.yaml").replace("name: a", "name: b"),
+    );
+    let out = t.run(&["export", "backstage", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.trim(),
+        "left over b/catalog-info.yaml (no module or team any more)"
+    );
+    assert!(
+        t.root().join("b/catalog-info.yaml").exists(),
+        "--check writes and removes nothing"
+    );
+    let out = t.run(&["export", "backstage"]);
+    ok(&out, t.root());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("removed b/catalog-info.yaml"));
+    assert!(!t.root().join("b/catalog-info.yaml").exists());
+    assert!(t.root().join("c/catalog-info.yaml").exists());
+    ok(&t.run(&["export", "backstage", "--check"]), t.root());
+
+    // The same under --out.
+    ok(&t.run(&["export", "backstage", "--out", "cat"]), t.root());
+    t.write(
+        "cat/gone/catalog-info.yaml",
+        t.read("cat/a/catalog-info.yaml"),
+    );
+    let out = t.run(&["export", "backstage", "--out", "cat", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("left over cat/gone/catalog-info.yaml"));
+    ok(&t.run(&["export", "backstage", "--out", "cat"]), t.root());
+    assert!(!t.root().join("cat/gone/catalog-info.yaml").exists());
+}
+
+#[test]
+fn groups_become_teams_and_back() {
+    let toml = "[teams.payments]\ncontact = \"payments@example.com\"\ndescription = \"Money \\\"in\\\" and out\"\nmembers = [\"ana\", \"bo\"]\n\n[teams.\"Data Platform\"]\ncontact = \"#data on chat\"\n";
+    let t = CliTest::new(BIN);
+    t.write("strata.toml", toml)
+        .write("a/module.yaml", "name: a\nowner: team:payments\n");
+    ok(&t.run(&["export", "backstage"]), t.root());
+    let before = strata_workspace::load_config(&t.root().join("strata.toml")).unwrap();
+
+    // A repository without the teams gets them from the Groups, appended to its strata.toml.
+    let u = CliTest::new(BIN);
+    u.write("strata.toml", "layers = [\"base\"]\n")
+        .write("catalog-info.yaml", t.read("catalog-info.yaml"));
+    let out = u.run(&["import", "backstage", "catalog-info.yaml", "--dry-run"]);
+    ok(&out, u.root());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("would add to"));
+    assert_eq!(u.read("strata.toml"), "layers = [\"base\"]\n");
+    ok(
+        &u.run(&["import", "backstage", "catalog-info.yaml"]),
+        u.root(),
+    );
+    let after = strata_workspace::load_config(&u.root().join("strata.toml")).unwrap();
+    assert_eq!(after.config.layers, ["base"]);
+    assert_eq!(
+        format!("{:?}", after.config.teams),
+        format!("{:?}", before.config.teams)
+    );
+    // A second import adds nothing.
+    let text = u.read("strata.toml");
+    let out = u.run(&[
+        "import",
+        "backstage",
+        "catalog-info.yaml",
+        "--force",
+        "--format",
+        "json",
+    ]);
+    ok(&out, u.root());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["teams"], serde_json::json!([]));
+    assert_eq!(u.read("strata.toml"), text);
 }
 
 #[test]

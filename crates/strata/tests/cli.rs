@@ -90,6 +90,8 @@ fn help_of_every_command() {
         &["template", "--help"],
         &["explain", "--help"],
         &["schema", "--help"],
+        &["metrics", "--help"],
+        &["budgets", "--help"],
         &["export", "backstage", "--help"],
         &["import", "backstage", "--help"],
     ] {
@@ -263,6 +265,21 @@ fn explain_a_rule_and_the_list() {
 #[test]
 fn explain_unknown_rule_is_exit_2_with_suggestion() {
     assert_snapshot!(CliTest::new(BIN).snapshot(&["explain", "port-conflicts"]));
+}
+
+#[test]
+fn budgets_bad_horizon_is_exit_2() {
+    assert_snapshot!(CliTest::new(BIN).snapshot(&["budgets", "--horizon", "0"]));
+}
+
+#[test]
+fn metrics_push_bad_json_is_exit_2() {
+    let t = CliTest::new(BIN);
+    t.write("a/module.yaml", "name: a\n").write(
+        "samples.json",
+        "{\"samples\": [\n  {\"module\": \"a\", \"metric\": \"cpu\" \"at\": 1}\n]}\n",
+    );
+    assert_snapshot!(t.snapshot(&["metrics", "push", "samples.json"]));
 }
 
 #[test]

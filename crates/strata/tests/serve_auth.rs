@@ -79,6 +79,8 @@ fn rules() -> BTreeMap<&'static str, Rule> {
         ("getHealth", tenant(0, 200, true)),
         ("computeImpact", tenant(1, 200, true)),
         ("getWaves", tenant(0, 200, true)),
+        ("getBudgets", tenant(0, 200, true)),
+        ("pushMetrics", tenant(1, 200, true)),
         // A viewer's read, but this server is in shared mode, which has no environments to
         // poll: allowed means the 404 that says live status needs local mode.
         ("getStatus", tenant(0, 404, true)),
@@ -292,6 +294,9 @@ fn access_is_exactly_as_the_matrix_says(db: &str, sqlite: Option<&Path>) {
                     "computeImpact" => {
                         Some(json!({"changed_files": ["orders/orders/__init__.py"]}))
                     }
+                    "pushMetrics" => Some(json!({"samples": [
+                        {"module": "orders", "metric": "p99_ms", "at": 1_767_225_600, "value": 120.5}
+                    ]})),
                     "createToken" => Some(json!({"name": "matrix", "role": "viewer"})),
                     "createTenant" => {
                         tenants_made += 1;

@@ -10,6 +10,7 @@
 mod api_diff;
 mod backstage;
 mod baseline;
+mod budgets;
 mod cache;
 #[doc(hidden)]
 pub use cache::reencode as reencode_cache;
@@ -23,8 +24,9 @@ pub use api_diff::{
     VersionChange, declared_bump, required_bump,
 };
 pub use backstage::{
-    ANNOTATION_PREFIX as BACKSTAGE_ANNOTATION_PREFIX, CATALOG_FILE, CatalogFile, ImportedModule,
-    import_backstage, slug as backstage_name,
+    ANNOTATION_PREFIX as BACKSTAGE_ANNOTATION_PREFIX, CATALOG_FILE, CatalogFile,
+    HEADER as BACKSTAGE_HEADER, ImportedModule, ImportedTeam, import_backstage,
+    import_backstage_groups, slug as backstage_name,
 };
 pub use baseline::{Baseline, BaselineError, Revision};
 mod check_plan;
@@ -34,6 +36,7 @@ mod index;
 mod intel;
 mod module;
 mod plan;
+mod radar;
 mod registry;
 mod shard;
 mod svg;
@@ -44,6 +47,7 @@ pub use plan::{
     Affected, Gate, GraphDocError, ImpactDoc, ImpactGraph, ImpactModule, OwnerToNotify, Wave,
     WavesDoc,
 };
+pub use radar::{DepsDoc, DepsSummary, ModuleDepsView, PackageView, RINGS, RadarView};
 pub use registry::{Head, RegistryDocuments, RegistryModule, modules_doc};
 pub use shard::{MergeReport, Shard, ShardError, ShardHeader, ShardReport};
 
@@ -74,6 +78,12 @@ pub use strata_analysis::{CoverageError, FileCoverage, parse_coverage};
 pub use strata_graph::{FileEdge, SourceFile};
 pub use strata_lang::Lang;
 
+pub use budgets::{
+    BreachForecast, BudgetReport, BudgetStatus, BudgetsDoc, BudgetsSummary, DEFAULT_HORIZON_DAYS,
+    DEFAULT_WINDOW_DAYS, ModuleBudgets, Point as BudgetPoint, PushedSample, SERIES_POINTS,
+    SampleIn, SamplesBody, SamplesError, by_series as samples_by_series, declared_budgets,
+    evaluate as evaluate_budgets, format_date, parse_rfc3339, parse_samples,
+};
 pub use module::{DependencyView, Module, ModuleRecord};
 
 use std::collections::HashMap;
@@ -335,9 +345,21 @@ impl Project {
             Vec::new()
         };
         let cx = cx.with_clones(&clones);
+        // External dependencies are resolved (lockfiles read) only for the rules that use them.
+        let on = |id: &str| {
+            strata_rules::rule(id).is_some_and(|r| self.settings.level(r).severity().is_some())
+        };
+        let wants_deps = on("dependency-drift")
+            || (on("radar-hold") && !self.config.config.radar.hold.is_empty());
+        let resolution = if wants_deps {
+            self.dependencies_of(&declared)
+        } else {
+            strata_workspace::deps::Resolution::default()
+        };
+        let cx = cx.with_deps(&resolution.modules);
         let mut diagnostics = strata_rules::run(&cx, &[Phase::Schema, Phase::Graph]);
         diagnostics.extend(index.file_findings.iter().cloned());
-        let mut warnings = Vec::new();
+        let mut warnings = resolution.warnings.clone();
         // `health-gate` scores modules on every other finding, so it runs last.
         let health_gate = strata_rules::rule("health-gate")
             .is_some_and(|r| self.settings.level(r).severity().is_some());

@@ -1,7 +1,7 @@
 //! Modules with their language and files: longest root wins, every source file in at most one
 //! module.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
@@ -29,7 +29,7 @@ pub struct DependencyView {
 }
 
 /// One module in the registry's JSON shape (DESIGN.md §5).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ModuleRecord {
     pub name: String,
     pub kind: Option<&'static str>,
@@ -45,6 +45,9 @@ pub struct ModuleRecord {
     pub depends_on: Vec<DependencyView>,
     /// Where the declaration comes from: `module.yaml`, or the manifest's file name.
     pub declared_in: Option<String>,
+    /// `module.yaml` `budgets`: metric name -> ceiling; left out when there are none.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub budgets: BTreeMap<String, f64>,
 }
 
 impl Module {
@@ -86,6 +89,14 @@ impl Module {
                 .schema_path
                 .clone()
                 .or_else(|| d.manifest.as_ref().map(|m| m.path.clone())),
+            budgets: s
+                .map(|s| {
+                    s.budgets
+                        .iter()
+                        .map(|(name, limit)| (name.clone(), limit.value))
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use strata_graph::{FileEdge, Graph, SourceFile};
+use strata_workspace::deps::ModuleDeps;
 use strata_workspace::{ConfigError, DeclaredModule, LoadedConfig};
 
 use crate::RuleSettings;
@@ -85,6 +86,9 @@ pub struct Context<'a> {
     pub health: &'a [ModuleScore],
     /// Public-API changes since a base revision, for `semver-bump` (empty without one).
     pub api_bumps: &'a [ApiBump],
+    /// Every module's external dependencies, for `radar-hold` and `dependency-drift` (given
+    /// only when one of them is on).
+    pub deps: &'a [ModuleDeps],
     by_name: HashMap<&'a str, Vec<usize>>,
 }
 
@@ -175,6 +179,7 @@ impl<'a> Context<'a> {
             clones: &[],
             health: &[],
             api_bumps: &[],
+            deps: &[],
             by_name,
         }
     }
@@ -211,6 +216,13 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn with_api_bumps(mut self, bumps: &'a [ApiBump]) -> Context<'a> {
         self.api_bumps = bumps;
+        self
+    }
+
+    /// Give `radar-hold` and `dependency-drift` the modules' external dependencies.
+    #[must_use]
+    pub fn with_deps(mut self, deps: &'a [ModuleDeps]) -> Context<'a> {
+        self.deps = deps;
         self
     }
 

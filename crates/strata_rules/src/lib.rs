@@ -60,6 +60,8 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::semver_mismatch::SemverMismatch,
     &rules::semver_bump::SemverBump,
     &rules::deprecated_dependency::DeprecatedDependency,
+    &rules::radar_hold::RadarHold,
+    &rules::dependency_drift::DependencyDrift,
     &rules::port_conflict::PortConflict,
     &rules::event_name::EventName,
     &rules::orphan_event::OrphanEvent,

@@ -672,6 +672,11 @@ async function modulePage(view, project, name) {
     }
   }
 
+  const declared = m.budgets || d.budgets;
+  if (declared && Object.keys(declared).length) {
+    view.append(budgetsSection(await api(`${projectPath(project)}/budgets`), name));
+  }
+
   view.append(h('h2', {}, 'History'));
   const points = hist.history;
   view.append(h('div', { class: 'cards' },
@@ -679,6 +684,59 @@ async function modulePage(view, project, name) {
       h('figcaption', { class: 'muted' }, `Health score, ${points.length} snapshot${points.length === 1 ? '' : 's'}`)),
     h('figure', {}, lineChart(points, [{ key: 'errors', cls: 'line-errors', label: 'errors' }, { key: 'warnings', cls: 'line-warnings', label: 'warnings' }], { label: 'Findings over snapshots' }),
       h('figcaption', { class: 'muted' }, 'Findings: errors (solid red), warnings (dashed)'))));
+}
+
+/** A number with about four significant digits. */
+function num(v) {
+  if (v === null || v === undefined) return '—';
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
+
+/** The module's runtime budgets: limit, current level, trend, status, time to breach. */
+function budgetsSection(doc, name) {
+  const mod = doc.modules.find((x) => x.module === name);
+  const section = h('section', { 'aria-labelledby': 'h-budgets' }, h('h2', { id: 'h-budgets' }, 'Budgets'));
+  if (!mod) {
+    append(section, [h('p', { class: 'muted' }, 'No budgets.')]);
+    return section;
+  }
+  const when = (b) => {
+    if (b.status === 'breached') return 'over the limit now';
+    if (!b.breach) return '—';
+    const r = b.breach;
+    const d = (x) => `${x.toFixed(1)} d`;
+    const latest = r.latest_days === null ? 'maybe never' : d(r.latest_days);
+    return [`in ${d(r.in_days)} `, h('span', { class: 'muted' }, `(${d(r.earliest_days)} to ${latest}), around ${new Date(r.at * 1000).toISOString().slice(0, 10)}`)];
+  };
+  append(section, [
+    h('p', { class: 'muted' }, `A trend is fitted (Theil–Sen) on the ${num(doc.window_days)} days before each budget's latest sample; a breach within ${num(doc.horizon_days)} days is at risk.`),
+    h('table', { class: 'budgets' },
+      h('thead', {}, h('tr', {}, ['Metric', 'Limit', 'Current', 'Trend / day', 'Status', 'Time to breach', 'Samples'].map((t, i) => h('th', { scope: 'col', class: [1, 2, 3].includes(i) ? 'num' : null }, t)))),
+      h('tbody', {}, mod.budgets.map((b) => h('tr', {},
+        h('th', { scope: 'row' }, h('code', {}, b.metric)),
+        h('td', { class: 'num' }, num(b.limit)),
+        h('td', { class: 'num' }, num(b.current)),
+        h('td', { class: 'num' }, b.trend_per_day === null ? '—' : `${b.trend_per_day > 0 ? '+' : ''}${num(b.trend_per_day)}`),
+        h('td', {}, h('span', { class: `budget budget-${b.status}` }, b.status)),
+        h('td', {}, when(b)),
+        h('td', {}, b.series.length > 1 ? sparkline(b) : h('span', { class: 'muted' }, `${b.samples} sample${b.samples === 1 ? '' : 's'}`)))))),
+  ]);
+  return section;
+}
+
+/** A budget's samples as a small line, with its limit dashed. */
+function sparkline(b) {
+  const W = 140; const H = 32; const P = 2;
+  const values = b.series.map((p) => p.value);
+  const lo = Math.min(...values); const hi = Math.max(...values, b.limit);
+  const t0 = b.series[0].at; const t1 = b.series.at(-1).at;
+  const x = (t) => P + ((t - t0) / Math.max(1, t1 - t0)) * (W - 2 * P);
+  const y = (v) => H - P - ((v - lo) / Math.max(1e-12, hi - lo)) * (H - 2 * P);
+  const label = `${b.metric}: ${b.samples} samples from ${num(lo)} to ${num(Math.max(...values))}, limit ${num(b.limit)}`;
+  return s('svg', { class: 'spark', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label },
+    s('title', {}, label),
+    s('line', { class: 'spark-limit', x1: P, x2: W - P, y1: y(b.limit), y2: y(b.limit) }),
+    s('polyline', { class: `spark-line budget-${b.status}`, points: b.series.map((p) => `${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ') }));
 }
 
 function rawText(raw) {

@@ -176,6 +176,10 @@ pub struct ModuleRecord {
     /// Where it is declared: `module.yaml`'s path, or its package manifest's.
     #[serde(deserialize_with = "Option::deserialize")]
     pub declared_in: Option<String>,
+    /// Its runtime budgets (`module.yaml` `budgets`): metric name -> ceiling; absent when
+    /// there are none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub budgets: BTreeMap<String, f64>,
 }
 
 /// A module's health score and band.
@@ -846,6 +850,18 @@ pub struct StatusTransition {
     /// The answer that decided it (liveness, else readiness).
     #[serde(deserialize_with = "Option::deserialize")]
     pub probe: Option<StatusProbe>,
+}
+
+pub use strata_project::{
+    BreachForecast, BudgetPoint, BudgetReport, BudgetStatus, BudgetsDoc, BudgetsSummary,
+    ModuleBudgets, SampleIn, SamplesBody,
+};
+
+/// `POST /api/v1/projects/{project}/metrics`: how many samples were stored (a sample of a
+/// module, metric and second already stored is replaced).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct MetricsStored {
+    pub stored: u64,
 }
 
 /// `GET /api/v1/projects/{project}/status`: the latest check and the transitions before it.

@@ -14,6 +14,7 @@ pub mod openapi;
 
 mod admin;
 mod auth;
+mod budgets;
 mod dashboard;
 mod local;
 mod mcp;
@@ -21,6 +22,7 @@ mod metrics;
 mod oidc;
 mod problem;
 mod push;
+mod runtime;
 mod status;
 mod views;
 
@@ -47,6 +49,7 @@ pub use mcp::McpSettings;
 pub use oidc::{Identity, Oidc};
 pub use problem::Problem;
 pub use push::{PushError, PushTarget, Pushed, new_snapshot, push, valid_project_name};
+pub use runtime::{PrometheusError, RangeQuery, RegistryCallError, RegistryTarget, query_range};
 pub use status::{
     Alert, Live, LiveState, ModuleStatus, Monitor, StatusDoc, StatusProbe, StatusReport,
     StatusTransition, Target, targets,
@@ -789,6 +792,8 @@ pub fn router(registry: &Registry) -> Router {
         .route("/api/v1/projects/{p}/impact", post(impact))
         .route("/api/v1/projects/{p}/waves", get(waves))
         .route("/api/v1/projects/{p}/status", get(status::status))
+        .route("/api/v1/projects/{p}/metrics", post(budgets::push))
+        .route("/api/v1/projects/{p}/budgets", get(budgets::budgets))
         .route("/api/v1/tenants", post(admin::create_tenant))
         .route(
             "/api/v1/tenants/{t}",

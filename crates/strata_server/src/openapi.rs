@@ -246,6 +246,44 @@ pub fn document(version: &str) -> Value {
             ..Op::default()
         },
         Op {
+            method: "post",
+            path: "/api/v1/projects/{project}/metrics",
+            id: "pushMetrics",
+            tag: "modules",
+            summary: "Store samples of the modules' runtime metrics (`strata metrics push`); \
+                a sample of a module, metric and second already stored is replaced",
+            params: vec![project.clone()],
+            body: Some(body::<t::SamplesBody>(g, "The samples")),
+            ok: ("200", json_response::<t::MetricsStored>(g, "Stored")),
+            errors: &[400, 404, 413, 415, 503],
+        },
+        Op {
+            method: "get",
+            path: "/api/v1/projects/{project}/budgets",
+            id: "getBudgets",
+            tag: "modules",
+            summary: "Runtime budgets: each budget's status, trend and time-to-breach forecast \
+                (`strata budgets`), from the latest snapshot's budgets and the stored samples",
+            params: vec![
+                project.clone(),
+                param(
+                    "query",
+                    "horizon",
+                    "A breach forecast within this many days makes a budget `at-risk`",
+                    json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 36500, "default": 30 }),
+                ),
+                param(
+                    "query",
+                    "window",
+                    "Each trend is fitted on this many days before the budget's latest sample",
+                    json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 36500, "default": 14 }),
+                ),
+            ],
+            ok: ("200", json_response::<t::BudgetsDoc>(g, "The budgets")),
+            errors: &[400, 404, 503],
+            ..Op::default()
+        },
+        Op {
             method: "get",
             path: "/api/v1/projects/{project}/waves",
             id: "getWaves",

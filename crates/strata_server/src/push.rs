@@ -93,7 +93,7 @@ pub enum PushError {
 }
 
 /// The `title` and `detail` of a problem answer, or the text as it came.
-fn problem_of(text: &str) -> (String, String) {
+pub(crate) fn problem_of(text: &str) -> (String, String) {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(v) if v["detail"].is_string() => (
             v["title"].as_str().unwrap_or_default().to_owned(),

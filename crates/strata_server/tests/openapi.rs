@@ -65,7 +65,7 @@ fn every_operation_is_named_once_and_declares_its_path_parameters() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), count, "operationIds are unique");
-    assert_eq!(count, 24);
+    assert_eq!(count, 26);
 }
 
 #[test]

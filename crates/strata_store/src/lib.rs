@@ -237,6 +237,28 @@ pub struct ModuleHistoryRow {
     pub warnings: u32,
 }
 
+/// One observation of a module's runtime metric (`strata metrics push` and `pull`). A
+/// project keeps one value per module, metric and second: writing the same key again
+/// replaces the value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricSample {
+    pub module: String,
+    /// The budget's name in `module.yaml` (`p99_ms`, `error_rate`, …).
+    pub metric: String,
+    /// Seconds since the epoch.
+    pub at: i64,
+    pub value: f64,
+}
+
+/// Which samples to read: a project's, of one module or all, at times in `from..=to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetricQuery<'a> {
+    pub module: Option<&'a str>,
+    /// Seconds since the epoch, both ends included.
+    pub from: i64,
+    pub to: i64,
+}
+
 /// What a token may do. Each role may do everything the one before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -503,6 +525,24 @@ pub trait Store: Send + Sync {
         project: &str,
         module: &str,
     ) -> Result<Option<Vec<ModuleHistoryRow>>, StoreError>;
+
+    /// Write metric samples of `project` (created on first use) in one transaction; a sample
+    /// of a module, metric and time already stored replaces it. Returns how many were written.
+    fn put_metrics(
+        &self,
+        tenant: &str,
+        project: &str,
+        samples: &[MetricSample],
+    ) -> Result<usize, StoreError>;
+
+    /// A project's samples matching `query`, by module, metric and time; empty when the tenant
+    /// has no such project.
+    fn metrics(
+        &self,
+        tenant: &str,
+        project: &str,
+        query: &MetricQuery<'_>,
+    ) -> Result<Vec<MetricSample>, StoreError>;
 
     /// Delete a project and all its snapshots; false when the tenant has no such project.
     fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError>;

@@ -9,8 +9,8 @@ use postgres::{Client, NoTls, Transaction};
 
 use crate::{EVENT_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS};
 use crate::{
-    Event, EventFilter, ModuleHistoryRow, NewEvent, NewSnapshot, ProjectSummary, Role,
-    SnapshotInfo, Store, StoreError, TokenRecord, totals,
+    Event, EventFilter, MetricQuery, MetricSample, ModuleHistoryRow, NewEvent, NewSnapshot,
+    ProjectSummary, Role, SnapshotInfo, Store, StoreError, TokenRecord, totals,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -87,6 +87,16 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX audit_events_by_time ON audit_events (tenant, created_at);
      CREATE INDEX projects_by_name ON projects (name);",
+    // 5: runtime metrics of a project's modules (`strata metrics`), one value per module,
+    // metric and second.
+    "CREATE TABLE metric_samples (
+         project_id BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+         module TEXT NOT NULL,
+         metric TEXT NOT NULL,
+         at BIGINT NOT NULL,
+         value DOUBLE PRECISION NOT NULL,
+         PRIMARY KEY (project_id, module, metric, at)
+     );",
 ];
 
 /// The schema version this strata writes.
@@ -522,6 +532,68 @@ impl Store for PostgresStore {
             ))
         };
         run(&mut c).map_err(pg("read a module's history"))
+    }
+
+    fn put_metrics(
+        &self,
+        tenant: &str,
+        project: &str,
+        samples: &[MetricSample],
+    ) -> Result<usize, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<usize, postgres::Error> {
+            let mut tx = c.transaction()?;
+            // A concurrent first write of the same project must not fail on the unique key.
+            tx.execute(
+                "INSERT INTO projects (tenant, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&tenant, &project],
+            )?;
+            let pid = project_id(&mut tx, tenant, project)?.unwrap_or_default();
+            let put = tx.prepare(
+                "INSERT INTO metric_samples (project_id, module, metric, at, value)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (project_id, module, metric, at)
+                     DO UPDATE SET value = excluded.value",
+            )?;
+            let mut n = 0;
+            for s in samples {
+                n += tx.execute(&put, &[&pid, &s.module, &s.metric, &s.at, &s.value])?;
+            }
+            tx.commit()?;
+            Ok(usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        run(&mut c).map_err(pg("store metric samples"))
+    }
+
+    fn metrics(
+        &self,
+        tenant: &str,
+        project: &str,
+        query: &MetricQuery<'_>,
+    ) -> Result<Vec<MetricSample>, StoreError> {
+        let mut c = self.lock();
+        let run = |c: &mut Client| -> Result<Vec<MetricSample>, postgres::Error> {
+            let Some(pid) = project_id(c, tenant, project)? else {
+                return Ok(Vec::new());
+            };
+            let rows = c.query(
+                "SELECT module, metric, at, value FROM metric_samples
+                     WHERE project_id = $1 AND ($2::TEXT IS NULL OR module = $2)
+                         AND at BETWEEN $3 AND $4
+                     ORDER BY module, metric, at",
+                &[&pid, &query.module, &query.from, &query.to],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| MetricSample {
+                    module: r.get(0),
+                    metric: r.get(1),
+                    at: r.get(2),
+                    value: r.get(3),
+                })
+                .collect())
+        };
+        run(&mut c).map_err(pg("read metric samples"))
     }
 
     fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {

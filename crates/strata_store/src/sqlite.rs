@@ -8,8 +8,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use crate::{EVENT_COLUMNS, INFO_COLUMNS, TOKEN_COLUMNS};
 use crate::{
-    Event, EventFilter, ModuleHistoryRow, NewEvent, NewSnapshot, ProjectSummary, Role,
-    SnapshotInfo, Store, StoreError, TokenRecord, totals,
+    Event, EventFilter, MetricQuery, MetricSample, ModuleHistoryRow, NewEvent, NewSnapshot,
+    ProjectSummary, Role, SnapshotInfo, Store, StoreError, TokenRecord, totals,
 };
 
 /// The schema, one step per version; a database at version N runs the steps after N.
@@ -107,6 +107,16 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX audit_events_by_time ON audit_events (tenant, created_at);
      CREATE INDEX projects_by_name ON projects (name);",
+    // 5: runtime metrics of a project's modules (`strata metrics`), one value per module,
+    // metric and second.
+    "CREATE TABLE metric_samples (
+         project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+         module TEXT NOT NULL,
+         metric TEXT NOT NULL,
+         at INTEGER NOT NULL,
+         value REAL NOT NULL,
+         PRIMARY KEY (project_id, module, metric, at)
+     ) WITHOUT ROWID;",
 ];
 
 /// The schema version this strata writes.
@@ -517,6 +527,68 @@ impl Store for SqliteStore {
             Ok(Some(rows))
         };
         run().map_err(sql("read a module's history"))
+    }
+
+    fn put_metrics(
+        &self,
+        tenant: &str,
+        project: &str,
+        samples: &[MetricSample],
+    ) -> Result<usize, StoreError> {
+        let mut conn = self.lock();
+        let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO projects (tenant, name) VALUES (?1, ?2)",
+                params![tenant, project],
+            )?;
+            let pid = project_id(&tx, tenant, project)?.unwrap_or_default();
+            let mut n = 0;
+            {
+                let mut put = tx.prepare_cached(
+                    "INSERT INTO metric_samples (project_id, module, metric, at, value)
+                         VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (project_id, module, metric, at)
+                         DO UPDATE SET value = excluded.value",
+                )?;
+                for s in samples {
+                    n += put.execute(params![pid, s.module, s.metric, s.at, s.value])?;
+                }
+            }
+            tx.commit()?;
+            Ok(n)
+        };
+        run(&mut conn).map_err(sql("store metric samples"))
+    }
+
+    fn metrics(
+        &self,
+        tenant: &str,
+        project: &str,
+        query: &MetricQuery<'_>,
+    ) -> Result<Vec<MetricSample>, StoreError> {
+        let conn = self.lock();
+        let run = || -> rusqlite::Result<Vec<MetricSample>> {
+            let Some(pid) = project_id(&conn, tenant, project)? else {
+                return Ok(Vec::new());
+            };
+            let mut st = conn.prepare_cached(
+                "SELECT module, metric, at, value FROM metric_samples
+                     WHERE project_id = ?1 AND (?2 IS NULL OR module = ?2)
+                         AND at BETWEEN ?3 AND ?4
+                     ORDER BY module, metric, at",
+            )?;
+            st.query_map(params![pid, query.module, query.from, query.to], |r| {
+                Ok(MetricSample {
+                    module: r.get(0)?,
+                    metric: r.get(1)?,
+                    at: r.get(2)?,
+                    value: r.get(3)?,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(sql("read metric samples"))
     }
 
     fn delete_project(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {

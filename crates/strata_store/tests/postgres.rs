@@ -157,3 +157,11 @@ fn postgres_event_details_round_trip_exactly() {
     };
     details_round_trip(&PostgresStore::connect(&url).unwrap());
 }
+
+#[test]
+fn postgres_keeps_metric_samples() {
+    let Some(url) = fresh_schema("metrics") else {
+        return;
+    };
+    common::metrics(&PostgresStore::connect(&url).unwrap());
+}

@@ -162,3 +162,9 @@ fn sqlite_pushes_from_several_processes_store_each_commit_once() {
 fn sqlite_event_details_round_trip_exactly() {
     details_round_trip(&SqliteStore::in_memory().unwrap());
 }
+
+#[test]
+fn sqlite_file_keeps_metric_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    common::metrics(&SqliteStore::open(&dir.path().join("registry.db")).unwrap());
+}

@@ -47,9 +47,16 @@ pub struct Config {
     /// Where alerts about tier-1 modules go.
     #[serde(default)]
     pub alerts: AlertsConfig,
+    /// Where `strata metrics pull` reads the samples of the modules' runtime budgets.
+    #[serde(default)]
+    pub metrics: MetricsConfig,
     /// Where the repository keeps its own templates for `strata new`.
     #[serde(default)]
     pub templates: TemplatesConfig,
+    /// The technology radar: external packages to adopt, trial, assess or hold
+    /// (`strata deps`, rule `radar-hold`).
+    #[serde(default)]
+    pub radar: RadarConfig,
 }
 
 impl Config {
@@ -85,6 +92,139 @@ pub struct TemplatesConfig {
     /// Folders, relative to the repository root, each holding one folder per template (with
     /// its `template.yaml`); default `["templates"]`.
     pub paths: Option<Vec<String>>,
+}
+
+/// `[radar]`: the rings external packages sit in. Each entry is a package (`left-pad`,
+/// `@scope/pkg`, `org.apache.logging.log4j:log4j-core` or its artifact id `log4j-core`),
+/// optionally prefixed by its ecosystem (`npm:`, `cargo:`, `pypi:`, `go:`, `maven:`) and
+/// followed by `@` and a version range (`log4j-core@<2.17.1`, `requests@>=2,<2.31`), or a table
+/// `{ package = "...", reason = "..." }`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RadarConfig {
+    /// Packages chosen for new work.
+    #[serde(default)]
+    pub adopt: Vec<RadarEntry>,
+    /// Packages being tried on a few modules.
+    #[serde(default)]
+    pub trial: Vec<RadarEntry>,
+    /// Packages under evaluation.
+    #[serde(default)]
+    pub assess: Vec<RadarEntry>,
+    /// Packages (or versions) no module may use: each use is a `radar-hold` finding.
+    #[serde(default)]
+    pub hold: Vec<RadarEntry>,
+}
+
+impl RadarConfig {
+    /// Every entry with its ring, hold first (the ring that wins when a package is in two).
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &RadarEntry)> {
+        [
+            ("hold", &self.hold),
+            ("assess", &self.assess),
+            ("trial", &self.trial),
+            ("adopt", &self.adopt),
+        ]
+        .into_iter()
+        .flat_map(|(ring, entries)| entries.iter().map(move |e| (ring, e)))
+    }
+}
+
+/// One `[radar]` entry: `"pkg@range"` or `{ package = "pkg@range", reason = "..." }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RadarEntry {
+    Package(String),
+    Detailed {
+        package: String,
+        /// Why the package is in this ring (shown with each finding and in the report).
+        reason: Option<String>,
+    },
+}
+
+impl RadarEntry {
+    /// The package spec as written: `[ecosystem:]name[@range]`.
+    pub fn spec(&self) -> &str {
+        match self {
+            RadarEntry::Package(p) | RadarEntry::Detailed { package: p, .. } => p,
+        }
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            RadarEntry::Package(_) => None,
+            RadarEntry::Detailed { reason, .. } => reason.as_deref(),
+        }
+    }
+}
+
+/// `[metrics]`: the Prometheus HTTP API `strata metrics pull` reads, and one query per
+/// budget name (`module.yaml` `budgets`).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// The base URL of a Prometheus-compatible HTTP API (`http://prometheus:9090`);
+    /// `/api/v1/query_range` is appended.
+    pub prometheus: Option<String>,
+    /// How far back a pull reads, a duration such as `14d`, `36h` or `90m` (default `14d`).
+    pub range: Option<String>,
+    /// The resolution of a pull, a duration (default `1h`).
+    pub step: Option<String>,
+    /// Budget name -> the `PromQL` query of its value for one module, `$module` replaced by
+    /// the module's name; it must return one series (aggregate, e.g. with `max by ()`).
+    #[serde(default)]
+    pub queries: BTreeMap<String, String>,
+}
+
+/// The default `[metrics] range`: 14 days.
+pub const DEFAULT_METRICS_RANGE: u64 = 14 * 86_400;
+
+/// The default `[metrics] step`: one hour.
+pub const DEFAULT_METRICS_STEP: u64 = 3_600;
+
+/// The most points Prometheus returns per series (`range / step` may not exceed it).
+pub const MAX_METRICS_POINTS: u64 = 11_000;
+
+impl MetricsConfig {
+    /// `range` in seconds (validation has checked it).
+    pub fn range_seconds(&self) -> u64 {
+        self.range
+            .as_deref()
+            .and_then(parse_duration)
+            .unwrap_or(DEFAULT_METRICS_RANGE)
+    }
+
+    /// `step` in seconds (validation has checked it).
+    pub fn step_seconds(&self) -> u64 {
+        self.step
+            .as_deref()
+            .and_then(parse_duration)
+            .unwrap_or(DEFAULT_METRICS_STEP)
+    }
+}
+
+/// A duration such as `90s`, `15m`, `36h`, `14d` or `2w`, in seconds; `None` when it is not one
+/// or is zero.
+pub fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let unit = text.chars().last()?;
+    let factor = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        'w' => 7 * 86_400,
+        _ => return None,
+    };
+    let number = &text[..text.len() - 1];
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    number
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(factor)
+        .filter(|&n| n > 0)
 }
 
 /// `[environments.NAME]`: where the modules of one environment answer.
@@ -431,6 +571,7 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
             ));
         }
     }
+    validate_metrics(&config.metrics, &invalid)?;
     for dir in config.templates.paths.iter().flatten() {
         let escapes = dir.starts_with('/')
             || dir.contains('\\')
@@ -444,12 +585,85 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
             ));
         }
     }
+    for (ring, entry) in config.radar.entries() {
+        if let Err(problem) = crate::deps::PackageSpec::parse(entry.spec()) {
+            return Err(invalid(
+                &format!("\"{}\"", entry.spec()),
+                format!("`[radar] {ring}` entry `{}` is not a package: {problem}", entry.spec()),
+                Some("write `name`, `ecosystem:name` or `name@<range>`, e.g. `\"log4j-core@<2.17.1\"` or `\"npm:left-pad\"`".into()),
+            ));
+        }
+    }
     for glob in &config.project.exclude {
         if let Some(problem) = crate::error::glob_problem(glob) {
             return Err(invalid(
                 glob,
                 format!("`[project] exclude` entry `{glob}` cannot be used: {problem}"),
                 Some("write globs relative to the repository root, e.g. `vendor/**`".into()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_metrics(
+    metrics: &MetricsConfig,
+    invalid: &dyn Fn(&str, String, Option<String>) -> ConfigError,
+) -> Result<(), ConfigError> {
+    if let Some(url) = &metrics.prometheus {
+        if let Some(problem) = url_problem(url, &[]) {
+            return Err(invalid(
+                url,
+                format!("`[metrics] prometheus` `{url}` is not a URL: {problem}"),
+                Some("write the base URL of the Prometheus HTTP API, e.g. `prometheus = \"http://prometheus:9090\"`".into()),
+            ));
+        }
+    }
+    for (key, value) in [("range", &metrics.range), ("step", &metrics.step)] {
+        if let Some(value) = value {
+            if parse_duration(value).is_none() {
+                return Err(invalid(
+                    &format!("\"{value}\""),
+                    format!("`[metrics] {key}` `{value}` is not a duration"),
+                    Some("write a whole number and a unit: `s`, `m`, `h`, `d` or `w`, e.g. `14d` or `1h`".into()),
+                ));
+            }
+        }
+    }
+    let (range, step) = (metrics.range_seconds(), metrics.step_seconds());
+    if step > range || range / step > MAX_METRICS_POINTS {
+        let needle = metrics
+            .step
+            .as_deref()
+            .or(metrics.range.as_deref())
+            .unwrap_or("[metrics]");
+        return Err(invalid(
+            needle,
+            format!(
+                "`[metrics]` reads {} points per series (`range` / `step`): it must be 1 to {MAX_METRICS_POINTS}",
+                range / step
+            ),
+            Some("make `step` larger or `range` shorter".into()),
+        ));
+    }
+    for (name, query) in &metrics.queries {
+        if !crate::module_file::valid_metric_name(name) {
+            return Err(invalid(
+                name,
+                format!(
+                    "`[metrics.queries]` key `{name}` is not a budget name: use a lowercase letter, then lowercase letters, digits or `_`"
+                ),
+                Some("the keys are the names of `module.yaml` `budgets`, e.g. `p99_ms`".into()),
+            ));
+        }
+        if query.trim().is_empty() {
+            return Err(invalid(
+                name,
+                format!("the query of `{name}` in `[metrics.queries]` is empty"),
+                Some(
+                    "write the PromQL of one module's value, `$module` standing for its name"
+                        .into(),
+                ),
             ));
         }
     }
@@ -673,6 +887,56 @@ to = { path = "**/ui/**" }
         assert!(m.contains("missing field `url`"), "{m}");
         let (m, _, _) = rejected("[environmnts.local]\nurl = \"http://x\"\n");
         assert!(m.contains("unknown field `environmnts`"), "{m}");
+    }
+
+    #[test]
+    fn metrics_settings_are_checked() {
+        let c = config_from_bytes(
+            Path::new("strata.toml"),
+            b"[metrics]\nprometheus = \"http://127.0.0.1:9090\"\nrange = \"7d\"\n[metrics.queries]\np99_ms = 'histogram_quantile(0.99, sum by (le) (rate(http_seconds_bucket{service=\"$module\"}[5m]))) * 1000'\n".to_vec(),
+        )
+        .unwrap()
+        .config;
+        assert_eq!(
+            c.metrics.prometheus.as_deref(),
+            Some("http://127.0.0.1:9090")
+        );
+        assert_eq!(c.metrics.range_seconds(), 7 * 86_400);
+        assert_eq!(c.metrics.step_seconds(), DEFAULT_METRICS_STEP);
+        assert!(c.metrics.queries["p99_ms"].contains("$module"));
+        assert_eq!(
+            parse("").unwrap().metrics.range_seconds(),
+            DEFAULT_METRICS_RANGE
+        );
+        assert_eq!(parse_duration("90m"), Some(5_400));
+        assert_eq!(parse_duration("2w"), Some(14 * 86_400));
+        for bad in ["", "d", "1.5h", "-1h", "0s", "10y", "h1"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        let (m, hint, line) = rejected("[metrics]\nprometheus = \"prometheus:9090\"\n");
+        assert_eq!(line, 2);
+        assert!(
+            m.starts_with("`[metrics] prometheus` `prometheus:9090` is not a URL"),
+            "{m}"
+        );
+        assert!(hint.unwrap().contains("http://prometheus:9090"));
+        let (m, _, line) = rejected("[metrics]\n\nstep = \"1 hour\"\n");
+        assert_eq!(line, 3);
+        assert_eq!(m, "`[metrics] step` `1 hour` is not a duration");
+        let (m, _, _) = rejected("[metrics]\nrange = \"1h\"\nstep = \"1d\"\n");
+        assert!(m.contains("points per series"), "{m}");
+        let (m, _, _) = rejected("[metrics]\nrange = \"30d\"\nstep = \"1s\"\n");
+        assert!(m.contains("1 to 11000"), "{m}");
+        let (m, _, line) = rejected("[metrics.queries]\np99_ms = \"x\"\nP99 = \"y\"\n");
+        assert_eq!(line, 3);
+        assert!(m.contains("`P99` is not a budget name"), "{m}");
+        let (m, _, _) = rejected("[metrics.queries]\ncpu = \" \"\n");
+        assert!(m.contains("empty"), "{m}");
+        let (m, hint, line) =
+            rejected("[metrics]\nprometheus = \"http://x\"\nqueries = {}\nstepp = \"1h\"\n");
+        assert_eq!(line, 4);
+        assert!(m.contains("unknown field `stepp`"), "{m}");
+        assert_eq!(hint.as_deref(), Some("did you mean `step`?"));
     }
 
     #[test]

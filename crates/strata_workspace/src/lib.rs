@@ -7,8 +7,10 @@
 
 pub mod atomic;
 pub mod config;
+pub mod deps;
 pub mod discover;
 pub mod error;
+pub mod lockfile;
 pub mod manifest;
 pub mod module_file;
 pub mod schema;
@@ -17,8 +19,8 @@ mod watcher;
 
 pub use config::{
     AlertsConfig, CONFIG_FILE, Config, EnvironmentConfig, HEALTH_DIMENSIONS, HEALTH_INPUTS,
-    HealthConfig, LoadedConfig, OidcConfig, ServerConfig, URL_PLACEHOLDERS, config_from_bytes,
-    find_config, load_config, parse_config,
+    HealthConfig, LoadedConfig, OidcConfig, RadarConfig, RadarEntry, ServerConfig,
+    URL_PLACEHOLDERS, config_from_bytes, find_config, load_config, parse_config,
 };
 pub use discover::{DeclaredModule, Discovery, ModuleSource, discover};
 pub use error::ConfigError;

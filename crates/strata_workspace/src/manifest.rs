@@ -303,7 +303,7 @@ fn pep508_list(list: &Value, kind: &'static str, out: &mut Vec<ManifestDependenc
 /// The name (normalised) and version specifier of a PEP 508 requirement such as
 /// `pydantic[email]==2.5.0 ; python_version>='3.9'`: extras and markers are dropped, a URL
 /// requirement (`name @ https://…`) has no version.
-fn pep508(spec: &str) -> Option<(String, Option<&str>)> {
+pub(crate) fn pep508(spec: &str) -> Option<(String, Option<&str>)> {
     let spec = spec
         .split_once(';')
         .map_or(spec, |(req, _marker)| req)
@@ -337,7 +337,7 @@ fn pep508(spec: &str) -> Option<(String, Option<&str>)> {
 
 /// A Python package name normalised per PEP 503: lower case, each run of `-`, `_` and `.`
 /// one `-`.
-fn pep503(name: &str) -> String {
+pub(crate) fn pep503(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut in_run = false;
     for c in name.chars() {
@@ -464,7 +464,7 @@ fn str_of(v: &Value) -> Option<String> {
 
 /// The project's own elements of a POM: sections that hold other artifacts' coordinates
 /// (`<parent>`, `<dependencies>`, `<build>`, …) and comments removed.
-fn pom_own_part(text: &str) -> String {
+pub(crate) fn pom_own_part(text: &str) -> String {
     let mut s = strip_between(text, "<!--", "-->");
     for tag in [
         "parent",
@@ -484,7 +484,7 @@ fn pom_own_part(text: &str) -> String {
     s
 }
 
-fn strip_between(text: &str, open: &str, close: &str) -> String {
+pub(crate) fn strip_between(text: &str, open: &str, close: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(open) {
@@ -499,7 +499,7 @@ fn strip_between(text: &str, open: &str, close: &str) -> String {
 }
 
 /// The contents of each closed `<tag>…</tag>` element, in order; the tag must not nest.
-fn elements<'a>(text: &'a str, tag: &str) -> Vec<&'a str> {
+pub(crate) fn elements<'a>(text: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     let mut found = Vec::new();
     let mut rest = text;
@@ -514,7 +514,7 @@ fn elements<'a>(text: &'a str, tag: &str) -> Vec<&'a str> {
     found
 }
 
-fn xml_text(text: &str, tag: &str) -> Option<String> {
+pub(crate) fn xml_text(text: &str, tag: &str) -> Option<String> {
     let open = format!("<{tag}>");
     let start = text.find(&open)? + open.len();
     let end = text[start..].find('<')? + start;

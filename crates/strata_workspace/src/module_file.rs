@@ -61,6 +61,13 @@ pub struct ModuleFile {
     pub api: Option<Api>,
     pub events: Option<Events>,
     pub health: Option<Health>,
+    /// Runtime budgets: metric name (`[a-z][a-z0-9_]*`, e.g. `p99_ms`, `error_rate`) -> the
+    /// ceiling it must stay under (a finite number >= 0). Their samples come from
+    /// `strata metrics pull` (one query per name in strata.toml `[metrics.queries]`) or
+    /// `strata metrics push`; `strata budgets` reports them.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
+    pub budgets: BTreeMap<String, Spanned<f64>>,
     #[serde(default)]
     pub links: Vec<Link>,
     #[serde(default)]
@@ -314,6 +321,26 @@ pub fn parse_module_file(path: &Path, bytes: &[u8]) -> Result<ModuleFile, Config
             Some((at, key, glob, problem))
         })
         .min_by_key(|&(at, ..)| at);
+    if let Some((name, limit)) = module.budgets.iter().find(|(name, limit)| {
+        !(valid_metric_name(name) && limit.value.is_finite() && limit.value >= 0.0)
+    }) {
+        let (line, column) = pos(limit);
+        return Err(if valid_metric_name(name) {
+            invalid(
+                line,
+                column,
+                format!("budget `{name}` must be a finite number >= 0 (its ceiling)"),
+                Some("write e.g. `budgets: { p99_ms: 250, error_rate: 0.01 }`".into()),
+            )
+        } else {
+            invalid(
+                line,
+                1,
+                format!("`{name}` is not a budget name: use a lowercase letter, then lowercase letters, digits or `_`"),
+                Some("write e.g. `p99_ms`, `error_rate`, `memory_mb`; the same name keys `[metrics.queries]` in strata.toml".into()),
+            )
+        });
+    }
     if let Some((at, key, glob, problem)) = first_bad {
         let (line, column) = crate::error::line_col(text, at);
         return Err(invalid(
@@ -324,6 +351,13 @@ pub fn parse_module_file(path: &Path, bytes: &[u8]) -> Result<ModuleFile, Config
         ));
     }
     Ok(module)
+}
+
+/// Whether `name` may name a budget's metric: `[a-z][a-z0-9_]*`.
+pub fn valid_metric_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The error's text without the "at line X column Y" suffix the renderer appends (positions
@@ -431,6 +465,37 @@ template: { name: rust-service, version: 1.0.0 }
             m.events.unwrap().publishes[0].value,
             "billing.invoice.created"
         );
+    }
+
+    #[test]
+    fn budgets_are_ceilings_under_metric_names() {
+        let m = parse(
+            "name: a\nbudgets:\n  p99_ms: 250\n  error_rate: 0.01\n  memory_mb: 512\n  cpu: 0.5\n",
+        )
+        .unwrap();
+        assert_eq!(m.budgets.len(), 4);
+        assert!((m.budgets["p99_ms"].value - 250.0).abs() < f64::EPSILON);
+        assert!((m.budgets["error_rate"].value - 0.01).abs() < f64::EPSILON);
+        assert_eq!(pos(&m.budgets["cpu"]), (6, 8));
+        let (line, column, message, hint) = err("name: a\nbudgets:\n  p99_ms: -1\n");
+        assert_eq!((line, column), (3, 11));
+        assert_eq!(
+            message,
+            "budget `p99_ms` must be a finite number >= 0 (its ceiling)"
+        );
+        assert!(hint.is_some());
+        let (line, _, message, _) = err("name: a\nbudgets:\n  p99_ms: 1\n  P99: 2\n");
+        assert_eq!(line, 4);
+        assert!(
+            message.starts_with("`P99` is not a budget name"),
+            "{message}"
+        );
+        let (line, _, message, _) = err("name: a\nbudgets:\n  cpu: .nan\n");
+        assert_eq!(line, 3, "{message}");
+        let (line, _, message, _) = err("name: a\nbudgets:\n  cpu: lots\n");
+        assert_eq!(line, 3, "{message}");
+        assert!(parse("name: a\nbudgets: {}\n").unwrap().budgets.is_empty());
+        assert!(valid_metric_name("p99_ms") && !valid_metric_name("9x") && !valid_metric_name(""));
     }
 
     #[test]

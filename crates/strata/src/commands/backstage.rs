@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use strata_project::{CatalogFile, import_backstage};
+use strata_project::{
+    CATALOG_FILE, CatalogFile, ImportedTeam, import_backstage, import_backstage_groups,
+};
 use strata_workspace::atomic::write_atomic;
 use strata_workspace::{ConfigError, MODULE_FILE};
 
@@ -43,6 +45,9 @@ enum State {
     Written,
     Missing,
     Stale,
+    /// A generated file no module or team produces any more.
+    Leftover,
+    Removed,
 }
 
 impl State {
@@ -52,6 +57,8 @@ impl State {
             State::Written => "wrote",
             State::Missing => "missing",
             State::Stale => "stale",
+            State::Leftover => "left over",
+            State::Removed => "removed",
         }
     }
 }
@@ -87,6 +94,45 @@ fn export_backstage(
         };
         states.push(state);
     }
+    // Descriptors an earlier export wrote for modules (or teams) that are gone: removed, or
+    // reported by `--check`. Only files that carry the export's header are touched.
+    let current: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let candidates: Vec<String> = match &out_dir {
+        Some(dir) => catalog_files_under(dir, dir),
+        None => project
+            .discovery
+            .files
+            .iter()
+            .filter(|p| p.rsplit('/').next() == Some(CATALOG_FILE))
+            .cloned()
+            .collect(),
+    };
+    let mut leftovers = Vec::new();
+    for path in candidates {
+        if current.contains(path.as_str()) {
+            continue;
+        }
+        let full = base.join(&path);
+        let generated = std::fs::read_to_string(&full)
+            .is_ok_and(|t| t.starts_with(strata_project::BACKSTAGE_HEADER));
+        if !generated {
+            continue;
+        }
+        let state = if args.check {
+            State::Leftover
+        } else {
+            std::fs::remove_file(&full)
+                .with_context(|| format!("failed to remove `{}`", full.display()))?;
+            State::Removed
+        };
+        leftovers.push(CatalogFile {
+            path,
+            entities: Vec::new(),
+            text: String::new(),
+        });
+        states.push(state);
+    }
+    let files: Vec<CatalogFile> = files.into_iter().chain(leftovers).collect();
     let shown = |file: &CatalogFile| match &args.out {
         Some(dir) => dir.join(&file.path).display().to_string(),
         None => file.path.clone(),
@@ -111,16 +157,25 @@ fn export_backstage(
             if args.check && *s == State::Unchanged {
                 continue;
             }
-            let _ = writeln!(out, "{} {} ({})", s.word(), shown(f), f.entities.join(", "));
+            if f.entities.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{} {} (no module or team any more)",
+                    s.word(),
+                    shown(f)
+                );
+            } else {
+                let _ = writeln!(out, "{} {} ({})", s.word(), shown(f), f.entities.join(", "));
+            }
         }
         printer.out(&out)?;
     }
     let count = |s: State| states.iter().filter(|&&x| x == s).count();
     if args.check {
-        let bad = count(State::Missing) + count(State::Stale);
+        let bad = count(State::Missing) + count(State::Stale) + count(State::Leftover);
         if bad > 0 {
             printer.note(&format!(
-                "{bad} of {} catalog files missing or not current; run `strata export backstage{}`",
+                "{bad} of {} catalog files missing, not current or left over; run `strata export backstage{}`",
                 files.len(),
                 args.out
                     .as_ref()
@@ -131,10 +186,16 @@ fn export_backstage(
         }
         printer.note(&format!("{} catalog files are current", files.len()));
     } else {
+        let removed = count(State::Removed);
         printer.note(&format!(
-            "{} catalog files written, {} unchanged",
+            "{} catalog files written, {} unchanged{}",
             count(State::Written),
-            count(State::Unchanged)
+            count(State::Unchanged),
+            if removed > 0 {
+                format!(", {removed} left over from removed modules deleted")
+            } else {
+                String::new()
+            }
         ));
     }
     Ok(ExitStatus::Success)
@@ -185,6 +246,7 @@ fn import_backstage_files(
             printer.warn(&format!("`{}` has no Component", path.display()));
         }
     }
+    let teams = new_teams(global, &args.paths)?;
     let mut out = String::new();
     for (target, text, name, _) in &plan {
         if args.dry_run {
@@ -194,6 +256,26 @@ fn import_backstage_files(
         write_atomic(target, text.as_bytes())
             .with_context(|| format!("failed to write `{}`", target.display()))?;
         let _ = writeln!(out, "wrote {} ({name})", target.display());
+    }
+    if let Some((config, text, added)) = &teams {
+        let names: Vec<&str> = added.iter().map(|t| t.name.as_str()).collect();
+        if args.dry_run {
+            let _ = writeln!(
+                out,
+                "would add to {}: [teams] {}",
+                config.display(),
+                names.join(", ")
+            );
+        } else {
+            write_atomic(config, text.as_bytes())
+                .with_context(|| format!("failed to write `{}`", config.display()))?;
+            let _ = writeln!(
+                out,
+                "added to {}: [teams] {}",
+                config.display(),
+                names.join(", ")
+            );
+        }
     }
     if global.format == Format::Json {
         let list: Vec<serde_json::Value> = plan
@@ -206,7 +288,11 @@ fn import_backstage_files(
                 })
             })
             .collect();
-        let doc = serde_json::json!({ "written": !args.dry_run, "modules": list });
+        let added: Vec<&str> = teams
+            .iter()
+            .flat_map(|(_, _, added)| added.iter().map(|t| t.name.as_str()))
+            .collect();
+        let doc = serde_json::json!({ "written": !args.dry_run, "modules": list, "teams": added });
         printer.out(&format!("{}\n", serde_json::to_string_pretty(&doc)?))?;
     } else {
         printer.out(&out)?;
@@ -221,6 +307,88 @@ fn import_backstage_files(
         }
     ));
     Ok(ExitStatus::Success)
+}
+
+/// The Groups of the descriptors that `strata.toml` has no `[teams]` entry for: the config
+/// file, its text with those teams appended (checked to load), and the teams. `None` when
+/// there is nothing to add.
+fn new_teams(
+    global: &GlobalArgs,
+    paths: &[PathBuf],
+) -> anyhow::Result<Option<(PathBuf, String, Vec<ImportedTeam>)>> {
+    let mut teams: Vec<ImportedTeam> = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read `{}`", path.display()))?;
+        for team in import_backstage_groups(path, &text).map_err(hinted)? {
+            if !teams.iter().any(|t| t.name == team.name) {
+                teams.push(team);
+            }
+        }
+    }
+    if teams.is_empty() || global.no_config {
+        return Ok(None);
+    }
+    let root = match &global.root {
+        Some(r) => r.clone(),
+        None => std::env::current_dir().context("failed to read the working directory")?,
+    };
+    let config = global
+        .config
+        .clone()
+        .or_else(|| strata_workspace::find_config(&root))
+        .unwrap_or_else(|| root.join(strata_workspace::CONFIG_FILE));
+    let (mut text, known) = if config.is_file() {
+        let loaded = strata_workspace::load_config(&config).map_err(hinted)?;
+        let known: Vec<String> = loaded.config.teams.keys().cloned().collect();
+        (loaded.text, known)
+    } else {
+        (String::new(), Vec::new())
+    };
+    teams.retain(|t| !known.contains(&t.name));
+    if teams.is_empty() {
+        return Ok(None);
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for t in &teams {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&t.toml());
+    }
+    // What is written must load: a team name or value strata cannot read back is an error
+    // here, before anything is written.
+    strata_workspace::config_from_bytes(&config, text.clone().into_bytes()).map_err(hinted)?;
+    Ok(Some((config, text, teams)))
+}
+
+/// Every `catalog-info.yaml` below `dir`, relative to `base` with `/`.
+fn catalog_files_under(base: &Path, dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            out.extend(catalog_files_under(base, &path));
+        } else if entry.file_name() == CATALOG_FILE {
+            if let Ok(rel) = path.strip_prefix(base) {
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// A descriptor error, with its hint shown as `hint:`.

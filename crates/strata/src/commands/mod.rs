@@ -2,8 +2,10 @@
 
 pub mod api_diff;
 pub mod backstage;
+pub mod budgets;
 pub mod check;
 pub mod context;
+pub mod deps;
 pub mod docs;
 pub mod dupes;
 pub mod explain;
@@ -15,6 +17,7 @@ pub mod init;
 pub mod lsp;
 pub mod mcp;
 pub mod merge;
+pub mod metrics;
 pub mod modules;
 pub mod new;
 pub mod push;

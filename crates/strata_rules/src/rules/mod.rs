@@ -1,5 +1,6 @@
 //! One file per rule. Each begins with its documentation.
 
+pub mod dependency_drift;
 pub mod deprecated_dependency;
 pub mod duplicate_code;
 pub mod duplicate_module;
@@ -17,6 +18,7 @@ pub mod max_fan_out;
 pub mod no_cycles;
 pub mod orphan_event;
 pub mod port_conflict;
+pub mod radar_hold;
 pub mod required_files;
 pub mod schema_coverage;
 pub mod schema_invalid;

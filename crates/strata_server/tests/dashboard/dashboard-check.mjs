@@ -112,6 +112,8 @@ async function coderIde(browser) {
   const dir = path.join(work, 'coder-ide');
   fs.cpSync(path.join(repoRoot, 'examples/coder-ide'), dir, { recursive: true });
   fs.rmSync(path.join(dir, '.strata'), { recursive: true, force: true });
+  // Runtime budgets for the module page: p99 rising towards its limit, error rate without data.
+  fs.appendFileSync(path.join(dir, 'services/logging/module.yaml'), 'budgets:\n  p99_ms: 250\n  error_rate: 0.01\n');
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'coder-ide');
@@ -123,6 +125,12 @@ async function coderIde(browser) {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'logging imports shard-manager');
   await waitFor('the second snapshot', async () => (await getJson(`${api}/snapshots`))?.snapshots?.length === 2);
+
+  // Ten days of hourly p99 samples of logging: 200 ms + 3 ms/day, breaching 250 ms in about 7 days.
+  const t0 = 1767225600;
+  const samples = Array.from({ length: 241 }, (_, i) => ({ module: 'logging', metric: 'p99_ms', at: t0 + i * 3600, value: 200 + (3 * i) / 24 + ((i * 7) % 5) - 2 }));
+  const pushed = await fetch(`${api}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ samples }) });
+  check(pushed.status === 200, 'metrics: the samples are stored', String(pushed.status));
 
   const proxy = await prefixProxy(url);
   const base = proxy.url;
@@ -219,6 +227,13 @@ async function coderIde(browser) {
   const where = await texts(page, 'table.findings td code');
   check(where.includes('services/logging/src/index.ts:4'), 'module: findings with file:line', where.join());
   check((await texts(page, 'section[aria-labelledby=h-out] tbody th')).join() === 'shard-manager', 'module: its dependencies');
+  const budgets = await texts(page, 'section[aria-labelledby=h-budgets] tbody th');
+  check(budgets.join() === 'error_rate,p99_ms', 'module: its budgets', budgets.join());
+  const statuses = await texts(page, 'section[aria-labelledby=h-budgets] .budget');
+  check(statuses.join() === 'no-data,at-risk', 'module: each budget\'s status', statuses.join());
+  const breach = (await texts(page, 'section[aria-labelledby=h-budgets] tbody tr:nth-child(2) td:nth-child(6)')).join();
+  check(/^in \d+\.\d d \(\d+\.\d d to \d+\.\d d\), around 20\d\d-\d\d-\d\d$/.test(breach), 'module: the time to breach with its interval', breach);
+  check((await page.$$('section[aria-labelledby=h-budgets] svg.spark polyline')).length === 1, 'module: a sparkline of the samples');
   await shot(page, '4-module');
 
   // 5. Findings, filtered by the API.

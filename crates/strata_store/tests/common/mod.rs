@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 use strata_store::{
-    Documents, Event, EventFilter, ModuleRow, NewEvent, NewSnapshot, Role, Store, StoreError,
-    TokenRecord, verify_chain,
+    Documents, Event, EventFilter, MetricQuery, MetricSample, ModuleRow, NewEvent, NewSnapshot,
+    Role, Store, StoreError, TokenRecord, verify_chain,
 };
 
 pub fn snapshot(commit: &str, at: i64, score: f64) -> NewSnapshot {
@@ -717,4 +717,76 @@ pub fn concurrent_pushes(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
             assert_eq!(whole.documents, snapshot("x", 0, 5.0).documents);
         }
     }
+}
+
+fn sample(module: &str, metric: &str, at: i64, value: f64) -> MetricSample {
+    MetricSample {
+        module: module.into(),
+        metric: metric.into(),
+        at,
+        value,
+    }
+}
+
+/// Metric samples: an upsert per (module, metric, second), read back per module or project
+/// within a time range, scoped by tenant, and gone with their project.
+pub fn metrics(store: &dyn Store) {
+    let all = MetricQuery {
+        module: None,
+        from: i64::MIN,
+        to: i64::MAX,
+    };
+    assert!(store.metrics("acme", "shop", &all).unwrap().is_empty());
+    let written = store
+        .put_metrics(
+            "acme",
+            "shop",
+            &[
+                sample("billing", "p99_ms", 200, 120.5),
+                sample("billing", "p99_ms", 100, 110.0),
+                sample("billing", "error_rate", 100, 0.001),
+                sample("users", "p99_ms", 100, 80.0),
+            ],
+        )
+        .unwrap();
+    assert_eq!(written, 4);
+    // Metrics alone create the project; a snapshot comes later.
+    assert!(
+        store
+            .projects("acme")
+            .unwrap()
+            .iter()
+            .any(|p| p.name == "shop")
+    );
+    // The same key again replaces the value.
+    store
+        .put_metrics("acme", "shop", &[sample("billing", "p99_ms", 200, 130.0)])
+        .unwrap();
+    assert_eq!(
+        store.metrics("acme", "shop", &all).unwrap(),
+        [
+            sample("billing", "error_rate", 100, 0.001),
+            sample("billing", "p99_ms", 100, 110.0),
+            sample("billing", "p99_ms", 200, 130.0),
+            sample("users", "p99_ms", 100, 80.0),
+        ]
+    );
+    let billing_late = MetricQuery {
+        module: Some("billing"),
+        from: 150,
+        to: 200,
+    };
+    assert_eq!(
+        store.metrics("acme", "shop", &billing_late).unwrap(),
+        [sample("billing", "p99_ms", 200, 130.0)]
+    );
+    // Another tenant sees nothing of it, and has its own.
+    assert!(store.metrics("globex", "shop", &all).unwrap().is_empty());
+    store
+        .put_metrics("globex", "shop", &[sample("billing", "p99_ms", 200, 1.0)])
+        .unwrap();
+    assert_eq!(store.metrics("acme", "shop", &all).unwrap().len(), 4);
+    assert!(store.delete_project("acme", "shop").unwrap());
+    assert!(store.metrics("acme", "shop", &all).unwrap().is_empty());
+    assert_eq!(store.metrics("globex", "shop", &all).unwrap().len(), 1);
 }
