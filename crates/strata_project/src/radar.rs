@@ -97,7 +97,8 @@ pub struct DepsSummary {
     pub uses: usize,
     /// Uses at no known version (no lockfile, or the lockfile lacks the package).
     pub unresolved: usize,
-    /// Uses a `hold` entry selects.
+    /// Uses at a version a `hold` entry selects (a use at no known version is listed in
+    /// `radar[].used_by` with `@?`, but not counted).
     pub on_hold: usize,
     /// Packages at more than one version.
     pub drifting: usize,
@@ -168,13 +169,15 @@ fn deps_doc(project: &Project, resolution: &Resolution) -> DepsDoc {
                 .iter()
                 .map(|d| {
                     summary.uses += 1;
-                    let version = d.version();
+                    let version = d.version(m.ecosystem);
                     let entry = ring_of(&radar, m.ecosystem, &d.name, version);
                     if let Some(e) = entry {
                         if let Some(i) = radar.iter().position(|r| std::ptr::eq(r, e)) {
                             used_by[i].push(format!("{module}@{}", version.unwrap_or("?")));
                         }
-                        summary.on_hold += usize::from(e.0 == "hold");
+                        // Counted only when the version is known to be held.
+                        summary.on_hold +=
+                            usize::from(e.0 == "hold" && e.2.selects(version) == Some(true));
                     }
                     let (versions, unresolved) = packages
                         .entry((ecosystem_name(m.ecosystem), d.name.clone()))

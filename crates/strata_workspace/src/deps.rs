@@ -312,20 +312,24 @@ pub struct ResolvedDependency {
 }
 
 impl ResolvedDependency {
-    /// The version a rule judges: the resolved one, else an exact requirement.
-    pub fn version(&self) -> Option<&str> {
+    /// The version a rule judges: the resolved one, else the requirement when it can only
+    /// mean one version: `=1.2.3` or `==1.2.3` anywhere, and a bare `1.2.3` in npm (where a
+    /// bare version is exact, unlike Cargo's caret or npm's `1.2` x-range).
+    pub fn version(&self, kind: ManifestKind) -> Option<&str> {
         self.resolved.as_deref().or_else(|| {
             let r = self.requirement.as_deref()?.trim();
-            let r = r
-                .strip_prefix("==")
-                .or_else(|| r.strip_prefix('='))
-                .unwrap_or(r);
-            r.starts_with(|c: char| c.is_ascii_digit() || c == 'v')
-                .then_some(r)
-                .filter(|r| {
-                    r.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
-                })
+            let explicit = r.strip_prefix("==").or_else(|| r.strip_prefix('='));
+            let exact = match explicit {
+                Some(v) => v.trim(),
+                None if kind == ManifestKind::Npm && r.split('.').count() == 3 => r,
+                None => return None,
+            };
+            let plain = exact.starts_with(|c: char| c.is_ascii_digit())
+                && exact
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+                && !exact.contains(['x', 'X', '*']);
+            plain.then_some(exact)
         })
     }
 }
@@ -770,9 +774,15 @@ mod tests {
             line: 0,
             column: 0,
         };
-        assert_eq!(d("==2.31.0").version(), Some("2.31.0"));
-        assert_eq!(d("2.14.1").version(), Some("2.14.1"));
-        assert_eq!(d("^1.2").version(), None);
-        assert_eq!(d(">=1,<2").version(), None);
+        let (py, npm, cargo) = (ManifestKind::Python, ManifestKind::Npm, ManifestKind::Cargo);
+        assert_eq!(d("==2.31.0").version(py), Some("2.31.0"));
+        assert_eq!(d("=1.0.3").version(cargo), Some("1.0.3"));
+        assert_eq!(d("2.14.1").version(npm), Some("2.14.1"));
+        // A bare version is a caret range in Cargo and an x-range in npm when partial.
+        assert_eq!(d("2.14.1").version(cargo), None);
+        assert_eq!(d("0.4").version(npm), None);
+        assert_eq!(d("1.x.0").version(npm), None);
+        assert_eq!(d("^1.2").version(npm), None);
+        assert_eq!(d(">=1,<2").version(py), None);
     }
 }

@@ -69,7 +69,7 @@ impl Rule for RadarHold {
                 continue;
             };
             for d in &m.dependencies {
-                let version = d.version();
+                let version = d.version(m.ecosystem);
                 let Some((_, spec, reason)) = holds.iter().find(|(s, _, _)| {
                     s.names(m.ecosystem, &d.name) && s.selects(version) == Some(true)
                 }) else {
