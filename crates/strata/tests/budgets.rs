@@ -222,6 +222,8 @@ fn pull_then_budgets_then_push() {
             let end: i64 = p["end"].parse().unwrap();
             assert_eq!(end - start, 14 * 86_400, "{p:?}");
             assert_eq!(p["step"], "3600");
+            // On the step's grid, so that pulling again replaces the same samples.
+            assert_eq!(end % 3_600, 0, "{p:?}");
         }
     }
 
@@ -297,6 +299,41 @@ fn pull_then_budgets_then_push() {
     assert_eq!(cpu["status"], "ok", "{cpu}");
     assert_eq!(cpu["samples"], 12);
     assert_eq!(cpu["last"]["value"], 0.21);
+}
+
+/// Prometheus evaluates a range query at `start`, `start + step`, …: a window off the step's
+/// grid gave every pull new times, so pulling a few seconds apart stored each hour twice (seen
+/// against a real Prometheus, `.ci/prometheus-check`). Both ends are on the grid, and a step
+/// that does not divide the range shortens the window rather than widen it.
+#[test]
+fn pull_reads_whole_steps() {
+    let (port, received) = prometheus(recorded());
+    let t = repository(port);
+    t.write(
+        "strata.toml",
+        format!(
+            "[project]\nname = \"shop\"\n\n[metrics]\nprometheus = \"http://127.0.0.1:{port}\"\nrange = \"1d\"\nstep = \"7m\"\n\n[metrics.queries]\np99_ms = 'max(p99_ms{{service=\"$module\"}})'\nmemory_mb = 'max(memory_mb{{service=\"$module\"}})'\n"
+        ),
+    );
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let out = t.run(&["metrics", "pull"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let received = received.lock().unwrap();
+    assert_eq!(received.len(), 3);
+    for p in received.iter() {
+        let start: u64 = p["start"].parse().unwrap();
+        let end: u64 = p["end"].parse().unwrap();
+        assert_eq!(p["step"], "420");
+        assert_eq!((start % 420, end % 420), (0, 0), "{p:?}");
+        assert!(
+            end <= before + 420 && end + 420 > before,
+            "{p:?} at {before}"
+        );
+        assert!(end - start <= 86_400 && end - start > 86_400 - 420, "{p:?}");
+    }
 }
 
 #[test]

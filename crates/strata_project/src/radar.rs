@@ -88,6 +88,13 @@ pub struct RadarView {
     pub used_by: Vec<String>,
 }
 
+impl RadarView {
+    /// Uses at a known version (`used_by` entries not ending in `@?`).
+    pub fn known_uses(&self) -> usize {
+        self.used_by.iter().filter(|u| !u.ends_with("@?")).count()
+    }
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct DepsSummary {
     /// Modules with external dependencies.
@@ -361,7 +368,8 @@ impl DepsDoc {
 
     /// The radar as a picture: one sector per ecosystem, rings adopt (inside) to hold
     /// (outside), a numbered blip per `[radar]` entry (sized by the modules that use it, red
-    /// when a held package is in use, hollow when unused), and the numbered legend beside it.
+    /// when a held package is in use, amber when it is used at unknown versions only, hollow
+    /// when unused), and the numbered legend beside it.
     pub fn svg(&self) -> String {
         const R: f64 = 260.0;
         const CX: f64 = 300.0;
@@ -441,9 +449,10 @@ impl DepsDoc {
                 let (x, y) = (CX + dist * theta.cos(), CY + dist * theta.sin());
                 let users = entry.used_by.len();
                 let size = 7.0 + (count(users).sqrt() * 2.0).min(8.0);
-                let (fill, stroke) = match (entry.ring, users) {
-                    (_, 0) => ("#ffffff", "#475569"),
-                    ("hold", _) => ("#dc2626", "#7f1d1d"),
+                let (fill, stroke) = match (entry.ring, users, entry.known_uses()) {
+                    (_, 0, _) => ("#ffffff", "#475569"),
+                    ("hold", _, 0) => ("#f59e0b", "#92400e"),
+                    ("hold", _, _) => ("#dc2626", "#7f1d1d"),
                     _ => ("#2563eb", "#1e3a8a"),
                 };
                 let _ = writeln!(
@@ -469,11 +478,12 @@ impl DepsDoc {
         }
         for (i, r) in self.radar.iter().enumerate() {
             let users = r.used_by.len();
+            let unknown = users - r.known_uses();
             let _ = writeln!(
                 out,
-                r#"<text x="640" y="{:.1}"{}>{}. {} — {}, {}</text>"#,
+                r#"<text x="640" y="{:.1}"{}>{}. {} — {}, {}{}</text>"#,
                 52.0 + 16.0 * count(i),
-                if r.ring == "hold" && users > 0 {
+                if r.ring == "hold" && r.known_uses() > 0 {
                     r##" fill="#b91c1c""##
                 } else {
                     ""
@@ -485,6 +495,11 @@ impl DepsDoc {
                     0 => "unused".to_owned(),
                     1 => "1 use".to_owned(),
                     n => format!("{n} uses"),
+                },
+                match unknown {
+                    0 => String::new(),
+                    n if n == users => " (versions unknown)".to_owned(),
+                    n => format!(" ({n} at unknown versions)"),
                 }
             );
         }

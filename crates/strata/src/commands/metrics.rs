@@ -117,6 +117,20 @@ fn push(
     Ok(ExitStatus::Success)
 }
 
+/// The `(start, end)` of a pull at `now`: the last `range` seconds, both ends on whole multiples
+/// of `step`. Prometheus evaluates a range query at `start`, `start + step`, …, and the registry
+/// keeps one sample per second, so a window on the step's grid makes a second pull replace the
+/// samples of the first: one that started at `now - range` would store every hour again, a few
+/// seconds apart.
+fn pull_window(now: i64, range: u64, step: u64) -> (i64, i64) {
+    let step = i64::try_from(step).unwrap_or(i64::MAX).max(1);
+    let end = now.div_euclid(step) * step;
+    let start = end.saturating_sub(i64::try_from(range).unwrap_or(i64::MAX));
+    // Rounded up, so the window never reads more than `range`.
+    let start = start.div_euclid(step) * step + if start.rem_euclid(step) == 0 { 0 } else { step };
+    (start, end)
+}
+
 /// An error naming the first sample whose module the repository does not have.
 fn check_modules(project: &Project, samples: &[PushedSample]) -> anyhow::Result<()> {
     let Some(unknown) = samples.iter().find(|s| project.module(&s.module).is_none()) else {
@@ -152,10 +166,10 @@ fn pull(
         .into());
     };
     let (range, step) = (metrics.range_seconds(), metrics.step_seconds());
-    let end = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    let start = end.saturating_sub(i64::try_from(range).unwrap_or(i64::MAX));
+    let (start, end) = pull_window(now, range, step);
     let mut rows = Vec::new();
     let (mut series, mut unqueried) = (0, BTreeMap::<&str, Vec<&str>>::new());
     for module in &project.modules {
