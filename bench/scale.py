@@ -3,8 +3,8 @@
 
     python3 bench/scale.py [--sizes 10000,50000,200000,500000] [--shards 4] [--runs 3]
 
-For each size, a polyglot corpus from genrepo.py (seed 7, kept in target/bench-corpora/), and a
-release build of strata:
+For each size, a polyglot corpus from genrepo.py (seed 7, kept in target/bench-corpora/; above
+100k files, several 50k corpora side by side, see `corpus`), and a release build of strata:
 - `scan` cold (`--no-cache`): wall time and peak RSS, the median of RUNS runs;
 - `check` over the warm index the scan left (the rules alone, plus loading the index);
 - with `--shards N` and a strata that has `scan --shard` and `merge`: each shard scanned cold,
@@ -53,13 +53,44 @@ def median_of(runs: int, args: list[str]) -> tuple[float, float]:
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
-def corpus(files: int) -> Path:
-    out = CORPORA / f"mono-{files}-s{SEED}"
+# genrepo.py draws each API module a port from 8000-9899 until it finds a free one, so it
+# cannot make more than about 4,200 modules (about 170,000 files): above LARGEST, a corpus is
+# several corpora of PART files (seeds 7, 8, …) side by side under p0/, p1/, … with the first
+# one's strata.toml at the root. Their module names repeat across parts (each part is one
+# generator run), which duplicate-module findings report; the scan's work is the same kind.
+LARGEST = 100_000
+PART = 50_000
+
+
+def generated(files: int, seed: int) -> Path:
+    out = CORPORA / f"mono-{files}-s{seed}"
     if not (out / ".truth" / "truth.json").exists():
         if out.exists():
             shutil.rmtree(out)
         peers.sh([sys.executable, str(GENREPO), "--out", str(out), "--files", str(files),
-                  "--seed", str(SEED), "--jobs", "2"])
+                  "--seed", str(seed), "--jobs", "2"])
+    return out
+
+
+def corpus(files: int) -> Path:
+    if files <= LARGEST:
+        return generated(files, SEED)
+    if files % PART:
+        sys.exit(f"sizes above {LARGEST:,} must be multiples of {PART:,} (they are made of parts)")
+    out = CORPORA / f"mono-{files}-s{SEED}-parts"
+    done = out / ".parts"
+    if done.exists():
+        return out
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for i in range(files // PART):
+        part = generated(PART, SEED + i)
+        # Hard links: the parts' files are not copied, and the scans never write to them.
+        shutil.copytree(part, out / f"p{i}", copy_function=os.link,
+                        ignore=shutil.ignore_patterns(".strata", ".truth"))
+    shutil.copy(CORPORA / f"mono-{PART}-s{SEED}" / "strata.toml", out / "strata.toml")
+    done.write_text(f"{files // PART} parts of {PART} files, seeds {SEED}..{SEED + files // PART - 1}\n")
     return out
 
 

@@ -376,7 +376,6 @@ pub fn module_dependencies(
         if external.is_empty() {
             continue;
         }
-        let text = read(&man.path).unwrap_or_default();
         let lock_path = ancestors(&m.root).find_map(|dir| {
             lockfile_names(kind)
                 .iter()
@@ -413,6 +412,8 @@ pub fn module_dependencies(
                 .filter_map(|p| read(&p))
                 .collect();
             let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+            // The pom is read again only for Maven: its properties and managed versions.
+            let text = read(&man.path).unwrap_or_default();
             lockfile::maven_resolved_versions(&text, &parents)
                 .into_iter()
                 .map(|p| (p.name, p.version))
@@ -437,10 +438,9 @@ pub fn module_dependencies(
                         .as_ref()
                         .and_then(|l| pick(kind, l, &d.name, requirement.as_deref())),
                 };
-                let (line, column) = position_of(&text, kind, &d.name);
                 ResolvedDependency {
-                    line,
-                    column,
+                    line: d.line,
+                    column: d.column,
                     name: d.name.clone(),
                     kind: d.kind,
                     requirement,
@@ -587,35 +587,6 @@ fn requirement_matcher(kind: ManifestKind, req: &str) -> Option<Matcher> {
     }
 }
 
-/// Line and column (1-based) where a manifest first names the package as a whole word
-/// (`(0, 0)` when it does not).
-fn position_of(text: &str, kind: ManifestKind, name: &str) -> (u32, u32) {
-    let needle = match kind {
-        // Maven names are `group:artifact`; the pom writes the artifact id on its own line.
-        ManifestKind::Maven => name.rsplit_once(':').map_or(name, |(_, a)| a),
-        _ => name,
-    };
-    let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '@');
-    for (i, line) in text.lines().enumerate() {
-        let mut from = 0;
-        while let Some(at) = line[from..].find(needle) {
-            let start = from + at;
-            let end = start + needle.len();
-            let before = line[..start].chars().next_back();
-            let after = line[end..].chars().next();
-            if !before.is_some_and(word) && !after.is_some_and(|c| word(c) && c != '@') {
-                let column = line[..start].chars().count() + 1;
-                return (
-                    u32::try_from(i + 1).unwrap_or(0),
-                    u32::try_from(column).unwrap_or(0),
-                );
-            }
-            from = end;
-        }
-    }
-    (0, 0)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Drift
 
@@ -753,15 +724,6 @@ mod tests {
             ["a/b/c", "a/b", "a", ""]
         );
         assert_eq!(ancestors("").collect::<Vec<_>>(), [""]);
-    }
-
-    #[test]
-    fn lines_name_whole_words() {
-        let text = "[dependencies]\nserde_json = \"1\"\nserde = \"1\"\n";
-        assert_eq!(position_of(text, ManifestKind::Cargo, "serde"), (3, 1));
-        let pom = "<dependency>\n<groupId>org.x</groupId>\n  <artifactId>core</artifactId>\n";
-        assert_eq!(position_of(pom, ManifestKind::Maven, "org.x:core"), (3, 15));
-        assert_eq!(position_of(text, ManifestKind::Cargo, "toml"), (0, 0));
     }
 
     #[test]

@@ -76,6 +76,10 @@ pub struct ManifestDependency {
     pub version: Option<String>,
     /// Where it was declared: [`Self::NORMAL`], [`Self::DEV`] or [`Self::BUILD`].
     pub kind: &'static str,
+    /// 1-based line and column where the manifest first names the package (0 when it does
+    /// not spell it so that strata finds it).
+    pub line: u32,
+    pub column: u32,
 }
 
 impl ManifestDependency {
@@ -100,6 +104,8 @@ impl ManifestDependency {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned),
             kind,
+            line: 0,
+            column: 0,
         })
     }
 }
@@ -163,7 +169,51 @@ pub fn read_manifest(path: &str, kind: ManifestKind, text: &str) -> ManifestInfo
         }
     }
     sort_dependencies(&mut info.dependencies);
+    for d in &mut info.dependencies {
+        (d.line, d.column) = position_of(text, kind, &d.name);
+    }
     info
+}
+
+/// Line and column (1-based) of the first word of `text` that names the package `name` as
+/// this ecosystem spells it (`(0, 0)` when none does). Words are runs of letters, digits and
+/// `-_./@`; a Python word matches once normalised per PEP 503, a Maven one by artifact id.
+fn position_of(text: &str, kind: ManifestKind, name: &str) -> (u32, u32) {
+    let wanted = match kind {
+        ManifestKind::Maven => name.rsplit_once(':').map_or(name, |(_, a)| a),
+        _ => name,
+    };
+    let in_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '@');
+    for (i, line) in text.lines().enumerate() {
+        let mut start = None;
+        for (at, c) in line
+            .char_indices()
+            .chain(std::iter::once((line.len(), ' ')))
+        {
+            match (in_word(c), start) {
+                (true, None) => start = Some(at),
+                (false, Some(from)) => {
+                    start = None;
+                    let word = &line[from..at];
+                    let found = match kind {
+                        ManifestKind::Python => {
+                            word.len() >= wanted.len() && pep503(word) == wanted
+                        }
+                        _ => word == wanted,
+                    };
+                    if found {
+                        let column = line[..from].chars().count() + 1;
+                        return (
+                            u32::try_from(i + 1).unwrap_or(0),
+                            u32::try_from(column).unwrap_or(0),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (0, 0)
 }
 
 /// Sort by name then kind and keep one entry per (name, kind). Where a name is declared twice
@@ -524,6 +574,35 @@ pub(crate) fn xml_text(text: &str, tag: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn dependencies_know_where_they_are_written() {
+        let at = |kind, text: &str, name: &str| {
+            let file = ManifestKind::FILES
+                .iter()
+                .find(|(_, k)| *k == kind)
+                .map_or("m", |(f, _)| *f);
+            let info = read_manifest(file, kind, text);
+            let d = info
+                .dependencies
+                .iter()
+                .find(|d| d.name == name)
+                .expect(name);
+            (d.line, d.column)
+        };
+        let cargo = "[package]\nname = \"a\"\n[dependencies]\nserde_json = \"1\"\nserde = \"1\"\n";
+        assert_eq!(at(ManifestKind::Cargo, cargo, "serde"), (5, 1));
+        let npm = "{\n  \"name\": \"a\",\n  \"dependencies\": {\n    \"@scope/x\": \"1.0.0\",\n    \"x\": \"2\"\n  }\n}\n";
+        assert_eq!(at(ManifestKind::Npm, npm, "@scope/x"), (4, 6));
+        assert_eq!(at(ManifestKind::Npm, npm, "x"), (5, 6));
+        let py = "[project]\nname = \"a\"\ndependencies = [\n  \"PyYAML>=6\",\n]\n";
+        assert_eq!(at(ManifestKind::Python, py, "pyyaml"), (4, 4));
+        let pom = "<project>\n<artifactId>a</artifactId>\n<dependencies><dependency>\n  <groupId>org.x</groupId>\n  <artifactId>core</artifactId>\n  <version>1</version>\n</dependency></dependencies>\n</project>\n";
+        assert_eq!(at(ManifestKind::Maven, pom, "org.x:core"), (5, 15));
+        let go = "module example.com/a\n\nrequire (\n\tgithub.com/x/y v1.2.3\n)\n";
+        assert_eq!(at(ManifestKind::Go, go, "github.com/x/y"), (4, 2));
+    }
+
     use super::*;
 
     #[test]
