@@ -148,12 +148,13 @@ def main() -> None:
     peers.need_genrepo()
     peers.sh(["cargo", "build", "--release", "--quiet", "-p", "strata"], cwd=REPO)
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    rows = [measure(n, args.runs if n <= 50_000 else 1, args.shards) for n in sizes]
+    rows = [measure(n, args.runs, args.shards) for n in sizes]
     sharded = all("merge" in r for r in rows)
 
     lines = [
-        f"Release build, {os.cpu_count()} cores; corpora `genrepo.py --seed {SEED}`; medians of "
-        f"{args.runs} runs up to 50k files, one run above.",
+        f"Release build, {os.cpu_count()} cores; corpora `genrepo.py --seed {SEED}` (above "
+        f"{LARGEST:,} files: {PART:,}-file corpora of seeds {SEED}, {SEED + 1}, … side by side); scan and "
+        f"check: medians of {args.runs} runs; shards, merge and the check after it: one run.",
         "",
         "| files | scan cold (s) | peak RSS (MiB) | check, warm index (s) | peak RSS (MiB) |"
         + (f" slowest of {args.shards} shards (s) | shard files (MiB) | merge (s) | merge RSS (MiB) | check merged (s) |" if sharded else ""),
