@@ -570,9 +570,7 @@ impl Project {
     /// back to its importer (every cycle through a planned import is among them), when the
     /// rule is on.
     fn planned_file_cycles(&self, index: &Index, sc: &Scenario) -> Vec<Diagnostic> {
-        let on = strata_rules::rule("file-cycle")
-            .is_some_and(|r| self.settings.level(r).severity().is_some());
-        if !on || sc.edges.is_empty() {
+        if !self.rule_on("file-cycle") || sc.edges.is_empty() {
             return Vec::new();
         }
         let total = self.sources.len() + sc.new_files.len();

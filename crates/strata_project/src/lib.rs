@@ -325,6 +325,11 @@ impl Project {
         .with_files(&self.discovery.files)
     }
 
+    /// Whether the rule `id` is on (at `warn` or `error`).
+    pub(crate) fn rule_on(&self, id: &str) -> bool {
+        strata_rules::rule(id).is_some_and(|r| self.settings.level(r).severity().is_some())
+    }
+
     /// Run every enabled rule on an index already built.
     pub fn check_with(&self, index: &Index) -> CheckReport {
         let start = Instant::now();
@@ -334,9 +339,7 @@ impl Project {
             GraphInput::new(&self.sources, &index.file_edges, &index.module_edges),
         );
         // Clones are found only for `duplicate-code`, and only when it is on.
-        let duplicate_code = strata_rules::rule("duplicate-code")
-            .is_some_and(|r| self.settings.level(r).severity().is_some());
-        let clones = if duplicate_code {
+        let clones = if self.rule_on("duplicate-code") {
             self.code_clones(
                 index,
                 strata_rules::duplicate_code_min_tokens(&self.settings),
@@ -346,11 +349,8 @@ impl Project {
         };
         let cx = cx.with_clones(&clones);
         // External dependencies are resolved (lockfiles read) only for the rules that use them.
-        let on = |id: &str| {
-            strata_rules::rule(id).is_some_and(|r| self.settings.level(r).severity().is_some())
-        };
-        let wants_deps = on("dependency-drift")
-            || (on("radar-hold") && !self.config.config.radar.hold.is_empty());
+        let wants_deps = self.rule_on("dependency-drift")
+            || (self.rule_on("radar-hold") && !self.config.config.radar.hold.is_empty());
         let resolution = if wants_deps {
             self.dependencies_of(&declared)
         } else {
@@ -361,9 +361,7 @@ impl Project {
         diagnostics.extend(index.file_findings.iter().cloned());
         let mut warnings = resolution.warnings.clone();
         // `health-gate` scores modules on every other finding, so it runs last.
-        let health_gate = strata_rules::rule("health-gate")
-            .is_some_and(|r| self.settings.level(r).severity().is_some());
-        if health_gate {
+        if self.rule_on("health-gate") {
             let scores = self.tier_scores(index, &diagnostics, &mut warnings);
             let cx = cx.with_health(&scores);
             diagnostics.extend(strata_rules::run_only(&cx, &["health-gate"]));

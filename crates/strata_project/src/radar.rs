@@ -10,18 +10,12 @@ use strata_workspace::deps::{self, ModuleDeps, PackageSpec, Resolution, ecosyste
 use strata_workspace::{ManifestKind, RadarEntry};
 
 use crate::Project;
-use crate::svg::escape;
+use crate::svg::{count, escape};
 
 /// The radar's rings, inside out.
 pub const RINGS: [&str; 4] = ["adopt", "trial", "assess", "hold"];
 /// The radar's sectors: one per ecosystem.
-const SECTORS: [ManifestKind; 5] = [
-    ManifestKind::Cargo,
-    ManifestKind::Npm,
-    ManifestKind::Python,
-    ManifestKind::Go,
-    ManifestKind::Maven,
-];
+const SECTORS: [ManifestKind; 5] = deps::ECOSYSTEMS;
 
 /// What `strata deps --format json` prints.
 #[derive(Debug, Serialize)]
@@ -164,7 +158,8 @@ fn deps_doc(project: &Project, resolution: &Resolution) -> DepsDoc {
     };
     let mut summary = DepsSummary::default();
     let mut used_by: Vec<Vec<String>> = vec![Vec::new(); radar.len()];
-    let mut packages: BTreeMap<(&'static str, String), (Versions, BTreeSet<String>)> =
+    // By the ecosystem's name (the order reports list them in), then the package's.
+    let mut packages: BTreeMap<(&'static str, ManifestKind, String), (Versions, BTreeSet<String>)> =
         BTreeMap::new();
     let modules: Vec<ModuleDepsView> = resolution
         .modules
@@ -187,7 +182,7 @@ fn deps_doc(project: &Project, resolution: &Resolution) -> DepsDoc {
                             usize::from(e.0 == "hold" && e.2.selects(version) == Some(true));
                     }
                     let (versions, unresolved) = packages
-                        .entry((ecosystem_name(m.ecosystem), d.name.clone()))
+                        .entry((ecosystem_name(m.ecosystem), m.ecosystem, d.name.clone()))
                         .or_default();
                     match &d.resolved {
                         Some(v) => {
@@ -222,11 +217,7 @@ fn deps_doc(project: &Project, resolution: &Resolution) -> DepsDoc {
         .collect();
     let packages: Vec<PackageView> = packages
         .into_iter()
-        .map(|((ecosystem, name), (versions, unresolved))| {
-            let kind = SECTORS
-                .into_iter()
-                .find(|&k| ecosystem_name(k) == ecosystem)
-                .unwrap_or(ManifestKind::Npm);
+        .map(|((ecosystem, kind, name), (versions, unresolved))| {
             let mut versions: Vec<VersionUse> = versions
                 .into_iter()
                 .map(|(version, modules)| VersionUse {
@@ -511,16 +502,10 @@ impl DepsDoc {
     fn ecosystem_of(&self, spec: &str) -> Option<ManifestKind> {
         let spec = PackageSpec::parse(spec).ok()?;
         self.packages.iter().find_map(|p| {
-            let kind = SECTORS
-                .into_iter()
-                .find(|&k| ecosystem_name(k) == p.ecosystem)?;
+            let kind = deps::ecosystem_from_name(p.ecosystem)?;
             spec.names(kind, &p.name).then_some(kind)
         })
     }
-}
-
-fn count(n: usize) -> f64 {
-    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Text safe in a Markdown table cell.

@@ -211,7 +211,7 @@ fn layout(nodes: &[Node], edges: &[(usize, usize, bool)]) -> Vec<Placed> {
 }
 
 /// A count as a coordinate factor.
-fn count(n: usize) -> f64 {
+pub(crate) fn count(n: usize) -> f64 {
     f64::from(u32::try_from(n).unwrap_or(u32::MAX))
 }
 

@@ -11,6 +11,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use crate::DeclaredModule;
 use crate::lockfile::{self, Lockfile};
@@ -27,31 +28,27 @@ pub fn ecosystem_name(kind: ManifestKind) -> &'static str {
     }
 }
 
-fn ecosystem_from_name(name: &str) -> Option<ManifestKind> {
-    [
-        ManifestKind::Cargo,
-        ManifestKind::Npm,
-        ManifestKind::Python,
-        ManifestKind::Go,
-        ManifestKind::Maven,
-    ]
-    .into_iter()
-    .find(|&k| ecosystem_name(k) == name)
+/// The five ecosystems, in the order reports draw them.
+pub const ECOSYSTEMS: [ManifestKind; 5] = [
+    ManifestKind::Cargo,
+    ManifestKind::Npm,
+    ManifestKind::Python,
+    ManifestKind::Go,
+    ManifestKind::Maven,
+];
+
+/// The ecosystem [`ecosystem_name`] spells `name`.
+pub fn ecosystem_from_name(name: &str) -> Option<ManifestKind> {
+    ECOSYSTEMS.into_iter().find(|&k| ecosystem_name(k) == name)
 }
 
-/// Lockfile names per ecosystem, in the order they win when one folder holds several.
-fn lockfile_names(kind: ManifestKind) -> &'static [&'static str] {
-    match kind {
-        ManifestKind::Cargo => &["Cargo.lock"],
-        ManifestKind::Npm => &[
-            "package-lock.json",
-            "npm-shrinkwrap.json",
-            "pnpm-lock.yaml",
-            "yarn.lock",
-        ],
-        ManifestKind::Python => &["uv.lock", "poetry.lock", "requirements.txt"],
-        ManifestKind::Go | ManifestKind::Maven => &[],
-    }
+/// The lockfiles that give an ecosystem's versions, in the order they win when one folder
+/// holds several. None for Go, whose `go.mod` holds the versions (go.sum only their hashes).
+fn lockfile_names(kind: ManifestKind) -> impl Iterator<Item = &'static str> {
+    lockfile::LOCKFILES
+        .iter()
+        .filter(move |(_, k)| *k == kind && kind != ManifestKind::Go)
+        .map(|(name, _)| *name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,7 +361,9 @@ pub fn module_dependencies(
     let exists = |path: &str| files.binary_search_by(|f| f.as_str().cmp(path)).is_ok();
     let mut out = Resolution::default();
     // Parsed once each, shared by every module they serve.
-    let mut locks: HashMap<String, Option<std::rc::Rc<Lockfile>>> = HashMap::new();
+    let mut locks: HashMap<String, Option<Rc<Lockfile>>> = HashMap::new();
+    let mut workspaces: HashMap<String, Option<Rc<Requirements>>> = HashMap::new();
+    let mut poms: HashMap<String, Option<Rc<str>>> = HashMap::new();
     for (i, m) in modules.iter().enumerate() {
         let Some(man) = &m.manifest else { continue };
         let Some(kind) = man.kind else { continue };
@@ -378,7 +377,6 @@ pub fn module_dependencies(
         }
         let lock_path = ancestors(&m.root).find_map(|dir| {
             lockfile_names(kind)
-                .iter()
                 .map(|n| join(dir, n))
                 .find(|p| exists(p))
         });
@@ -386,7 +384,7 @@ pub fn module_dependencies(
             locks
                 .entry(p.clone())
                 .or_insert_with(|| match read(p).map(|t| lockfile::read_lockfile(p, &t)) {
-                    Some(Ok(l)) => Some(std::rc::Rc::new(l)),
+                    Some(Ok(l)) => Some(Rc::new(l)),
                     Some(Err(e)) => {
                         out.warnings.push(e.to_string());
                         None
@@ -399,19 +397,25 @@ pub fn module_dependencies(
                 })
                 .clone()
         });
-        let workspace_reqs = if kind == ManifestKind::Cargo {
-            cargo_workspace_requirements(&m.root, &exists, read)
-        } else {
-            BTreeMap::new()
-        };
+        // Only `workspace = true` entries (no version of their own) need the workspace's.
+        let workspace_reqs =
+            if kind == ManifestKind::Cargo && external.iter().any(|d| d.version.is_none()) {
+                cargo_workspace_requirements(&m.root, &exists, read, &mut workspaces)
+            } else {
+                None
+            };
         let maven = if kind == ManifestKind::Maven {
-            let parents: Vec<String> = ancestors(&m.root)
+            let parents: Vec<Rc<str>> = ancestors(&m.root)
                 .skip(1)
                 .map(|dir| join(dir, "pom.xml"))
                 .filter(|p| exists(p))
-                .filter_map(|p| read(&p))
+                .filter_map(|p| {
+                    poms.entry(p)
+                        .or_insert_with_key(|p| read(p).map(Rc::from))
+                        .clone()
+                })
                 .collect();
-            let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+            let parents: Vec<&str> = parents.iter().map(AsRef::as_ref).collect();
             // The pom is read again only for Maven: its properties and managed versions.
             let text = read(&man.path).unwrap_or_default();
             lockfile::maven_resolved_versions(&text, &parents)
@@ -427,7 +431,7 @@ pub fn module_dependencies(
                 let requirement = d
                     .version
                     .clone()
-                    .or_else(|| workspace_reqs.get(&d.name).cloned());
+                    .or_else(|| workspace_reqs.as_ref()?.get(&d.name).cloned());
                 let resolved = match kind {
                     ManifestKind::Go => d.version.clone(),
                     ManifestKind::Maven => maven
@@ -492,30 +496,40 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// `[workspace.dependencies]` requirements of the nearest Cargo workspace root above `root`.
+/// Package name -> requirement, as a Cargo workspace's `[workspace.dependencies]` give them.
+type Requirements = BTreeMap<String, String>;
+
+/// The `[workspace.dependencies]` of the nearest Cargo manifest at or above `root` that has
+/// them. Each manifest is read and parsed once, in `seen`, for every crate below it.
 fn cargo_workspace_requirements(
     root: &str,
     exists: &dyn Fn(&str) -> bool,
     read: &dyn Fn(&str) -> Option<String>,
-) -> BTreeMap<String, String> {
-    for dir in ancestors(root) {
-        let path = join(dir, "Cargo.toml");
-        if !exists(&path) {
-            continue;
-        }
-        let Some(text) = read(&path) else { continue };
-        let Ok(v) = toml::from_str::<toml::Table>(&text) else {
-            continue;
-        };
-        let Some(deps) = v
-            .get("workspace")
-            .and_then(|w| w.get("dependencies"))
-            .and_then(toml::Value::as_table)
-        else {
-            continue;
-        };
-        return deps
-            .iter()
+    seen: &mut HashMap<String, Option<Rc<Requirements>>>,
+) -> Option<Rc<Requirements>> {
+    ancestors(root)
+        .map(|dir| join(dir, "Cargo.toml"))
+        .filter(|path| exists(path))
+        .find_map(|path| {
+            seen.entry(path)
+                .or_insert_with_key(|path| {
+                    read(path)
+                        .and_then(|t| workspace_requirements(&t))
+                        .map(Rc::new)
+                })
+                .clone()
+        })
+}
+
+/// A Cargo manifest's `[workspace.dependencies]`; `None` when it has none or does not parse.
+fn workspace_requirements(text: &str) -> Option<Requirements> {
+    let v = toml::from_str::<toml::Table>(text).ok()?;
+    let deps = v
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(toml::Value::as_table)?;
+    Some(
+        deps.iter()
             .filter_map(|(name, spec)| {
                 let version = match spec {
                     toml::Value::String(s) => s.clone(),
@@ -528,9 +542,8 @@ fn cargo_workspace_requirements(
                     .unwrap_or(name);
                 Some((name.to_owned(), version))
             })
-            .collect();
-    }
-    BTreeMap::new()
+            .collect(),
+    )
 }
 
 /// The locked version of `name` a module with this requirement gets: the only one, else the
@@ -602,13 +615,13 @@ pub struct Drift {
 /// Every package of one ecosystem that modules resolve to more than one version, by
 /// ecosystem then name.
 pub fn drift(modules: &[ModuleDeps]) -> Vec<Drift> {
-    let mut by_package: BTreeMap<(&'static str, &str), BTreeMap<&str, Vec<usize>>> =
+    let mut by_package: BTreeMap<(ManifestKind, &str), BTreeMap<&str, Vec<usize>>> =
         BTreeMap::new();
     for (i, m) in modules.iter().enumerate() {
         for d in &m.dependencies {
             if let Some(v) = d.resolved.as_deref() {
                 let users = by_package
-                    .entry((ecosystem_name(m.ecosystem), d.name.as_str()))
+                    .entry((m.ecosystem, d.name.as_str()))
                     .or_default()
                     .entry(v)
                     .or_default();
@@ -621,17 +634,17 @@ pub fn drift(modules: &[ModuleDeps]) -> Vec<Drift> {
     by_package
         .into_iter()
         .filter(|(_, versions)| versions.len() > 1)
-        .filter_map(|((eco, name), versions)| {
+        .map(|((ecosystem, name), versions)| {
             let mut versions: Vec<(String, Vec<usize>)> = versions
                 .into_iter()
                 .map(|(v, users)| (v.to_owned(), users))
                 .collect();
             versions.sort_by(|a, b| compare_versions(&b.0, &a.0).then_with(|| a.0.cmp(&b.0)));
-            Some(Drift {
-                ecosystem: ecosystem_from_name(eco)?,
+            Drift {
+                ecosystem,
                 name: name.to_owned(),
                 versions,
-            })
+            }
         })
         .collect()
 }

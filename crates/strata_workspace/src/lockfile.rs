@@ -17,16 +17,17 @@ use crate::manifest::{
     ManifestKind, elements, pep503, pep508, pom_own_part, strip_between, xml_text,
 };
 
-/// Lockfile names strata reads, with the ecosystem each belongs to. `requirements.txt` counts
-/// only for its pinned (`name==version`) lines.
+/// Lockfile names strata reads, with the ecosystem each belongs to; within an ecosystem, in
+/// the order they win when one folder holds several. `requirements.txt` counts only for its
+/// pinned (`name==version`) lines.
 pub const LOCKFILES: &[(&str, ManifestKind)] = &[
     ("Cargo.lock", ManifestKind::Cargo),
     ("package-lock.json", ManifestKind::Npm),
     ("npm-shrinkwrap.json", ManifestKind::Npm),
     ("pnpm-lock.yaml", ManifestKind::Npm),
     ("yarn.lock", ManifestKind::Npm),
-    ("poetry.lock", ManifestKind::Python),
     ("uv.lock", ManifestKind::Python),
+    ("poetry.lock", ManifestKind::Python),
     ("requirements.txt", ManifestKind::Python),
     ("go.sum", ManifestKind::Go),
 ];

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::ExitStatus;
 use crate::args::{DepsArgs, Format, GlobalArgs};
-use crate::printer::{Hinted, Printer};
+use crate::printer::Printer;
 
 pub fn run(global: &GlobalArgs, args: &DepsArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let project = super::load(global, printer)?;
@@ -14,13 +14,7 @@ pub fn run(global: &GlobalArgs, args: &DepsArgs, printer: &Printer) -> anyhow::R
         printer.warn(w);
     }
     if let Some(name) = &args.module {
-        if !project.modules.iter().any(|m| m.name() == name) {
-            return Err(Hinted {
-                message: format!("no module is named `{name}`"),
-                hint: "`strata modules` lists them".into(),
-            }
-            .into());
-        }
+        super::require_module(project, name)?;
         doc.modules.retain(|m| &m.module == name);
     }
     match global.format {
