@@ -724,6 +724,39 @@ struct Spec {
     provides_apis: Vec<String>,
 }
 
+/// Every document of a `catalog-info.yaml` as `T`, within a budget of aliases and depth; a
+/// YAML error names its line and column.
+fn descriptors<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<T>, ConfigError> {
+    let mut options = serde_saphyr::Options::default();
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_aliases = 1_000;
+    budget.max_depth = 64;
+    options.budget = Some(budget);
+    serde_saphyr::from_multiple_with_options(text, options).map_err(|e| {
+        let e = e.without_snippet();
+        let (line, column) = e.location().map_or((1, 1), |l| {
+            (
+                u32::try_from(l.line()).unwrap_or(1).max(1),
+                u32::try_from(l.column()).unwrap_or(1).max(1),
+            )
+        });
+        let message = e.to_string();
+        let message = message
+            .rfind(" at line ")
+            .map_or(message.as_str(), |i| &message[..i]);
+        ConfigError::Invalid {
+            path: path.to_owned(),
+            line,
+            column,
+            message: format!("not a catalog descriptor: {message}"),
+            hint: None,
+        }
+    })
+}
+
 /// Read the Components of a `catalog-info.yaml` (other kinds are skipped) into `module.yaml`
 /// texts. `path` is used in messages only.
 pub fn import_backstage(path: &Path, text: &str) -> Result<Vec<ImportedModule>, ConfigError> {
@@ -735,26 +768,7 @@ pub fn import_backstage(path: &Path, text: &str) -> Result<Vec<ImportedModule>, 
             message,
             hint: hint.map(str::to_owned),
         };
-    let mut options = serde_saphyr::Options::default();
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_aliases = 1_000;
-    budget.max_depth = 64;
-    options.budget = Some(budget);
-    let docs: Vec<Entity> =
-        serde_saphyr::from_multiple_with_options(text, options).map_err(|e| {
-            let e = e.without_snippet();
-            let at = e.location().map_or((1, 1), |l| {
-                (
-                    u32::try_from(l.line()).unwrap_or(1).max(1),
-                    u32::try_from(l.column()).unwrap_or(1).max(1),
-                )
-            });
-            let message = e.to_string();
-            let message = message
-                .rfind(" at line ")
-                .map_or(message.as_str(), |i| &message[..i]);
-            invalid(at, format!("not a catalog descriptor: {message}"), None)
-        })?;
+    let docs: Vec<Entity> = descriptors(path, text)?;
     let mut out = Vec::new();
     let mut first_component = None;
     for doc in docs {
@@ -843,22 +857,7 @@ struct GroupProfile {
 /// Group without `metadata.name` is skipped too, as Backstage would refuse it). `path` is
 /// used in messages only.
 pub fn import_backstage_groups(path: &Path, text: &str) -> Result<Vec<ImportedTeam>, ConfigError> {
-    let docs: Vec<GroupEntity> = serde_saphyr::from_multiple(text).map_err(|e| {
-        let e = e.without_snippet();
-        let (line, column) = e.location().map_or((1, 1), |l| {
-            (
-                u32::try_from(l.line()).unwrap_or(1).max(1),
-                u32::try_from(l.column()).unwrap_or(1).max(1),
-            )
-        });
-        ConfigError::Invalid {
-            path: path.to_owned(),
-            line,
-            column,
-            message: format!("not a catalog descriptor: {e}"),
-            hint: None,
-        }
-    })?;
+    let docs: Vec<GroupEntity> = descriptors(path, text)?;
     let key = |k: &str| format!("{ANNOTATION_PREFIX}{k}");
     Ok(docs
         .into_iter()

@@ -208,10 +208,13 @@ fn import_backstage_files(
 ) -> anyhow::Result<ExitStatus> {
     // Every file is read and checked before anything is written: all or nothing.
     let mut plan: Vec<(PathBuf, String, String, &Path)> = Vec::new(); // (target, text, name, from)
+    let mut texts: Vec<(&Path, String)> = Vec::new();
     for path in &args.paths {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read `{}`", path.display()))?;
-        let modules = import_backstage(path, &text).map_err(hinted)?;
+        texts.push((path, text));
+        let text = &texts[texts.len() - 1].1;
+        let modules = import_backstage(path, text).map_err(hinted)?;
         let dir = path.parent().unwrap_or(Path::new(""));
         let target = dir.join(MODULE_FILE);
         for m in modules {
@@ -246,7 +249,7 @@ fn import_backstage_files(
             printer.warn(&format!("`{}` has no Component", path.display()));
         }
     }
-    let teams = new_teams(global, &args.paths)?;
+    let teams = new_teams(global, &texts)?;
     let mut out = String::new();
     for (target, text, name, _) in &plan {
         if args.dry_run {
@@ -309,18 +312,16 @@ fn import_backstage_files(
     Ok(ExitStatus::Success)
 }
 
-/// The Groups of the descriptors that `strata.toml` has no `[teams]` entry for: the config
-/// file, its text with those teams appended (checked to load), and the teams. `None` when
-/// there is nothing to add.
+/// The Groups of the descriptors (path and text, as read) that `strata.toml` has no `[teams]`
+/// entry for: the config file, its text with those teams appended (checked to load), and the
+/// teams. `None` when there is nothing to add.
 fn new_teams(
     global: &GlobalArgs,
-    paths: &[PathBuf],
+    texts: &[(&Path, String)],
 ) -> anyhow::Result<Option<(PathBuf, String, Vec<ImportedTeam>)>> {
     let mut teams: Vec<ImportedTeam> = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("failed to read `{}`", path.display()))?;
-        for team in import_backstage_groups(path, &text).map_err(hinted)? {
+    for (path, text) in texts {
+        for team in import_backstage_groups(path, text).map_err(hinted)? {
             if !teams.iter().any(|t| t.name == team.name) {
                 teams.push(team);
             }
