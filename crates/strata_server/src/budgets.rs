@@ -66,16 +66,7 @@ pub(crate) async fn push(
                 unknown.module
             )));
         }
-        let rows: Vec<MetricSample> = samples
-            .into_iter()
-            .map(|s| MetricSample {
-                module: s.module,
-                metric: s.metric,
-                at: s.at,
-                value: s.value,
-            })
-            .collect();
-        store_call(store.put_metrics(&t, &p, &rows))
+        store_call(store.put_metrics(&t, &p, &metric_rows(samples)))
     })
     .await;
     let stored = match found {
@@ -92,6 +83,19 @@ pub(crate) async fn push(
     );
     record(&state.store, event).await?;
     Ok(json_value(StatusCode::OK, &json!({ "stored": stored })))
+}
+
+/// Pushed samples as the store keeps them.
+pub fn metric_rows(samples: Vec<strata_project::PushedSample>) -> Vec<MetricSample> {
+    samples
+        .into_iter()
+        .map(|s| MetricSample {
+            module: s.module,
+            metric: s.metric,
+            at: s.at,
+            value: s.value,
+        })
+        .collect()
 }
 
 /// A positive number of days from the query, or the default.

@@ -44,6 +44,7 @@ use strata_store::{NewSnapshot, Role, SnapshotInfo, Store, StoreError};
 
 pub use auth::{AuthSettings, TOKEN_PREFIX, secret_hash};
 use auth::{Caller, record, require};
+pub use budgets::metric_rows;
 pub use local::{IndexError, Indexed, Indexer, WORKING_TREE};
 pub use mcp::McpSettings;
 pub use oidc::{Identity, Oidc};

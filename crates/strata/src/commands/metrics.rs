@@ -101,16 +101,11 @@ fn push(
         .project
         .clone()
         .unwrap_or_else(|| project.registry_name());
-    let rows: Vec<MetricSample> = samples
-        .into_iter()
-        .map(|s| MetricSample {
-            module: s.module,
-            metric: s.metric,
-            at: s.at,
-            value: s.value,
-        })
-        .collect();
-    let stored = local_store(project)?.put_metrics(DEFAULT_TENANT, &name, &rows)?;
+    let stored = local_store(project)?.put_metrics(
+        DEFAULT_TENANT,
+        &name,
+        &strata_server::metric_rows(samples),
+    )?;
     printer.note(&format!(
         "stored {stored} samples of project `{name}` in the local registry `.strata/registry.db`"
     ));
